@@ -1,0 +1,65 @@
+package io.sluice.app;
+
+import io.sluice.core.job.Uuid7;
+import io.sluice.core.kafka.TopicSpec;
+import io.sluice.core.kafka.Topics;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** Beans every module shares: time, ids, randomness and the topic catalog. */
+@Configuration
+public class SluiceConfiguration {
+
+    /**
+     * Topic settings ({@code sluice.kafka.*}).
+     *
+     * @param replicationFactor 1 for the embedded single broker; 3 on a production cluster
+     */
+    @ConfigurationProperties("sluice.kafka")
+    public record KafkaTopicsProperties(
+            @DefaultValue("sluice") String topicPrefix,
+            @DefaultValue("12") int deliveryPartitions,
+            @DefaultValue("12") int eventPartitions,
+            @DefaultValue("1") short replicationFactor) {
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Uuid7 uuid7(Clock clock) {
+        // ThreadLocalRandom.current() is shared safely: each calling thread uses its own state.
+        return new Uuid7(clock, java.util.concurrent.ThreadLocalRandom.current());
+    }
+
+    /** For secrets and API keys only. */
+    @Bean
+    RandomGenerator secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Bean
+    Topics topics(KafkaTopicsProperties properties) {
+        return new Topics(properties.topicPrefix(), properties.deliveryPartitions(), properties.eventPartitions(),
+                properties.replicationFactor());
+    }
+
+    /** Created (or checked) by Spring's KafkaAdmin at start; never left to auto-creation. */
+    @Bean
+    KafkaAdmin.NewTopics sluiceTopics(Topics topics) {
+        return new KafkaAdmin.NewTopics(topics.all().stream().map(SluiceConfiguration::newTopic).toArray(NewTopic[]::new));
+    }
+
+    private static NewTopic newTopic(TopicSpec spec) {
+        return new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs());
+    }
+}

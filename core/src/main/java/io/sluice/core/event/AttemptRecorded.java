@@ -1,0 +1,43 @@
+package io.sluice.core.event;
+
+import io.sluice.core.job.JobState;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One delivery attempt and its outcome, as the delivery worker saw it. The attempt id is
+ * chosen by the worker when the attempt starts, so projecting the same event twice writes
+ * one row.
+ *
+ * @param statusCode      HTTP status, or null when no response arrived
+ * @param responseExcerpt the first bytes of the response body (see {@link #MAX_EXCERPT_CHARS})
+ * @param errorClass      a short class of failure ({@code timeout}, {@code connect}, {@code http_status} ...), null on success
+ * @param error           a human-readable error message, null on success
+ * @param jobState        the state the job is in after this attempt
+ */
+public record AttemptRecorded(
+        UUID attemptId,
+        UUID jobId,
+        UUID organizationId,
+        UUID endpointId,
+        Instant startedAt,
+        long durationMs,
+        Integer statusCode,
+        String responseExcerpt,
+        String errorClass,
+        String error,
+        JobState jobState,
+        String worker) implements JobEvent {
+
+    /** The webhooks spec keeps the first 16 KB of a response body. */
+    public static final int MAX_EXCERPT_CHARS = 16 * 1024;
+
+    @Override
+    public String type() {
+        return JobEvent.ATTEMPT_RECORDED;
+    }
+
+    public boolean delivered() {
+        return jobState == JobState.COMPLETED;
+    }
+}

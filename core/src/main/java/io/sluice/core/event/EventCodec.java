@@ -1,0 +1,34 @@
+package io.sluice.core.event;
+
+import io.sluice.core.kafka.MalformedRecordException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** JSON form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}. */
+public final class EventCodec {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            // Readers must survive fields added by newer writers.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private EventCodec() {
+    }
+
+    public static byte[] encode(JobEvent event) {
+        return JSON.writeValueAsBytes(event);
+    }
+
+    public static JobEvent decode(String type, byte[] value) {
+        Class<? extends JobEvent> kind = switch (type == null ? "" : type) {
+            case JobEvent.ATTEMPT_RECORDED -> AttemptRecorded.class;
+            default -> throw new MalformedRecordException("unknown event type: " + type, null);
+        };
+        try {
+            return JSON.readValue(value, kind);
+        } catch (JacksonException e) {
+            throw new MalformedRecordException("unreadable " + type + " event", e);
+        }
+    }
+}

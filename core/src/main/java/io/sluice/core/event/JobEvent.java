@@ -1,0 +1,16 @@
+package io.sluice.core.event;
+
+import java.util.UUID;
+
+/** A record on {@code sluice.events}: one state change or attempt of one job, keyed by job id. */
+public sealed interface JobEvent permits AttemptRecorded {
+
+    /** Header that names the event type, so readers pick the record class without parsing. */
+    String TYPE_HEADER = "sluice-event-type";
+
+    String ATTEMPT_RECORDED = "attempt.recorded";
+
+    UUID jobId();
+
+    String type();
+}

@@ -1,0 +1,71 @@
+package io.sluice.core.job;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The states of a job and the transitions allowed between them. Every state change in the
+ * system is checked against {@link #canMoveTo(JobState)}; the store guards its updates with
+ * {@link #sourcesOf(JobState)} so a transition that lost a race changes nothing.
+ */
+public enum JobState {
+    /** Waiting for its time or its dependencies; released by the scheduler. */
+    SCHEDULED,
+    /** Accepted and durable, on its way to a worker; moved on by the state projector. */
+    PENDING,
+    /** An attempt is in flight; the projector records its outcome. */
+    PROCESSING,
+    /** A receiver answered 2xx (or a worker completed it). Terminal. */
+    COMPLETED,
+    /**
+     * The last attempt failed. Until tiered retries exist this is where a failed delivery
+     * rests; a later successful (duplicate) attempt may still complete it.
+     */
+    FAILED,
+    /** Attempts exhausted; kept for inspection, retry or purge. */
+    DEADLETTER,
+    /** Cancelled by a user before it ran. Terminal. */
+    CANCELLED;
+
+    private static final java.util.Map<JobState, Set<JobState>> NEXT = new java.util.EnumMap<>(JobState.class);
+
+    static {
+        NEXT.put(SCHEDULED, EnumSet.of(PENDING, CANCELLED));
+        NEXT.put(PENDING, EnumSet.of(PROCESSING, COMPLETED, FAILED, DEADLETTER, CANCELLED, SCHEDULED));
+        NEXT.put(PROCESSING, EnumSet.of(PENDING, COMPLETED, FAILED, DEADLETTER));
+        // At-least-once: a duplicate attempt that succeeded after a recorded failure wins.
+        NEXT.put(FAILED, EnumSet.of(PENDING, PROCESSING, COMPLETED, DEADLETTER));
+        NEXT.put(DEADLETTER, EnumSet.of(PENDING));
+        NEXT.put(COMPLETED, EnumSet.noneOf(JobState.class));
+        NEXT.put(CANCELLED, EnumSet.noneOf(JobState.class));
+    }
+
+    public boolean canMoveTo(JobState target) {
+        return NEXT.get(this).contains(target);
+    }
+
+    /** The states from which {@code target} may be reached: the guard of a store update. */
+    public static Set<JobState> sourcesOf(JobState target) {
+        Set<JobState> sources = EnumSet.noneOf(JobState.class);
+        for (JobState state : values()) {
+            if (state.canMoveTo(target)) {
+                sources.add(state);
+            }
+        }
+        return sources;
+    }
+
+    public boolean isTerminal() {
+        return NEXT.get(this).isEmpty();
+    }
+
+    /** The wire and column form: lower case, as in the Spooled API. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static JobState fromWireName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,225 @@
+package io.sluice.worker;
+
+import io.sluice.core.kafka.DeliveryMessage;
+import io.sluice.core.kafka.MalformedRecordException;
+import io.sluice.core.kafka.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes {@code sluice.deliveries} and keeps many deliveries in flight at once. Records
+ * finish out of order; offsets are committed only up to the lowest record whose attempt
+ * event Kafka has not yet acknowledged ({@link OffsetTracker}), so a crash redelivers and
+ * never skips. When {@code maxInFlight} is reached the consumer pauses its partitions but
+ * keeps polling, so it stays in its group.
+ */
+@Component
+public class DeliveryConsumer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryConsumer.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** Longest a stopping worker waits for in-flight attempts (above the 60 s endpoint timeout cap). */
+    private static final long DRAIN_TIMEOUT_MS = 65_000;
+
+    private final KafkaProperties kafkaProperties;
+    private final WorkerProperties properties;
+    private final Topics topics;
+    private final WebhookDispatcher dispatcher;
+    private final EventPublisher events;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Counter attempts;
+    private final Counter malformed;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread loop;
+    private volatile CountDownLatch stopped = new CountDownLatch(0);
+
+    public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
+                            WebhookDispatcher dispatcher, EventPublisher events,
+                            KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+        this.kafkaProperties = kafkaProperties;
+        this.properties = properties;
+        this.topics = topics;
+        this.dispatcher = dispatcher;
+        this.events = events;
+        this.kafka = kafka;
+        this.attempts = meters.counter("sluice.worker.attempts");
+        this.malformed = meters.counter("sluice.worker.malformed");
+    }
+
+    private KafkaConsumer<String, byte[]> createConsumer() {
+        Map<String, Object> config = new HashMap<>(kafkaProperties.buildConsumerProperties());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(config);
+    }
+
+    private void run() {
+        try (KafkaConsumer<String, byte[]> c = createConsumer()) {
+            consumer = c;
+            c.subscribe(List.of(topics.deliveries()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitSync(c);
+                    offsets.forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+            });
+            long lastCommit = System.nanoTime();
+            long commitEvery = properties.commitInterval().toNanos();
+            while (running) {
+                try {
+                    ConsumerRecords<String, byte[]> records = c.poll(POLL_TIMEOUT);
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        handle(record);
+                    }
+                    applyBackpressure(c);
+                    if (System.nanoTime() - lastCommit >= commitEvery) {
+                        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> ready = offsets.committable();
+                        if (!ready.isEmpty()) {
+                            c.commitAsync(ready, (o, e) -> {
+                                if (e != null) {
+                                    log.debug("Offset commit failed, a later one will cover it: {}", e.toString());
+                                }
+                            });
+                        }
+                        lastCommit = System.nanoTime();
+                    }
+                } catch (WakeupException e) {
+                    // stop() woke the poll
+                } catch (Throwable t) {
+                    log.error("Delivery consumer loop error; continuing", t);
+                }
+            }
+            drain(c);
+        } finally {
+            consumer = null;
+            stopped.countDown();
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        long offset = record.offset();
+        offsets.started(partition, offset);
+        DeliveryMessage delivery;
+        try {
+            delivery = DeliveryMessage.read(name -> lastHeader(record, name), record.value());
+        } catch (MalformedRecordException e) {
+            // Nothing can deliver it; park it on the DLQ topic for inspection, then move on.
+            malformed.increment();
+            log.error("Malformed delivery record at {}@{}: {}", partition, offset, e.getMessage());
+            ProducerRecord<String, byte[]> parked = new ProducerRecord<>(topics.deadLetters(), record.key(), record.value());
+            record.headers().forEach(h -> parked.headers().add(h));
+            kafka.send(parked).whenComplete((r, f) -> offsets.finished(partition, offset));
+            return;
+        }
+        dispatcher.dispatch(delivery, attempt -> {
+            attempts.increment();
+            events.publish(attempt, () -> offsets.finished(partition, offset));
+        });
+    }
+
+    private static byte[] lastHeader(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : header.value();
+    }
+
+    private void applyBackpressure(KafkaConsumer<String, byte[]> c) {
+        boolean full = offsets.inFlight() >= properties.maxInFlight();
+        if (full) {
+            c.pause(c.assignment());
+        } else if (!c.paused().isEmpty()) {
+            c.resume(c.paused());
+        }
+    }
+
+    private void drain(KafkaConsumer<String, byte[]> c) {
+        long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
+        while (offsets.inFlight() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        commitSync(c);
+    }
+
+    private void commitSync(KafkaConsumer<String, byte[]> c) {
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> ready = offsets.committable();
+        if (ready.isEmpty()) {
+            return;
+        }
+        try {
+            c.commitSync(ready);
+        } catch (RuntimeException e) {
+            log.warn("Offset commit failed; those records will be delivered again: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled() || running) {
+            return;
+        }
+        running = true;
+        stopped = new CountDownLatch(1);
+        loop = Thread.ofPlatform().name("sluice-delivery-consumer").start(this::run);
+    }
+
+    @Override
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            stopped.await(DRAIN_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

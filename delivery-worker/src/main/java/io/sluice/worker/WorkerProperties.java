@@ -1,0 +1,27 @@
+package io.sluice.worker;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the delivery worker ({@code sluice.worker.*}).
+ *
+ * @param enabled                  run the worker in this process
+ * @param groupId                  consumer group of all delivery workers
+ * @param maxInFlight              deliveries in flight per worker before it stops fetching more
+ * @param maxConnectionsPerEndpoint HTTP connections to one endpoint (host:port): the per-endpoint bound
+ * @param connectTimeout           TCP connect timeout (the webhooks spec default)
+ * @param commitInterval           how often finished offsets are committed
+ * @param name                     recorded on every attempt; defaults to the host name
+ */
+@ConfigurationProperties("sluice.worker")
+public record WorkerProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("sluice-delivery") String groupId,
+        @DefaultValue("2000") int maxInFlight,
+        @DefaultValue("64") int maxConnectionsPerEndpoint,
+        @DefaultValue("5s") Duration connectTimeout,
+        @DefaultValue("200ms") Duration commitInterval,
+        String name) {
+}

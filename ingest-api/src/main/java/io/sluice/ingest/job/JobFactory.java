@@ -1,0 +1,113 @@
+package io.sluice.ingest.job;
+
+import io.sluice.core.job.QueueName;
+import io.sluice.core.job.Uuid7;
+import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.Ids;
+import io.sluice.store.EndpointStore;
+import io.sluice.store.NewJob;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Validates a requested job and turns it into a {@link NewJob}, or throws an
+ * {@link ApiException} that says what is wrong. Limits are the Spooled contract's.
+ */
+@Component
+public class JobFactory {
+
+    static final int DEFAULT_MAX_RETRIES = 3;
+    static final int MAX_IDEMPOTENCY_KEY = 255;
+    static final int MAX_TAGS_BYTES = 64 * 1024;
+
+    /** The fields one job is made of, whichever route it came by. */
+    record Spec(String queueName, JsonNode payload, Integer priority, Integer maxRetries, Integer timeoutSeconds,
+                Instant scheduledAt, Instant expiresAt, JsonNode tags, String idempotencyKey, String endpointId) {
+    }
+
+    private final JsonMapper json;
+    private final EndpointStore endpoints;
+    private final IngestProperties properties;
+    private final Uuid7 ids;
+    private final Clock clock;
+    /** Endpoints are never deleted yet, so a positive answer can be remembered. */
+    private final Map<UUID, UUID> knownEndpoints = new ConcurrentHashMap<>();
+
+    public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock) {
+        this.json = json;
+        this.endpoints = endpoints;
+        this.properties = properties;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    NewJob create(UUID organizationId, Spec spec) {
+        String problem = QueueName.problemWith(spec.queueName());
+        if (problem != null) {
+            throw ApiException.validation(problem, Map.of("field", "queue_name"));
+        }
+        if (spec.payload() == null || spec.payload().isMissingNode()) {
+            throw ApiException.validation("payload is required", Map.of("field", "payload"));
+        }
+        String payload = json.writeValueAsString(spec.payload());
+        if (payload.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
+            throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
+        }
+        int priority = within("priority", spec.priority(), 0, -100, 100);
+        int maxRetries = within("max_retries", spec.maxRetries(), DEFAULT_MAX_RETRIES, 0, 100);
+        Integer timeout = spec.timeoutSeconds() == null ? null : within("timeout_seconds", spec.timeoutSeconds(), 0, 1, 86_400);
+        Instant now = clock.instant();
+        if (spec.scheduledAt() != null && spec.scheduledAt().isAfter(now)) {
+            // Delayed jobs need the scheduler's release loop (next issues); refusing is honest,
+            // accepting and running early or never would not be.
+            throw ApiException.validation("scheduled_at in the future is not supported yet", Map.of("field", "scheduled_at"));
+        }
+        if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
+            throw ApiException.validation("expires_at must be in the future", Map.of("field", "expires_at"));
+        }
+        String key = spec.idempotencyKey();
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw ApiException.validation("idempotency_key must be 1-255 characters", Map.of("field", "idempotency_key"));
+        }
+        String tags = null;
+        if (spec.tags() != null && !spec.tags().isNull()) {
+            tags = json.writeValueAsString(spec.tags());
+            if (tags.length() > MAX_TAGS_BYTES) {
+                throw ApiException.validation("tags must be at most 64 KB of JSON", Map.of("field", "tags"));
+            }
+        }
+        UUID endpointId = spec.endpointId() == null ? null : endpointOf(organizationId, spec.endpointId());
+        return new NewJob(ids.next(), organizationId, spec.queueName(), payload, endpointId, priority, maxRetries,
+                timeout, key, tags, spec.expiresAt());
+    }
+
+    private UUID endpointOf(UUID organizationId, String text) {
+        UUID id = Ids.parse(text).orElseThrow(() -> unknownEndpoint(text));
+        if (!organizationId.equals(knownEndpoints.get(id))) {
+            endpoints.get(organizationId, id).orElseThrow(() -> unknownEndpoint(text));
+            knownEndpoints.put(id, organizationId);
+        }
+        return id;
+    }
+
+    private static ApiException unknownEndpoint(String text) {
+        return ApiException.validation("endpoint_id " + text + " does not name an endpoint of this organization",
+                Map.of("field", "endpoint_id"));
+    }
+
+    private static int within(String field, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw ApiException.validation(field + " must be between " + min + " and " + max, Map.of("field", field));
+        }
+        return v;
+    }
+}

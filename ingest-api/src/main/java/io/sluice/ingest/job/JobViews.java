@@ -1,0 +1,66 @@
+package io.sluice.ingest.job;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.sluice.store.AttemptRecord;
+import io.sluice.store.JobRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Response bodies of the job routes. */
+public final class JobViews {
+
+    private JobViews() {
+    }
+
+    public record Created(UUID id, boolean created) {
+    }
+
+    public record BulkSucceeded(int index, UUID jobId, boolean created) {
+    }
+
+    public record BulkFailed(int index, String error) {
+    }
+
+    public record BulkResult(List<BulkSucceeded> succeeded, List<BulkFailed> failed, int total,
+                             int successCount, int failureCount) {
+    }
+
+    /** One attempt; {@code response} is the start of the receiver's body. */
+    public record AttemptView(UUID id, int attempt, UUID endpointId, Instant startedAt, long durationMs,
+                              Integer statusCode, String response, String errorClass, String error) {
+        static AttemptView of(AttemptRecord a) {
+            return new AttemptView(a.id(), a.number(), a.endpointId(), a.startedAt(), a.durationMs(),
+                    a.statusCode(), a.responseExcerpt(), a.errorClass(), a.error());
+        }
+    }
+
+    /** The full job: the Spooled shape plus {@code endpoint_id} and {@code attempts}. */
+    public record JobView(
+            UUID id, UUID organizationId, String queueName, String status,
+            @JsonRawValue String payload, Object result, int retryCount, int attempt, int maxRetries,
+            String lastError, Instant createdAt, Instant scheduledAt, Instant startedAt, Instant completedAt,
+            Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
+            String idempotencyKey, Instant updatedAt, UUID endpointId, List<AttemptView> attempts) {
+
+        static JobView of(JobRecord job, List<AttemptRecord> attempts) {
+            return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), null,
+                    Math.max(0, job.attempts() - 1), job.attempts(), job.maxRetries(), job.lastError(),
+                    job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.expiresAt(),
+                    job.priority(), job.tags(), job.timeoutSeconds(), job.idempotencyKey(), job.updatedAt(),
+                    job.endpointId(), attempts.stream().map(AttemptView::of).toList());
+        }
+    }
+
+    /** An entry of the job list. */
+    public record JobSummary(UUID id, String queueName, String status, int priority, int retryCount, int attempt,
+                             int maxRetries, String jobType, String lastError, Instant createdAt,
+                             Instant scheduledAt, Instant startedAt, Instant completedAt) {
+        static JobSummary of(JobRecord job) {
+            return new JobSummary(job.id(), job.queueName(), job.state(), job.priority(),
+                    Math.max(0, job.attempts() - 1), job.attempts(), job.maxRetries(),
+                    job.endpointId() == null ? "worker" : "webhook", job.lastError(), job.createdAt(),
+                    job.scheduledAt(), job.startedAt(), job.completedAt());
+        }
+    }
+}

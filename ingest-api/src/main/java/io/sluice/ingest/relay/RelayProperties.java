@@ -1,0 +1,21 @@
+package io.sluice.ingest.relay;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the outbox relay ({@code sluice.relay.*}).
+ *
+ * @param threads      relay loops; two overlap one batch's database work with another's Kafka acks
+ * @param batchSize    outbox rows claimed per transaction
+ * @param pollInterval fallback poll when no commit woke the relay (commits by other nodes, crashes)
+ * @param ackTimeout   how long a batch waits for Kafka before it is rolled back and retried
+ */
+@ConfigurationProperties("sluice.relay")
+public record RelayProperties(
+        @DefaultValue("2") int threads,
+        @DefaultValue("1000") int batchSize,
+        @DefaultValue("100ms") Duration pollInterval,
+        @DefaultValue("30s") Duration ackTimeout) {
+}

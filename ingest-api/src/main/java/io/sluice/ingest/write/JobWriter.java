@@ -1,0 +1,167 @@
+package io.sluice.ingest.write;
+
+import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.relay.OutboxRelay;
+import io.sluice.ingest.web.ApiException;
+import io.sluice.store.InsertedJob;
+import io.sluice.store.JobStore;
+import io.sluice.store.NewJob;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Group commit: concurrent requests hand their jobs to a few writer threads, which insert
+ * everything that is waiting in one transaction. A request is answered only after the
+ * commit that holds its jobs, so "accepted" always means durable, yet one fsync serves
+ * hundreds of jobs instead of one.
+ */
+@Component
+public class JobWriter implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWriter.class);
+
+    private record Request(List<NewJob> jobs, CompletableFuture<List<InsertedJob>> result) {
+    }
+
+    private final JobStore store;
+    private final OutboxRelay relay;
+    private final IngestProperties properties;
+    private final BlockingQueue<Request> waiting;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running;
+
+    public JobWriter(JobStore store, OutboxRelay relay, IngestProperties properties) {
+        this.store = store;
+        this.relay = relay;
+        this.properties = properties;
+        this.waiting = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
+    }
+
+    /**
+     * Writes the jobs durably (one transaction for all of them, shared with other requests).
+     *
+     * @throws ApiException 503 when the writers are saturated or the commit does not finish in time
+     */
+    public List<InsertedJob> write(List<NewJob> jobs) {
+        if (!running) {
+            throw ApiException.unavailable("Sluice is shutting down");
+        }
+        Request request = new Request(jobs, new CompletableFuture<>());
+        long timeoutMs = properties.groupCommit().commitTimeout().toMillis();
+        try {
+            if (!waiting.offer(request, timeoutMs, TimeUnit.MILLISECONDS)) {
+                throw ApiException.unavailable("Too many jobs waiting to be written; retry shortly");
+            }
+            return request.result().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while writing");
+        } catch (TimeoutException e) {
+            // The commit may still happen: a client retrying with its idempotency key is safe.
+            throw ApiException.unavailable("Writing the jobs took too long; retry with the same idempotency key");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void runWriter() {
+        int maxJobs = properties.groupCommit().maxBatchJobs();
+        List<Request> batch = new ArrayList<>();
+        while (running || !waiting.isEmpty()) {
+            try {
+                Request first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int jobs = first.jobs().size();
+                Request next;
+                while (jobs < maxJobs && (next = waiting.peek()) != null
+                        && jobs + next.jobs().size() <= maxJobs && waiting.remove(next)) {
+                    batch.add(next);
+                    jobs += next.jobs().size();
+                }
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable t) {
+                log.error("Job writer failed a batch", t);
+                batch.forEach(r -> r.result().completeExceptionally(t));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Request> batch) {
+        List<NewJob> all = new ArrayList<>();
+        batch.forEach(r -> all.addAll(r.jobs()));
+        try {
+            List<InsertedJob> inserted = store.insertBatch(all, properties.idempotencyTtl());
+            relay.wake();
+            int from = 0;
+            for (Request request : batch) {
+                int to = from + request.jobs().size();
+                request.result().complete(inserted.subList(from, to));
+                from = to;
+            }
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.getFirst().result().completeExceptionally(e);
+                return;
+            }
+            // One bad request must not fail the others that shared its commit: retry each alone.
+            log.warn("A group commit of {} requests failed ({}); committing them one by one", batch.size(), e.toString());
+            for (Request request : batch) {
+                commit(List.of(request));
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 0; i < properties.groupCommit().writers(); i++) {
+            Thread writer = Thread.ofPlatform().name("sluice-job-writer-" + i).start(this::runWriter);
+            writers.add(writer);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        for (Thread writer : writers) {
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop after the HTTP server stopped taking requests, start before it does. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 2048;
+    }
+}

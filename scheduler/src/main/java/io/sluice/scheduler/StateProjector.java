@@ -1,0 +1,63 @@
+package io.sluice.scheduler;
+
+import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobEvent;
+import io.sluice.core.kafka.MalformedRecordException;
+import io.sluice.store.ProjectionStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes {@code sluice.events} to PostgreSQL in batches: one transaction per polled batch,
+ * offsets committed by the container only after it. A crash between the two replays the
+ * batch, which the store applies idempotently.
+ */
+@Component
+public class StateProjector {
+
+    private static final Logger log = LoggerFactory.getLogger(StateProjector.class);
+
+    private final ProjectionStore store;
+    private final Counter projected;
+    private final Counter malformed;
+
+    public StateProjector(ProjectionStore store, MeterRegistry meters) {
+        this.store = store;
+        this.projected = meters.counter("sluice.projector.events");
+        this.malformed = meters.counter("sluice.projector.malformed");
+    }
+
+    @KafkaListener(id = "sluice-projector", topics = "#{@topics.events()}",
+            containerFactory = SchedulerConfiguration.PROJECTOR_CONTAINER_FACTORY,
+            autoStartup = "${sluice.projector.enabled:true}")
+    public void project(List<ConsumerRecord<String, byte[]>> records) {
+        List<AttemptRecorded> attempts = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+            try {
+                JobEvent event = EventCodec.decode(
+                        type == null ? null : new String(type.value(), StandardCharsets.UTF_8), record.value());
+                switch (event) {
+                    case AttemptRecorded attempt -> attempts.add(attempt);
+                }
+            } catch (MalformedRecordException e) {
+                // Skipping is safe: the reconciler re-publishes a job whose outcome never arrives.
+                malformed.increment();
+                log.error("Skipping malformed event at {}-{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+            }
+        }
+        store.recordAttempts(attempts);
+        projected.increment(records.size());
+    }
+}

@@ -1,0 +1,25 @@
+package io.sluice.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A job to insert. {@code endpointId} null means the job waits for an external worker;
+ * otherwise an outbox row is written with it and the job is delivered by HTTP.
+ *
+ * @param payload the JSON text exactly as it will be delivered
+ * @param tags    JSON text, or null
+ */
+public record NewJob(
+        UUID id,
+        UUID organizationId,
+        String queueName,
+        String payload,
+        UUID endpointId,
+        int priority,
+        int maxRetries,
+        Integer timeoutSeconds,
+        String idempotencyKey,
+        String tags,
+        Instant expiresAt) {
+}

@@ -1,0 +1,174 @@
+package io.sluice.store;
+
+import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.job.JobState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes what the events say happened: attempts and the job states they lead to. Every
+ * write is idempotent (attempt ids are stable, state changes are guarded by the allowed
+ * source states), so a batch projected twice after a crash changes nothing the second time.
+ */
+@Repository
+public class ProjectionStore {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public ProjectionStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Records a batch of attempts and moves their jobs, in one transaction. */
+    public void recordAttempts(List<AttemptRecorded> attempts) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
+            insertAttempts(connection, attempts);
+            Map<UUID, AttemptRecorded> decisive = decisivePerJob(attempts);
+            for (JobState target : List.of(JobState.COMPLETED, JobState.FAILED)) {
+                List<AttemptRecorded> moving = decisive.values().stream()
+                        .filter(a -> a.jobState() == target).toList();
+                moveJobs(connection, target, moving);
+            }
+            return null;
+        }));
+    }
+
+    /**
+     * One attempt per job decides its state: a delivery beats any failure (at-least-once
+     * means a job that reached its receiver once is done), else the latest attempt.
+     */
+    private static Map<UUID, AttemptRecorded> decisivePerJob(List<AttemptRecorded> attempts) {
+        Map<UUID, AttemptRecorded> decisive = new LinkedHashMap<>();
+        for (AttemptRecorded attempt : attempts) {
+            decisive.merge(attempt.jobId(), attempt, (current, next) -> {
+                if (current.delivered() && !next.delivered()) {
+                    return current;
+                }
+                return next;
+            });
+        }
+        return decisive;
+    }
+
+    private static void insertAttempts(Connection connection, List<AttemptRecorded> attempts) throws SQLException {
+        int n = attempts.size();
+        UUID[] ids = new UUID[n];
+        UUID[] jobs = new UUID[n];
+        UUID[] orgs = new UUID[n];
+        UUID[] endpoints = new UUID[n];
+        String[] started = new String[n];
+        Long[] durations = new Long[n];
+        Integer[] codes = new Integer[n];
+        String[] excerpts = new String[n];
+        String[] errorClasses = new String[n];
+        String[] errors = new String[n];
+        String[] workers = new String[n];
+        for (int i = 0; i < n; i++) {
+            AttemptRecorded a = attempts.get(i);
+            ids[i] = a.attemptId();
+            jobs[i] = a.jobId();
+            orgs[i] = a.organizationId();
+            endpoints[i] = a.endpointId();
+            started[i] = a.startedAt().toString();
+            durations[i] = a.durationMs();
+            codes[i] = a.statusCode();
+            excerpts[i] = stripNul(a.responseExcerpt());
+            errorClasses[i] = a.errorClass();
+            errors[i] = stripNul(a.error());
+            workers[i] = a.worker();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO attempts (id, job_id, organization_id, endpoint_id, started_at, duration_ms,
+                                      status_code, response_excerpt, error_class, error, worker)
+                SELECT i, j, o, e, s::timestamptz, d, c, r, ec, er, w
+                FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::int8[], ?::int4[],
+                            ?::text[], ?::text[], ?::text[], ?::text[]) AS x(i, j, o, e, s, d, c, r, ec, er, w)
+                ON CONFLICT (id) DO NOTHING""")) {
+            insert.setArray(1, connection.createArrayOf("uuid", ids));
+            insert.setArray(2, connection.createArrayOf("uuid", jobs));
+            insert.setArray(3, connection.createArrayOf("uuid", orgs));
+            insert.setArray(4, connection.createArrayOf("uuid", endpoints));
+            insert.setArray(5, connection.createArrayOf("text", started));
+            insert.setArray(6, connection.createArrayOf("int8", durations));
+            insert.setArray(7, connection.createArrayOf("int4", codes));
+            insert.setArray(8, connection.createArrayOf("text", excerpts));
+            insert.setArray(9, connection.createArrayOf("text", errorClasses));
+            insert.setArray(10, connection.createArrayOf("text", errors));
+            insert.setArray(11, connection.createArrayOf("text", workers));
+            insert.executeUpdate();
+        }
+    }
+
+    private void moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts) throws SQLException {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        int n = attempts.size();
+        UUID[] ids = new UUID[n];
+        String[] started = new String[n];
+        String[] finished = new String[n];
+        String[] errors = new String[n];
+        Integer[] codes = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            AttemptRecorded a = attempts.get(i);
+            ids[i] = a.jobId();
+            started[i] = a.startedAt().toString();
+            finished[i] = a.startedAt().plusMillis(a.durationMs()).toString();
+            errors[i] = stripNul(a.error());
+            codes[i] = a.statusCode();
+        }
+        List<String> sources = new ArrayList<>();
+        for (JobState source : JobState.sourcesOf(target)) {
+            sources.add(source.wireName());
+        }
+        boolean completes = target == JobState.COMPLETED;
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE jobs j
+                SET state = ?,
+                    started_at = coalesce(j.started_at, x.s::timestamptz),
+                    completed_at = CASE WHEN ? THEN x.f::timestamptz ELSE j.completed_at END,
+                    last_error = CASE WHEN ? THEN j.last_error ELSE x.er END,
+                    last_status_code = x.c,
+                    attempts = (SELECT count(*) FROM attempts a WHERE a.job_id = j.id),
+                    updated_at = ?
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[]) AS x(i, s, f, er, c)
+                WHERE j.id = x.i AND j.state = ANY(?::text[])""")) {
+            update.setString(1, target.wireName());
+            update.setBoolean(2, completes);
+            update.setBoolean(3, completes);
+            update.setTimestamp(4, Timestamp.from(clock.instant()));
+            update.setArray(5, connection.createArrayOf("uuid", ids));
+            update.setArray(6, connection.createArrayOf("text", started));
+            update.setArray(7, connection.createArrayOf("text", finished));
+            update.setArray(8, connection.createArrayOf("text", errors));
+            update.setArray(9, connection.createArrayOf("int4", codes));
+            update.setArray(10, connection.createArrayOf("text", sources.toArray(String[]::new)));
+            // Fewer rows than jobs is a modelled outcome: those jobs already moved on.
+            update.executeUpdate();
+        }
+    }
+
+    /** PostgreSQL text cannot hold NUL; a receiver's binary answer must not fail the batch. */
+    private static String stripNul(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace("\0", "");
+    }
+}
