@@ -57,6 +57,7 @@ public class JobStore {
         Instant now = clock.instant();
         InsertedJob[] results = new InsertedJob[jobs.size()];
         Map<String, Integer> firstWithKey = new HashMap<>();
+        Map<Integer, Integer> repeats = new HashMap<>();
         List<Integer> keyed = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             NewJob job = jobs.get(i);
@@ -67,8 +68,7 @@ public class JobStore {
             if (first == null) {
                 keyed.add(i);
             } else {
-                // The same key twice in one batch: the later one answers with the first's job.
-                results[i] = new InsertedJob(jobs.get(first).id(), false);
+                repeats.put(i, first);
             }
         }
         if (!keyed.isEmpty()) {
@@ -83,7 +83,12 @@ public class JobStore {
         }
         List<NewJob> toInsert = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
-            if (results[i] == null) {
+            Integer first = repeats.get(i);
+            if (first != null) {
+                // The same key twice in one batch: the later one answers with whatever job
+                // the first one resolved to (its own, or one committed earlier).
+                results[i] = new InsertedJob(results[first].id(), false);
+            } else if (results[i] == null) {
                 results[i] = new InsertedJob(jobs.get(i).id(), true);
                 toInsert.add(jobs.get(i));
             }

@@ -1,0 +1,35 @@
+package io.sluice.app;
+
+import io.sluice.testkit.RealServers;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the in-process integration tests: the whole application on a random port,
+ * against the JVM's real PostgreSQL and Kafka. Every subclass shares one Spring context.
+ */
+@SpringBootTest(classes = SluiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class SluiceIntegrationTest {
+
+    @DynamicPropertySource
+    static void realServers(DynamicPropertyRegistry registry) {
+        RealServers.get().springProperties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @LocalServerPort
+    int port;
+
+    SluiceClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new SluiceClient("http://127.0.0.1:" + port);
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+}
