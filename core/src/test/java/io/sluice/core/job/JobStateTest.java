@@ -1,0 +1,37 @@
+package io.sluice.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class JobStateTest {
+
+    @Test
+    void terminalStatesGoNowhere() {
+        for (JobState target : JobState.values()) {
+            assertThat(JobState.COMPLETED.canMoveTo(target)).isFalse();
+            assertThat(JobState.CANCELLED.canMoveTo(target)).isFalse();
+        }
+        assertThat(JobState.COMPLETED.isTerminal()).isTrue();
+        assertThat(JobState.PENDING.isTerminal()).isFalse();
+    }
+
+    @Test
+    void aDuplicateDeliveryMayCompleteAFailedJobButNothingUndoesACompletion() {
+        assertThat(JobState.sourcesOf(JobState.COMPLETED)).contains(JobState.PENDING, JobState.PROCESSING, JobState.FAILED);
+        assertThat(JobState.sourcesOf(JobState.FAILED)).doesNotContain(JobState.COMPLETED, JobState.CANCELLED);
+    }
+
+    @Test
+    void onlyNotYetRunJobsCanBeCancelled() {
+        assertThat(JobState.sourcesOf(JobState.CANCELLED)).containsExactlyInAnyOrder(JobState.SCHEDULED, JobState.PENDING);
+    }
+
+    @Test
+    void wireNamesAreLowerCaseAndRoundTrip() {
+        for (JobState state : JobState.values()) {
+            assertThat(state.wireName()).isEqualTo(state.name().toLowerCase());
+            assertThat(JobState.fromWireName(state.wireName())).isEqualTo(state);
+        }
+    }
+}
