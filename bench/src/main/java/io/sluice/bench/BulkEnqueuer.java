@@ -1,0 +1,131 @@
+package io.sluice.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The load generator: enqueues jobs {@code 0..N-1} through the bulk API with a fixed number of
+ * requests in flight, and remembers when each job was sent.
+ *
+ * <p>Why a fixed number of workers pulling batches (a closed loop) rather than a target rate: the
+ * question the benchmark answers is how fast Sluice can accept and deliver, so the producer must
+ * push as hard as {@code concurrency} allows and not a rate chosen in advance. Each worker is a
+ * virtual thread doing a blocking call, so "{@code concurrency} requests in flight" is exact.
+ *
+ * <p>Why the send time is kept here and not read back from the delivered body: the latency is
+ * computed against this JVM's own array, so it does not depend on Sluice delivering the payload
+ * byte for byte; {@code sent_at_nanos} in the payload is only a debugging aid.
+ */
+public final class BulkEnqueuer {
+
+    /**
+     * The outcome of an enqueue phase.
+     *
+     * @param sendNanos per {@code seq}, the {@link System#nanoTime()} when its bulk request was sent
+     * @param firstSendNanos when the first bulk request was sent
+     * @param lastResponseNanos when the last bulk response arrived
+     */
+    public record Result(long[] sendNanos, long firstSendNanos, long lastResponseNanos) {
+
+        /** Jobs accepted per second over the enqueue phase. */
+        public double jobsPerSecond() {
+            return sendNanos.length / ((lastResponseNanos - firstSendNanos) / 1e9);
+        }
+    }
+
+    private final SluiceApi api;
+    private final String apiKey;
+    private final PayloadFactory payloads;
+    private final int jobs;
+    private final int bulkSize;
+    private final int concurrency;
+    private final AtomicInteger enqueued = new AtomicInteger();
+
+    public BulkEnqueuer(SluiceApi api, String apiKey, PayloadFactory payloads, int jobs, int bulkSize,
+            int concurrency) {
+        this.api = api;
+        this.apiKey = apiKey;
+        this.payloads = payloads;
+        this.jobs = jobs;
+        this.bulkSize = bulkSize;
+        this.concurrency = concurrency;
+    }
+
+    /** Jobs accepted so far; for progress reports from another thread. */
+    public int enqueuedCount() {
+        return enqueued.get();
+    }
+
+    /**
+     * Enqueues all jobs; returns when every bulk request succeeded. The first failure stops all
+     * workers and is rethrown as {@link BenchFailure}.
+     *
+     * @param progress called every {@code progressMillis} on the calling thread while waiting
+     */
+    public Result run(Runnable progress, long progressMillis) throws InterruptedException {
+        long[] sendNanos = new long[jobs];
+        int batches = (jobs + bulkSize - 1) / bulkSize;
+        AtomicInteger nextBatch = new AtomicInteger();
+        AtomicLong firstSend = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong lastResponse = new AtomicLong(Long.MIN_VALUE);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+        Runnable worker = () -> {
+            int batch;
+            while (failure.get() == null && (batch = nextBatch.getAndIncrement()) < batches) {
+                int from = batch * bulkSize;
+                int to = Math.min(jobs, from + bulkSize);
+                long sentAt = System.nanoTime();
+                String body = payloads.bulkBody(from, to, sentAt);
+                for (int seq = from; seq < to; seq++) {
+                    sendNanos[seq] = sentAt;
+                }
+                firstSend.accumulateAndGet(sentAt, Math::min);
+                try {
+                    api.enqueueBulk(apiKey, body, to - from);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                lastResponse.accumulateAndGet(System.nanoTime(), Math::max);
+                enqueued.addAndGet(to - from);
+            }
+        };
+
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < Math.min(concurrency, batches); i++) {
+                futures.add(executor.submit(worker));
+            }
+            for (Future<?> future : futures) {
+                while (true) {
+                    try {
+                        future.get(progressMillis, TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        progress.run();
+                    } catch (ExecutionException e) {
+                        failure.compareAndSet(null, new BenchFailure("enqueue worker crashed", e.getCause()));
+                        break;
+                    }
+                }
+            }
+        }
+        RuntimeException failed = failure.get();
+        if (failed != null) {
+            throw failed instanceof BenchFailure bench ? bench
+                    : new BenchFailure("enqueue failed: " + failed, failed);
+        }
+        // The workers' writes to sendNanos happen-before their termination, which the executor's
+        // close() waits for: the array is safely visible here.
+        return new Result(sendNanos, firstSend.get(), lastResponse.get());
+    }
+}

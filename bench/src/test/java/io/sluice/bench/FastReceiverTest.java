@@ -1,0 +1,61 @@
+package io.sluice.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class FastReceiverTest {
+
+    @Test
+    void countsDistinctWebhookIdsAndRecordsFirstArrivalPerSeq() throws Exception {
+        PayloadFactory payloads = new PayloadFactory("bench", "e1", 512);
+        try (FastReceiver receiver = FastReceiver.start(2);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            assertThat(post(client, receiver, "msg_a", payloads.payload(0, 1))).isEqualTo(204);
+            assertThat(post(client, receiver, "msg_b", payloads.payload(1, 2))).isEqualTo(204);
+            long afterFirstDelivery = System.nanoTime();
+            // A redelivery of job a: same webhook-id, same body.
+            assertThat(post(client, receiver, "msg_a", payloads.payload(0, 1))).isEqualTo(204);
+
+            assertThat(receiver.awaitAll(Duration.ofSeconds(5))).isTrue();
+            assertThat(receiver.totalPosts()).isEqualTo(3);
+            assertThat(receiver.distinctWebhookIds()).isEqualTo(2);
+            assertThat(receiver.duplicates()).isEqualTo(1);
+            assertThat(receiver.missingCount()).isZero();
+            assertThat(receiver.unrecognisedPosts()).isZero();
+            long[] arrivals = receiver.arrivalNanos();
+            assertThat(arrivals).hasSize(2).doesNotContain(0L);
+            assertThat(arrivals[0]).as("first arrival kept, not the redelivery").isLessThan(afterFirstDelivery);
+        }
+    }
+
+    @Test
+    void reportsMissingAndUnrecognisedDeliveries() throws Exception {
+        try (FastReceiver receiver = FastReceiver.start(3);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            assertThat(post(client, receiver, "msg_1", "{\"seq\":1}")).isEqualTo(204);
+            assertThat(post(client, receiver, "msg_2", "{\"seq\":3}")).isEqualTo(204);
+            assertThat(post(client, receiver, "msg_3", "{\"hello\":true}")).isEqualTo(204);
+
+            assertThat(receiver.awaitAll(Duration.ofMillis(50))).isFalse();
+            assertThat(receiver.receivedCount()).isEqualTo(1);
+            assertThat(receiver.missingCount()).isEqualTo(2);
+            assertThat(receiver.unrecognisedPosts()).isEqualTo(2);
+        }
+    }
+
+    private static int post(HttpClient client, FastReceiver receiver, String webhookId, String body)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(receiver.hookUrl())
+                .header("webhook-id", webhookId)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
