@@ -88,9 +88,10 @@ public class JobWriter implements SmartLifecycle {
                 }
                 batch.add(first);
                 int jobs = first.jobs().size();
+                // Take whatever else is waiting, up to about maxJobs (one request may overshoot
+                // it by at most its own size, which the bulk limit bounds).
                 Request next;
-                while (jobs < maxJobs && (next = waiting.peek()) != null
-                        && jobs + next.jobs().size() <= maxJobs && waiting.remove(next)) {
+                while (jobs < maxJobs && (next = waiting.poll()) != null) {
                     batch.add(next);
                     jobs += next.jobs().size();
                 }

@@ -1,0 +1,154 @@
+package io.sluice.store;
+
+import static io.sluice.store.StoreTestSupport.job;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.job.Uuid7;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/** JobStore.insertBatch: job rows, outbox rows and idempotency keys. */
+class JobStoreInsertTest {
+
+    private static final Duration TTL = Duration.ofHours(24);
+
+    private final StoreTestSupport db = StoreTestSupport.get();
+    private final MutableClock clock = MutableClock.startingNow();
+    private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+
+    @Test
+    void insertBatchWritesPendingJobsAndAnOutboxRowOnlyForJobsWithAnEndpoint() {
+        // given
+        UUID org = db.newOrganization(clock);
+        Endpoint endpoint = db.newEndpoint(org, clock);
+        NewJob delivered = new NewJob(ids.next(), org, "emails", "{\"to\": \"a@example.com\"}", endpoint.id(),
+                5, 7, 30, null, "{\"kind\": \"welcome\"}", clock.instant().plus(Duration.ofDays(2)));
+        NewJob pulled = job(ids.next(), org, "reports", null, null);
+
+        // when
+        List<InsertedJob> results = jobs.insertBatch(List.of(delivered, pulled), TTL);
+
+        // then
+        assertThat(results).containsExactly(new InsertedJob(delivered.id(), true), new InsertedJob(pulled.id(), true));
+        JobRecord stored = jobs.get(org, delivered.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo("pending");
+        assertThat(stored.queueName()).isEqualTo("emails");
+        assertThat(stored.payload()).isEqualTo("{\"to\": \"a@example.com\"}");
+        assertThat(stored.endpointId()).isEqualTo(endpoint.id());
+        assertThat(stored.priority()).isEqualTo(5);
+        assertThat(stored.maxRetries()).isEqualTo(7);
+        assertThat(stored.attempts()).isZero();
+        assertThat(stored.timeoutSeconds()).isEqualTo(30);
+        assertThat(stored.tags()).isEqualTo("{\"kind\": \"welcome\"}");
+        assertThat(stored.expiresAt()).isEqualTo(delivered.expiresAt());
+        assertThat(stored.createdAt()).isEqualTo(clock.instant());
+        assertThat(stored.updatedAt()).isEqualTo(clock.instant());
+        assertThat(stored.completedAt()).isNull();
+        assertThat(jobs.get(org, pulled.id()).orElseThrow().state()).isEqualTo("pending");
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", delivered.id())).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", pulled.id())).isZero();
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyReturnsTheExistingJobAndWritesNoSecondJob() {
+        // given
+        UUID org = UUID.randomUUID();
+        NewJob first = job(ids.next(), org, "default", null, "order-42");
+        jobs.insertBatch(List.of(first), TTL);
+        clock.advance(Duration.ofMinutes(5));
+
+        // when
+        NewJob again = job(ids.next(), org, "default", null, "order-42");
+        List<InsertedJob> results = jobs.insertBatch(List.of(again), TTL);
+
+        // then
+        assertThat(results).containsExactly(new InsertedJob(first.id(), false));
+        assertThat(jobs.get(org, again.id())).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(1);
+    }
+
+    @Test
+    void theSameKeyTwiceInOneBatchResolvesToOneJob() {
+        // given
+        UUID org = UUID.randomUUID();
+        NewJob first = job(ids.next(), org, "default", null, "dup");
+        NewJob unkeyed = job(ids.next(), org, "default", null, null);
+        NewJob second = job(ids.next(), org, "default", null, "dup");
+
+        // when
+        List<InsertedJob> results = jobs.insertBatch(List.of(first, unkeyed, second), TTL);
+
+        // then
+        assertThat(results).containsExactly(
+                new InsertedJob(first.id(), true), new InsertedJob(unkeyed.id(), true), new InsertedJob(first.id(), false));
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ? AND idempotency_key = 'dup'", org))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aKeyRepeatedInABatchAnswersWithTheJobAnEarlierBatchCreated() {
+        // given
+        UUID org = UUID.randomUUID();
+        NewJob original = job(ids.next(), org, "default", null, "dup");
+        jobs.insertBatch(List.of(original), TTL);
+
+        // when
+        List<InsertedJob> results = jobs.insertBatch(List.of(
+                job(ids.next(), org, "default", null, "dup"), job(ids.next(), org, "default", null, "dup")), TTL);
+
+        // then
+        assertThat(results).containsExactly(new InsertedJob(original.id(), false), new InsertedJob(original.id(), false));
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(1);
+    }
+
+    @Test
+    void idempotencyKeysAreScopedPerOrganization() {
+        // given
+        UUID one = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        NewJob ofOne = job(ids.next(), one, "default", null, "shared-key");
+        jobs.insertBatch(List.of(ofOne), TTL);
+
+        // when
+        NewJob ofOther = job(ids.next(), other, "default", null, "shared-key");
+        NewJob ofBoth = job(ids.next(), UUID.randomUUID(), "default", null, "shared-key");
+        List<InsertedJob> results = jobs.insertBatch(List.of(ofOther, ofBoth), TTL);
+
+        // then
+        assertThat(results).containsExactly(new InsertedJob(ofOther.id(), true), new InsertedJob(ofBoth.id(), true));
+        assertThat(jobs.get(other, ofOther.id())).isPresent();
+        assertThat(jobs.get(one, ofOne.id())).isPresent();
+    }
+
+    @Test
+    void anExpiredIdempotencyKeyIsTakenOverByANewJob() {
+        // given
+        UUID org = UUID.randomUUID();
+        Duration ttl = Duration.ofMinutes(10);
+        NewJob old = job(ids.next(), org, "default", null, "retry-me");
+        jobs.insertBatch(List.of(old), ttl);
+        clock.advance(ttl.minusSeconds(1));
+        assertThat(jobs.insertBatch(List.of(job(ids.next(), org, "default", null, "retry-me")), ttl))
+                .as("still within the TTL").containsExactly(new InsertedJob(old.id(), false));
+
+        // when
+        clock.advance(Duration.ofSeconds(2));
+        NewJob fresh = job(ids.next(), org, "default", null, "retry-me");
+        List<InsertedJob> results = jobs.insertBatch(List.of(fresh), ttl);
+
+        // then
+        assertThat(results).containsExactly(new InsertedJob(fresh.id(), true));
+        assertThat(fresh.id()).isNotEqualTo(old.id());
+        assertThat(jobs.get(org, fresh.id()).orElseThrow().state()).isEqualTo("pending");
+        assertThat(db.jdbc.queryForObject("SELECT job_id FROM idempotency_keys WHERE organization_id = ? AND key = ?",
+                UUID.class, org, "retry-me")).isEqualTo(fresh.id());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(jobs.insertBatch(List.of(job(ids.next(), org, "default", null, "retry-me")), ttl))
+                .as("the new job now owns the key").containsExactly(new InsertedJob(fresh.id(), false));
+    }
+}

@@ -1,0 +1,127 @@
+package io.sluice.store;
+
+import static io.sluice.store.StoreTestSupport.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.job.JobState;
+import io.sluice.core.job.Uuid7;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/** PartitionStore.ensureDaily and where rows land. */
+class PartitionStoreTest {
+
+    private final StoreTestSupport db = StoreTestSupport.get();
+    private final MutableClock clock = MutableClock.startingNow();
+    private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final PartitionStore partitions = new PartitionStore(db.jdbc);
+    private final UUID org = UUID.randomUUID();
+
+    @Test
+    void ensureDailyIsIdempotent() {
+        // given
+        LocalDate first = unusedDay();
+        assertThat(partitions.ensureDaily("jobs", first, 3)).isEqualTo(3);
+        assertThat(partitions.ensureDaily("attempts", first, 3)).isEqualTo(3);
+
+        // when
+        int jobsAgain = partitions.ensureDaily("jobs", first, 3);
+        int attemptsAgain = partitions.ensureDaily("attempts", first, 3);
+        int overlapping = partitions.ensureDaily("jobs", first.plusDays(2), 2);
+
+        // then
+        assertThat(jobsAgain).isZero();
+        assertThat(attemptsAgain).isZero();
+        assertThat(overlapping).as("only the one day not created before").isEqualTo(1);
+        for (int d = 0; d < 4; d++) {
+            assertThat(db.count("SELECT count(*) FROM pg_inherits WHERE inhrelid = to_regclass(?)",
+                    "jobs_p" + suffix(first.plusDays(d)))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ensureDailyRefusesATableThatIsNotPartitioned() {
+        assertThatThrownBy(() -> partitions.ensureDaily("outbox", LocalDate.now(clock), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aJobMintedTodayLandsInTodaysPartition() {
+        // given
+        NewJob today = job(ids.next(), org, "default", null, null);
+
+        // when
+        jobs.insertBatch(List.of(today), Duration.ofHours(1));
+
+        // then
+        assertThat(partitionOf("jobs", today.id())).isEqualTo("jobs_p" + suffix(LocalDate.now(clock)));
+    }
+
+    @Test
+    void aJobWhoseIdFallsOnACreatedDayLandsInThatDaysPartitionUpToItsLastMillisecond() {
+        // given
+        LocalDate day = unusedDay();
+        partitions.ensureDaily("jobs", day, 2);
+        Instant midnight = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+
+        // when
+        clock.set(day.atStartOfDay().toInstant(ZoneOffset.UTC));
+        NewJob firstMillisecond = job(ids.next(), org, "default", null, null);
+        clock.set(midnight.minusMillis(1));
+        NewJob lastMillisecond = job(ids.next(), org, "default", null, null);
+        clock.set(midnight);
+        NewJob nextDay = job(ids.next(), org, "default", null, null);
+        clock.set(midnight.plus(Duration.ofDays(1)));
+        NewJob noPartition = job(ids.next(), org, "default", null, null);
+        jobs.insertBatch(List.of(firstMillisecond, lastMillisecond, nextDay, noPartition), Duration.ofHours(1));
+
+        // then
+        assertThat(partitionOf("jobs", firstMillisecond.id())).isEqualTo("jobs_p" + suffix(day));
+        assertThat(partitionOf("jobs", lastMillisecond.id())).isEqualTo("jobs_p" + suffix(day));
+        assertThat(partitionOf("jobs", nextDay.id())).isEqualTo("jobs_p" + suffix(day.plusDays(1)));
+        assertThat(partitionOf("jobs", noPartition.id())).isEqualTo("jobs_default");
+        assertThat(jobs.get(org, lastMillisecond.id())).isPresent();
+    }
+
+    @Test
+    void anAttemptLandsInThePartitionOfTheDayItsIdWasMinted() {
+        // given
+        LocalDate day = unusedDay();
+        partitions.ensureDaily("attempts", day, 1);
+        clock.set(day.atTime(13, 45).toInstant(ZoneOffset.UTC));
+        NewJob job = job(ids.next(), org, "default", null, null);
+        jobs.insertBatch(List.of(job), Duration.ofHours(1));
+        AttemptRecorded attempt = new AttemptRecorded(ids.next(), job.id(), org, null, clock.instant(), 12, 204,
+                "", null, null, JobState.COMPLETED, "worker-1");
+
+        // when
+        new ProjectionStore(db.jdbc, db.tx, clock).recordAttempts(List.of(attempt));
+
+        // then
+        assertThat(partitionOf("attempts", attempt.attemptId())).isEqualTo("attempts_p" + suffix(day));
+    }
+
+    private String partitionOf(String table, UUID id) {
+        return db.jdbc.queryForObject("SELECT tableoid::regclass::text FROM " + table + " WHERE id = ?",
+                String.class, id);
+    }
+
+    /** A random day far ahead, so repeated runs against one database never meet an existing partition. */
+    private static LocalDate unusedDay() {
+        return LocalDate.of(2300, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(0, 300_000));
+    }
+
+    private static String suffix(LocalDate day) {
+        return day.format(DateTimeFormatter.BASIC_ISO_DATE);
+    }
+}

@@ -1,0 +1,109 @@
+package io.sluice.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.testkit.RealServers;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.TimeZone;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The store tests' database, set up once per JVM: the real PostgreSQL of {@link RealServers},
+ * a schema of its own migrated by Flyway, and sessions in a time zone other than the JVM's so
+ * that an instant read or written through a local time shows up as a wrong value.
+ * Tests isolate themselves by organization.
+ */
+final class StoreTestSupport {
+
+    static final String SCHEMA = "store_test";
+    /** UTC+14: as far from a UTC JVM as a zone gets. */
+    static final ZoneId SESSION_ZONE = ZoneId.of("Pacific/Kiritimati");
+
+    private static StoreTestSupport instance;
+
+    final HikariDataSource dataSource;
+    final JdbcTemplate jdbc;
+    final TransactionTemplate tx;
+
+    private StoreTestSupport() {
+        RealServers.Endpoints servers = RealServers.get();
+        Flyway.configure()
+                .dataSource(servers.jdbcUrl(), servers.username(), servers.password())
+                .schemas(SCHEMA)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+
+        ZoneId sessionZone = SESSION_ZONE.equals(TimeZone.getDefault().toZoneId()) ? ZoneId.of("America/Adak") : SESSION_ZONE;
+        HikariConfig config = new HikariConfig();
+        String url = servers.jdbcUrl();
+        config.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
+        config.setUsername(servers.username());
+        config.setPassword(servers.password());
+        config.setConnectionInitSql("SET TIME ZONE '" + sessionZone.getId() + "'");
+        config.setMaximumPoolSize(12);
+        config.setPoolName("store-test");
+        dataSource = new HikariDataSource(config);
+        jdbc = new JdbcTemplate(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+
+        String zone = jdbc.queryForObject("SHOW TimeZone", String.class);
+        String searchPath = jdbc.queryForObject("SELECT current_schema()", String.class);
+        if (!sessionZone.getId().equals(zone) || !SCHEMA.equals(searchPath)) {
+            throw new IllegalStateException("test sessions run in " + zone + " on schema " + searchPath);
+        }
+
+        PartitionStore partitions = new PartitionStore(jdbc);
+        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        partitions.ensureDaily("jobs", yesterday, 9);
+        partitions.ensureDaily("attempts", yesterday, 9);
+    }
+
+    static synchronized StoreTestSupport get() {
+        if (instance == null) {
+            instance = new StoreTestSupport();
+        }
+        return instance;
+    }
+
+    /** A fresh organization (with its first key), for tests that need the row, e.g. for endpoints. */
+    UUID newOrganization(Clock clock) {
+        UUID id = UUID.randomUUID();
+        byte[] keyHash = new byte[32];
+        ThreadLocalRandom.current().nextBytes(keyHash);
+        boolean created = new OrganizationStore(jdbc, tx).createWithKey(new NewOrganization(
+                id, "Test " + id, "test-" + id, clock.instant(), UUID.randomUUID(), "first", keyHash, "sk_test"));
+        if (!created) {
+            throw new IllegalStateException("slug taken: test-" + id);
+        }
+        return id;
+    }
+
+    Endpoint newEndpoint(UUID organizationId, Clock clock) {
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        Endpoint endpoint = new Endpoint(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
+                "whsec_" + id.toString().replace("-", ""), true, 7_500, now, now);
+        new EndpointStore(jdbc).create(endpoint);
+        return endpoint;
+    }
+
+    long count(String sql, Object... args) {
+        Long count = jdbc.queryForObject(sql, Long.class, args);
+        return count == null ? 0 : count;
+    }
+
+    static NewJob job(UUID id, UUID organizationId, String queue, UUID endpointId, String idempotencyKey) {
+        return new NewJob(id, organizationId, queue, "{\"job\": \"" + id + "\"}", endpointId, 0, 3, null,
+                idempotencyKey, null, null);
+    }
+}
