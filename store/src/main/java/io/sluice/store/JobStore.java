@@ -100,6 +100,8 @@ public class JobStore {
 
     /**
      * Takes each key for its job unless a live key exists; an expired key is taken over.
+     * Keys are locked in one global order (organization, key) so that two batches sharing
+     * keys wait for each other instead of deadlocking.
      *
      * @return organization/key to the existing job id, for keys that were already taken
      */
@@ -120,6 +122,7 @@ public class JobStore {
         try (PreparedStatement claim = connection.prepareStatement("""
                 INSERT INTO idempotency_keys (organization_id, key, job_id, expires_at)
                 SELECT o, k, j, ? FROM unnest(?::uuid[], ?::text[], ?::uuid[]) AS x(o, k, j)
+                ORDER BY o, k
                 ON CONFLICT (organization_id, key) DO UPDATE
                     SET job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at
                     WHERE idempotency_keys.expires_at <= ?

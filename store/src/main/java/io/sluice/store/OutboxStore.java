@@ -2,6 +2,8 @@ package io.sluice.store;
 
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,6 +24,8 @@ public class OutboxStore {
         void publish(List<OutboxDelivery> batch) throws Exception;
     }
 
+    private static final Logger log = LoggerFactory.getLogger(OutboxStore.class);
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
 
@@ -30,7 +34,7 @@ public class OutboxStore {
         this.tx = tx;
     }
 
-    /** @return how many rows were published and removed; 0 when the outbox is empty */
+    /** @return how many rows were claimed and removed (published, or dropped as undeliverable); 0 when empty */
     public int claimAndPublish(int limit, Publisher publisher) {
         Integer published = tx.execute(status -> {
             List<OutboxDelivery> batch = jdbc.query("""
@@ -38,21 +42,33 @@ public class OutboxStore {
                         DELETE FROM outbox
                         WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                         RETURNING id, job_id)
-                    SELECT c.id, j.id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
-                           e.url, e.secret, e.timeout_ms
+                    SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
+                           e.url, e.secret, e.timeout_ms, e.id IS NOT NULL
                     FROM claimed c
-                    JOIN jobs j ON j.id = c.job_id
-                    JOIN endpoints e ON e.id = j.endpoint_id
+                    LEFT JOIN jobs j ON j.id = c.job_id
+                    LEFT JOIN endpoints e ON e.id = j.endpoint_id
                     ORDER BY c.id""",
-                    (rs, n) -> new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9)),
+                    (rs, n) -> rs.getBoolean(10)
+                            ? new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
+                                    rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
+                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9))
+                            : new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
+                                    null, null, null, null, null, null, 0),
                     limit);
+            List<OutboxDelivery> deliverable = batch.stream().filter(d -> d.url() != null).toList();
+            if (deliverable.size() < batch.size()) {
+                // Only possible when the job or its endpoint was removed after the job was
+                // accepted (an organization deleted): there is nothing left to deliver.
+                batch.stream().filter(d -> d.url() == null).forEach(d ->
+                        log.warn("Dropping outbox row {}: job {} or its endpoint no longer exists", d.outboxId(), d.jobId()));
+            }
             if (batch.isEmpty()) {
                 return 0;
             }
             try {
-                publisher.publish(batch);
+                if (!deliverable.isEmpty()) {
+                    publisher.publish(deliverable);
+                }
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

@@ -4,13 +4,16 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -43,11 +46,15 @@ public class ProjectionStore {
         tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
             insertAttempts(connection, attempts);
             Map<UUID, AttemptRecorded> decisive = decisivePerJob(attempts);
+            Set<UUID> moved = new HashSet<>();
             for (JobState target : List.of(JobState.COMPLETED, JobState.FAILED)) {
                 List<AttemptRecorded> moving = decisive.values().stream()
                         .filter(a -> a.jobState() == target).toList();
-                moveJobs(connection, target, moving);
+                moved.addAll(moveJobs(connection, target, moving));
             }
+            Set<UUID> unmoved = new HashSet<>(decisive.keySet());
+            unmoved.removeAll(moved);
+            recountAttempts(connection, unmoved);
             return null;
         }));
     }
@@ -118,9 +125,11 @@ public class ProjectionStore {
         }
     }
 
-    private void moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts) throws SQLException {
+    /** @return the jobs that moved; the others had already reached a state the target cannot follow */
+    private Set<UUID> moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts)
+            throws SQLException {
         if (attempts.isEmpty()) {
-            return;
+            return Set.of();
         }
         int n = attempts.size();
         UUID[] ids = new UUID[n];
@@ -151,7 +160,8 @@ public class ProjectionStore {
                     attempts = (SELECT count(*) FROM attempts a WHERE a.job_id = j.id),
                     updated_at = ?
                 FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[]) AS x(i, s, f, er, c)
-                WHERE j.id = x.i AND j.state = ANY(?::text[])""")) {
+                WHERE j.id = x.i AND j.state = ANY(?::text[])
+                RETURNING j.id""")) {
             update.setString(1, target.wireName());
             update.setBoolean(2, completes);
             update.setBoolean(3, completes);
@@ -163,6 +173,29 @@ public class ProjectionStore {
             update.setArray(9, connection.createArrayOf("int4", codes));
             update.setArray(10, connection.createArrayOf("text", sources.toArray(String[]::new)));
             // Fewer rows than jobs is a modelled outcome: those jobs already moved on.
+            Set<UUID> moved = new HashSet<>();
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    moved.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return moved;
+        }
+    }
+
+    /**
+     * A job that did not move (say, an attempt redelivered after it completed) still shows
+     * how many attempts it had. Rarely more than a few jobs, so off the common path.
+     */
+    private static void recountAttempts(Connection connection, Set<UUID> jobs) throws SQLException {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE jobs j SET attempts = x.n
+                FROM (SELECT job_id, count(*) AS n FROM attempts WHERE job_id = ANY(?::uuid[]) GROUP BY job_id) x
+                WHERE j.id = x.job_id AND j.attempts <> x.n""")) {
+            update.setArray(1, connection.createArrayOf("uuid", jobs.toArray(UUID[]::new)));
             update.executeUpdate();
         }
     }

@@ -79,4 +79,39 @@ class JobStoreConcurrencyTest {
                     .as("every unkeyed job plus one keyed job").isEqualTo(2L * THREADS + 1);
         }
     }
+
+    @Test
+    void batchesSharingKeysInOppositeOrdersDoNotDeadlock() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            // given: two batches with the same fifty keys, one ascending, one descending
+            UUID org = UUID.randomUUID();
+            List<NewJob> ascending = new ArrayList<>();
+            List<NewJob> descending = new ArrayList<>();
+            for (int k = 0; k < 50; k++) {
+                ascending.add(job(ids.next(), org, "default", null, "k" + k));
+                descending.add(job(ids.next(), org, "default", null, "k" + (49 - k)));
+            }
+            CountDownLatch start = new CountDownLatch(1);
+            Future<List<InsertedJob>> first = pool.submit(() -> {
+                start.await();
+                return jobs.insertBatch(ascending, TTL);
+            });
+            Future<List<InsertedJob>> second = pool.submit(() -> {
+                start.await();
+                return jobs.insertBatch(descending, TTL);
+            });
+
+            // when
+            start.countDown();
+            List<InsertedJob> a = first.get(60, TimeUnit.SECONDS);
+            List<InsertedJob> b = second.get(60, TimeUnit.SECONDS);
+
+            // then: both succeed and every key resolves to one job for both callers
+            for (int k = 0; k < 50; k++) {
+                assertThat(b.get(49 - k).id()).as("round %d key k%d", round, k).isEqualTo(a.get(k).id());
+                assertThat(a.get(k).created() ^ b.get(49 - k).created()).isTrue();
+            }
+            assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(50L);
+        }
+    }
 }

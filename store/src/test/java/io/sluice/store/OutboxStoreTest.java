@@ -102,6 +102,26 @@ class OutboxStoreTest {
     }
 
     @Test
+    void aRowWhoseJobIsGoneIsRemovedWithoutBeingPublished() {
+        // given: a deliverable job, and an outbox row whose job no longer exists
+        UUID org = db.newOrganization(clock);
+        Endpoint endpoint = db.newEndpoint(org, clock);
+        NewJob kept = job(ids.next(), org, "default", endpoint.id(), null);
+        jobs.insertBatch(List.of(kept), TTL);
+        UUID vanished = ids.next();
+        db.jdbc.update("INSERT INTO outbox (job_id) VALUES (?)", vanished);
+        List<OutboxDelivery> published = new ArrayList<>();
+
+        // when
+        int count = outbox.claimAndPublish(100, published::addAll);
+
+        // then
+        assertThat(count).isEqualTo(2);
+        assertThat(published).extracting(OutboxDelivery::jobId).containsExactly(kept.id());
+        assertThat(outbox.backlog()).isZero();
+    }
+
+    @Test
     void twoRelaysClaimingConcurrentlyNeverPublishTheSameRowTwice() throws Exception {
         // given
         UUID org = db.newOrganization(clock);

@@ -117,6 +117,7 @@ class ProjectionStoreTest {
         assertThat(stored.completedAt()).isEqualTo(delivered.startedAt().plusMillis(delivered.durationMs()));
         assertThat(stored.lastError()).isNull();
         assertThat(jobs.attempts(job)).hasSize(2);
+        assertThat(stored.attempts()).as("the count includes the attempt that did not move the job").isEqualTo(2);
     }
 
     @Test
