@@ -14,6 +14,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction that waits for the publisher: a crash or a failed publish rolls the delete
  * back and the rows are published again. Never a "last seen id" cursor, which would skip
  * rows of transactions that commit out of id order.
+ *
+ * <p>The claimed ids are handed to the DELETE as an array so that it finds them through the
+ * primary key; with {@code id IN (subquery)} the planner joins against a sequential scan of
+ * the outbox, which is full of not yet vacuumed dead rows under load.
  */
 @Repository
 public class OutboxStore {
@@ -40,7 +44,7 @@ public class OutboxStore {
             List<OutboxDelivery> batch = jdbc.query("""
                     WITH claimed AS (
                         DELETE FROM outbox
-                        WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
                            e.url, e.secret, e.timeout_ms, e.id IS NOT NULL
