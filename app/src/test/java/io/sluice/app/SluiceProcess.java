@@ -37,7 +37,7 @@ final class SluiceProcess implements AutoCloseable {
         RealServers.Endpoints servers = RealServers.get();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseParallelGC", "-jar", JAR.toString(),
-                "--server.port=" + port));
+                "--server.port=" + port, "--spring.grpc.server.port=0"));
         servers.springProperties().forEach((key, value) -> command.add("--" + key + "=" + value));
         command.addAll(extraArgs);
         Path log = Path.of("target", name + ".log");

@@ -1,0 +1,24 @@
+package io.sluice.ingest.grpc;
+
+import io.grpc.netty.NettyServerBuilder;
+import java.util.concurrent.Executors;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.server.ServerBuilderCustomizer;
+
+/**
+ * The gRPC server, started by Spring gRPC on {@code spring.grpc.server.port}. It carries
+ * the standard health service ({@link GrpcReadinessReporter}); the job services join it.
+ */
+@Configuration(proxyBeanMethods = false)
+public class GrpcServerConfiguration {
+
+    /**
+     * Handlers block on PostgreSQL commits and Kafka acks, like the REST ones; virtual
+     * threads make that cheap, as {@code spring.threads.virtual.enabled} does for Tomcat.
+     */
+    @Bean
+    ServerBuilderCustomizer<NettyServerBuilder> virtualThreadExecutor() {
+        return builder -> builder.executor(Executors.newVirtualThreadPerTaskExecutor());
+    }
+}
