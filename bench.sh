@@ -35,4 +35,6 @@ command="./bench.sh"
 if (($# > 0)); then command+=" $(printf '%q ' "$@")"; fi
 export SLUICE_BENCH_COMMAND="${command% }"
 
-exec "$JAVA_HOME/bin/java" -jar bench/target/sluice-bench.jar "${args[@]+"${args[@]}"}"
+# The load generator and the webhook receiver share the machine with Sluice: C1 only and the
+# serial collector keep their own CPU (JIT and GC threads) out of the way of the system measured.
+exec "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar bench/target/sluice-bench.jar "${args[@]+"${args[@]}"}"

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param label free text naming this run in the results heading
  * @param sluiceJar the Sluice jar started when no target is given
  * @param deliveryTimeout how long to wait for the receiver to see every job
+ * @param warmupJobs jobs delivered (to a receiver of their own) before the measured burst, so
+ *                   the figures are those of a warmed-up JVM; 0 measures a cold one
  * @param args the raw arguments, echoed in the report as the exact command
  */
 public record BenchOptions(
@@ -37,11 +39,12 @@ public record BenchOptions(
         String label,
         Path sluiceJar,
         Duration deliveryTimeout,
+        int warmupJobs,
         List<String> args) {
 
     private static final Set<String> KNOWN = Set.of(
             "jobs", "payload-bytes", "bulk-size", "concurrency", "target", "output", "label",
-            "sluice-jar", "delivery-timeout-seconds", "build", "help");
+            "sluice-jar", "delivery-timeout-seconds", "warmup-jobs", "build", "help");
 
     static final String USAGE = """
             Usage: ./bench.sh [--build] [options]
@@ -54,6 +57,7 @@ public record BenchOptions(
               --label=text                    name of this run in the results heading
               --sluice-jar=app/target/sluice.jar
               --delivery-timeout-seconds=N    default: max(300, jobs / 100)
+              --warmup-jobs=20000             delivered first and not measured (JIT warm-up); 0 = cold
               --build                         (bench.sh) rebuild before running
             """;
 
@@ -101,8 +105,9 @@ public record BenchOptions(
         long timeoutSeconds = values.containsKey("delivery-timeout-seconds")
                 ? positiveInt(values, "delivery-timeout-seconds", 0)
                 : Math.max(300, jobs / 100);
+        int warmupJobs = nonNegativeInt(values, "warmup-jobs", 20_000);
         return new BenchOptions(jobs, payloadBytes, bulkSize, concurrency, target, output, label,
-                sluiceJar, Duration.ofSeconds(timeoutSeconds), List.of(args));
+                sluiceJar, Duration.ofSeconds(timeoutSeconds), warmupJobs, List.of(args));
     }
 
     private static String nonBlank(Map<String, String> values, String name, String fallback) {

@@ -32,6 +32,7 @@ import java.util.Locale;
  * @param payloadBytes size of each payload
  * @param bulkSize jobs per bulk request
  * @param concurrency bulk requests in flight
+ * @param warmupJobs jobs delivered before the measured burst (0: a cold JVM was measured)
  * @param enqueueJobsPerSecond jobs accepted per second, first request sent to last response
  * @param deliveryJobsPerSecond jobs delivered per second, first request sent to last first arrival
  * @param p50Millis median enqueue-to-delivery latency
@@ -54,6 +55,7 @@ public record BenchmarkReport(
         int payloadBytes,
         int bulkSize,
         int concurrency,
+        int warmupJobs,
         double enqueueJobsPerSecond,
         Double deliveryJobsPerSecond,
         Double p50Millis,
@@ -82,6 +84,8 @@ public record BenchmarkReport(
         rows.add(row("Jobs", integer(jobs)));
         rows.add(row("Payload", integer(payloadBytes) + " bytes"));
         rows.add(row("Bulk size × concurrency", bulkSize + " × " + concurrency));
+        rows.add(row("Warm-up before the measured jobs", warmupJobs == 0 ? "none (cold JVM)"
+                : integer(warmupJobs) + " jobs delivered"));
         rows.add(row("Enqueue rate", rate(enqueueJobsPerSecond)));
         rows.add(row("End-to-end delivery rate", deliveryJobsPerSecond == null ? "n/a" : rate(deliveryJobsPerSecond)));
         rows.add(row("Enqueue → delivery latency p50", millis(p50Millis)));

@@ -100,6 +100,9 @@ public final class DeliveryBenchmark {
             String apiKey = api.createOrganization("bench", slug);
             String endpointId = api.createEndpoint(apiKey, receiver.hookUrl(), "bench");
             System.out.println("Organization " + slug + ", endpoint " + endpointId);
+            if (options.warmupJobs() > 0) {
+                warmUp(api, apiKey, options);
+            }
 
             BulkEnqueuer enqueuer = new BulkEnqueuer(api, apiKey,
                     new PayloadFactory("bench", endpointId, options.payloadBytes()),
@@ -134,6 +137,28 @@ public final class DeliveryBenchmark {
             }
             return 0;
         }
+    }
+
+    /**
+     * Delivers {@code --warmup-jobs} jobs to a receiver and endpoint of their own, so the measured
+     * burst meets a JVM whose hot paths are compiled, as a server that has been running would.
+     */
+    private static void warmUp(SluiceApi api, String apiKey, BenchOptions options) throws Exception {
+        long started = System.nanoTime();
+        try (FastReceiver receiver = FastReceiver.start(options.warmupJobs())) {
+            String endpointId = api.createEndpoint(apiKey, receiver.hookUrl(), "bench warm-up");
+            new BulkEnqueuer(api, apiKey, new PayloadFactory("bench-warmup", endpointId, options.payloadBytes()),
+                    options.warmupJobs(), options.bulkSize(), options.concurrency())
+                    .run(() -> System.out.printf("  warm-up: delivered %,d / %,d%n",
+                            receiver.receivedCount(), options.warmupJobs()), PROGRESS_MILLIS);
+            if (!awaitDeliveries(receiver, options.deliveryTimeout())) {
+                throw new BenchFailure("the warm-up jobs were not all delivered");
+            }
+        }
+        // Let the projector and the relay finish the warm-up's tail before the clock starts.
+        Thread.sleep(SETTLE.toMillis());
+        System.out.printf("Warm-up: %,d jobs delivered in %.1f s%n", options.warmupJobs(),
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** Waits for every job, printing progress; false when the timeout expired first. */
@@ -186,7 +211,7 @@ public final class DeliveryBenchmark {
                 : "running at " + options.target();
         return new BenchmarkReport(Instant.now(), options.label(), command(options.args()), machine.describe(),
                 sluiceDescription, options.jobs(), options.payloadBytes(), options.bulkSize(), options.concurrency(),
-                enqueue.jobsPerSecond(), deliveryRate, p50, p99, max, receiver.duplicates(), lost,
+                options.warmupJobs(), enqueue.jobsPerSecond(), deliveryRate, p50, p99, max, receiver.duplicates(), lost,
                 receiver.unrecognisedPosts() + receiver.postsWithoutId(), coldStart,
                 rss.isPresent() ? rss.getAsLong() : null, tree.isPresent() ? tree.getAsLong() : null);
     }

@@ -18,6 +18,7 @@ class BenchOptionsTest {
         assertThat(options.payloadBytes()).isEqualTo(1024);
         assertThat(options.bulkSize()).isEqualTo(100);
         assertThat(options.concurrency()).isEqualTo(8);
+        assertThat(options.warmupJobs()).isEqualTo(20_000);
         assertThat(options.target()).isNull();
         assertThat(options.output()).isEqualTo(Path.of("BENCHMARKS.md"));
         assertThat(options.sluiceJar()).isEqualTo(Path.of("app/target/sluice.jar"));
@@ -34,6 +35,7 @@ class BenchOptionsTest {
         assertThat(options.label()).isEqualTo("laptop run");
         assertThat(options.deliveryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(BenchOptions.parse("--target=").target()).isNull();
+        assertThat(BenchOptions.parse("--warmup-jobs=0").warmupJobs()).isZero();
     }
 
     @Test

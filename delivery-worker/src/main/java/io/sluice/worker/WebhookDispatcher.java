@@ -22,6 +22,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.springframework.beans.factory.DisposableBean;
@@ -54,6 +55,9 @@ public class WebhookDispatcher implements DisposableBean {
         http.setExecutor(threads);
         http.setConnectTimeout(properties.connectTimeout().toMillis());
         http.setFollowRedirects(false);
+        // Endpoints of different organizations can share a host: a cookie one of them sets
+        // must never travel to another, and a webhook sender has no session to keep.
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
         http.setMaxConnectionsPerDestination(properties.maxConnectionsPerEndpoint());
         http.setMaxRequestsQueuedPerDestination(Math.max(1024, properties.maxInFlight() * 2));
         http.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, USER_AGENT));

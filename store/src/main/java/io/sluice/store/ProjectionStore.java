@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,17 +45,17 @@ public class ProjectionStore {
             return;
         }
         tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
-            insertAttempts(connection, attempts);
+            Map<UUID, Integer> newAttempts = insertAttempts(connection, attempts);
             Map<UUID, AttemptRecorded> decisive = decisivePerJob(attempts);
             Set<UUID> moved = new HashSet<>();
             for (JobState target : List.of(JobState.COMPLETED, JobState.FAILED)) {
                 List<AttemptRecorded> moving = decisive.values().stream()
                         .filter(a -> a.jobState() == target).toList();
-                moved.addAll(moveJobs(connection, target, moving));
+                moved.addAll(moveJobs(connection, target, moving, newAttempts));
             }
-            Set<UUID> unmoved = new HashSet<>(decisive.keySet());
-            unmoved.removeAll(moved);
-            recountAttempts(connection, unmoved);
+            Map<UUID, Integer> unmoved = new HashMap<>(newAttempts);
+            unmoved.keySet().removeAll(moved);
+            countAttempts(connection, unmoved);
             return null;
         }));
     }
@@ -76,7 +77,13 @@ public class ProjectionStore {
         return decisive;
     }
 
-    private static void insertAttempts(Connection connection, List<AttemptRecorded> attempts) throws SQLException {
+    /**
+     * @return per job, how many of its attempts were new (an event projected again inserts
+     *         nothing): {@code jobs.attempts} grows by exactly that, so it stays the row count
+     *         without counting rows, which would probe every attempts partition per job
+     */
+    private static Map<UUID, Integer> insertAttempts(Connection connection, List<AttemptRecorded> attempts)
+            throws SQLException {
         int n = attempts.size();
         UUID[] ids = new UUID[n];
         UUID[] jobs = new UUID[n];
@@ -109,7 +116,8 @@ public class ProjectionStore {
                 SELECT i, j, o, e, s::timestamptz, d, c, r, ec, er, w
                 FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::int8[], ?::int4[],
                             ?::text[], ?::text[], ?::text[], ?::text[]) AS x(i, j, o, e, s, d, c, r, ec, er, w)
-                ON CONFLICT (id) DO NOTHING""")) {
+                ON CONFLICT (id) DO NOTHING
+                RETURNING job_id""")) {
             insert.setArray(1, connection.createArrayOf("uuid", ids));
             insert.setArray(2, connection.createArrayOf("uuid", jobs));
             insert.setArray(3, connection.createArrayOf("uuid", orgs));
@@ -121,13 +129,19 @@ public class ProjectionStore {
             insert.setArray(9, connection.createArrayOf("text", errorClasses));
             insert.setArray(10, connection.createArrayOf("text", errors));
             insert.setArray(11, connection.createArrayOf("text", workers));
-            insert.executeUpdate();
+            Map<UUID, Integer> inserted = new HashMap<>();
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    inserted.merge(rs.getObject(1, UUID.class), 1, Integer::sum);
+                }
+            }
+            return inserted;
         }
     }
 
     /** @return the jobs that moved; the others had already reached a state the target cannot follow */
-    private Set<UUID> moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts)
-            throws SQLException {
+    private Set<UUID> moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts,
+                               Map<UUID, Integer> newAttempts) throws SQLException {
         if (attempts.isEmpty()) {
             return Set.of();
         }
@@ -137,9 +151,11 @@ public class ProjectionStore {
         String[] finished = new String[n];
         String[] errors = new String[n];
         Integer[] codes = new Integer[n];
+        Integer[] added = new Integer[n];
         for (int i = 0; i < n; i++) {
             AttemptRecorded a = attempts.get(i);
             ids[i] = a.jobId();
+            added[i] = newAttempts.getOrDefault(a.jobId(), 0);
             started[i] = a.startedAt().toString();
             finished[i] = a.startedAt().plusMillis(a.durationMs()).toString();
             errors[i] = stripNul(a.error());
@@ -157,9 +173,9 @@ public class ProjectionStore {
                     completed_at = CASE WHEN ? THEN x.f::timestamptz ELSE j.completed_at END,
                     last_error = CASE WHEN ? THEN j.last_error ELSE x.er END,
                     last_status_code = x.c,
-                    attempts = (SELECT count(*) FROM attempts a WHERE a.job_id = j.id),
+                    attempts = j.attempts + x.n,
                     updated_at = ?
-                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[]) AS x(i, s, f, er, c)
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[]) AS x(i, s, f, er, c, n)
                 WHERE j.id = x.i AND j.state = ANY(?::text[])
                 RETURNING j.id""")) {
             update.setString(1, target.wireName());
@@ -171,7 +187,8 @@ public class ProjectionStore {
             update.setArray(7, connection.createArrayOf("text", finished));
             update.setArray(8, connection.createArrayOf("text", errors));
             update.setArray(9, connection.createArrayOf("int4", codes));
-            update.setArray(10, connection.createArrayOf("text", sources.toArray(String[]::new)));
+            update.setArray(10, connection.createArrayOf("int4", added));
+            update.setArray(11, connection.createArrayOf("text", sources.toArray(String[]::new)));
             // Fewer rows than jobs is a modelled outcome: those jobs already moved on.
             Set<UUID> moved = new HashSet<>();
             try (ResultSet rs = update.executeQuery()) {
@@ -183,19 +200,24 @@ public class ProjectionStore {
         }
     }
 
-    /**
-     * A job that did not move (say, an attempt redelivered after it completed) still shows
-     * how many attempts it had. Rarely more than a few jobs, so off the common path.
-     */
-    private static void recountAttempts(Connection connection, Set<UUID> jobs) throws SQLException {
-        if (jobs.isEmpty()) {
+    /** Jobs whose state did not change still count their new attempts. */
+    private static void countAttempts(Connection connection, Map<UUID, Integer> newAttempts) throws SQLException {
+        if (newAttempts.isEmpty()) {
             return;
         }
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE jobs j SET attempts = x.n
-                FROM (SELECT job_id, count(*) AS n FROM attempts WHERE job_id = ANY(?::uuid[]) GROUP BY job_id) x
-                WHERE j.id = x.job_id AND j.attempts <> x.n""")) {
-            update.setArray(1, connection.createArrayOf("uuid", jobs.toArray(UUID[]::new)));
+                UPDATE jobs j SET attempts = j.attempts + x.n
+                FROM unnest(?::uuid[], ?::int4[]) AS x(i, n)
+                WHERE j.id = x.i""")) {
+            UUID[] jobs = new UUID[newAttempts.size()];
+            Integer[] added = new Integer[jobs.length];
+            int i = 0;
+            for (Map.Entry<UUID, Integer> entry : newAttempts.entrySet()) {
+                jobs[i] = entry.getKey();
+                added[i++] = entry.getValue();
+            }
+            update.setArray(1, connection.createArrayOf("uuid", jobs));
+            update.setArray(2, connection.createArrayOf("int4", added));
             update.executeUpdate();
         }
     }

@@ -50,6 +50,24 @@ class PartitionStoreTest {
     }
 
     @Test
+    void jobPartitionsLeaveRoomOnEachPageForUpdatesInPlace() {
+        // given
+        LocalDate day = unusedDay();
+
+        // when
+        partitions.ensureDaily("jobs", day, 1);
+        partitions.ensureDaily("attempts", day, 1);
+
+        // then: HOT updates of a job's state need free space on its page
+        assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname = ? AND 'fillfactor=80' = ANY(reloptions)",
+                "jobs_p" + suffix(day))).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname = ? AND reloptions IS NULL",
+                "attempts_p" + suffix(day))).as("attempts are never updated").isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'jobs' AND indexdef LIKE '%state%'"))
+                .as("no index on jobs covers the state that every attempt changes").isZero();
+    }
+
+    @Test
     void ensureDailyRefusesATableThatIsNotPartitioned() {
         assertThatThrownBy(() -> partitions.ensureDaily("outbox", LocalDate.now(clock), 1))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -31,6 +31,9 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("max_wal_size", "2GB")
                 .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                // Its own hook would stop the server while the application is still shutting
+                // down and writing; EmbeddedServers stops it after the context has closed.
+                .setRegisterShutdownHook(false)
                 .start();
         return new EmbeddedPostgresServer(postgres);
     }

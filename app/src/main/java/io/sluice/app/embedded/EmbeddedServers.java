@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
@@ -31,9 +32,14 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
     public void onApplicationEvent(SpringApplicationEvent event) {
         switch (event) {
             case ApplicationEnvironmentPreparedEvent prepared -> startWhatIsMissing(prepared.getEnvironment());
-            // Registered first, so destroyed last: after every bean that uses the servers.
-            case ApplicationPreparedEvent prepared ->
-                    prepared.getApplicationContext().getBeanFactory().registerSingleton("sluiceEmbeddedServers", this);
+            // Registered as disposable before any bean exists, so destroyed last: after the
+            // listener containers, the relay and the pools that use the servers have stopped.
+            case ApplicationPreparedEvent prepared -> {
+                if (!(prepared.getApplicationContext().getBeanFactory() instanceof DefaultSingletonBeanRegistry beans)) {
+                    throw new IllegalStateException("unexpected bean factory: cannot order the embedded servers' stop");
+                }
+                beans.registerDisposableBean("sluiceEmbeddedServers", this::close);
+            }
             case ApplicationFailedEvent failed -> close();
             default -> {
             }

@@ -53,12 +53,24 @@ public class OutboxRelay implements SmartLifecycle {
         this.failures = meters.counter("sluice.relay.failures");
     }
 
-    /** Called after a commit that wrote outbox rows: publish now rather than at the next poll. */
+    /**
+     * Called after a commit that wrote outbox rows: publish now rather than at the next poll.
+     * One loop is enough for one commit's rows; a loop that finds a full batch keeps going
+     * without waiting, so a backlog still gets every loop.
+     */
     public void wake() {
+        signal(false);
+    }
+
+    private void signal(boolean everyLoop) {
         lock.lock();
         try {
             woken = true;
-            work.signalAll();
+            if (everyLoop) {
+                work.signalAll();
+            } else {
+                work.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -131,7 +143,7 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        wake();
+        signal(true);
         for (Thread loop : loops) {
             try {
                 loop.join(properties.ackTimeout().toMillis());
