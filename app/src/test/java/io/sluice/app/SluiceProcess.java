@@ -12,11 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sluice as a separate operating-system process (the packaged jar) against the test JVM's
- * real PostgreSQL and Kafka, so a test can kill it with SIGKILL: no shutdown hook, no
- * graceful drain, exactly what a crash does.
+ * Sluice as a separate operating-system process (the packaged jar), so a test can kill it
+ * with SIGKILL (no shutdown hook, no graceful drain, exactly what a crash does) or stop it
+ * with SIGTERM. Either against the test JVM's real PostgreSQL and Kafka ({@link #start}), or
+ * with its own embedded servers, as {@code java -jar} runs it ({@link #launchEmbedded}).
  */
 final class SluiceProcess implements AutoCloseable {
 
@@ -24,30 +26,47 @@ final class SluiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private SluiceProcess(Process process, int port) {
+    private SluiceProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
+    /** Starts Sluice on the test JVM's servers and waits until it is ready. */
     static SluiceProcess start(String name, int port, List<String> extraArgs) throws IOException {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests with 'verify' so the jar is packaged first");
-        }
-        RealServers.Endpoints servers = RealServers.get();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseParallelGC", "-jar", JAR.toString(),
-                "--server.port=" + port, "--spring.grpc.server.port=0"));
-        servers.springProperties().forEach((key, value) -> command.add("--" + key + "=" + value));
-        command.addAll(extraArgs);
-        Path log = Path.of("target", name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SluiceProcess sluice = new SluiceProcess(process, port);
-        sluice.awaitReady(Duration.ofSeconds(120), log);
+        List<String> args = new ArrayList<>();
+        RealServers.get().springProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
+        args.addAll(extraArgs);
+        SluiceProcess sluice = launch(name, port, args);
+        sluice.awaitReady(Duration.ofSeconds(120));
         return sluice;
     }
 
-    private void awaitReady(Duration timeout, Path log) {
+    /**
+     * Launches Sluice with embedded PostgreSQL and Kafka (on free ports) under {@code dataDir}
+     * and returns at once; {@link #awaitReady} waits for it.
+     */
+    static SluiceProcess launchEmbedded(String name, int port, Path dataDir) throws IOException {
+        return launch(name, port, List.of("--sluice.data-dir=" + dataDir,
+                "--sluice.embedded.postgres.port=0", "--sluice.embedded.kafka.port=0"));
+    }
+
+    private static SluiceProcess launch(String name, int port, List<String> args) throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests with 'verify' so the jar is packaged first");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseParallelGC", "-jar", JAR.toString(),
+                "--server.port=" + port, "--spring.grpc.server.port=0"));
+        command.addAll(args);
+        Path log = Path.of("target", name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new SluiceProcess(process, port, log);
+    }
+
+    void awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -81,6 +100,19 @@ final class SluiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, as a service manager stops it; returns once the process has exited. */
+    void stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new IllegalStateException("Sluice did not stop within " + timeout + "; see " + log.toAbsolutePath());
+        }
+    }
+
     /** SIGKILL: the process gets no chance to flush, commit or say goodbye. */
     void kill() {
         process.destroyForcibly();
@@ -96,7 +128,7 @@ final class SluiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     kill();
                 }
             } catch (InterruptedException e) {

@@ -1,9 +1,12 @@
 package io.sluice.app.embedded;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
@@ -12,6 +15,7 @@ import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -20,13 +24,29 @@ import org.springframework.core.env.MapPropertySource;
  * {@code spring.kafka.bootstrap-servers}) is not set, starts a real PostgreSQL (or Kafka
  * broker) before the application context, with data under {@code sluice.data-dir}, and
  * points Spring at it. Both start in parallel; they stop after the context has closed.
+ *
+ * <p>Stopping has two paths. Normally the context's close destroys this object last, after
+ * everything that writes to the servers has stopped. A JVM shutdown hook covers the case
+ * where Spring does not close the context (a SIGTERM while it is still starting): it waits
+ * for the normal path while the context is closing, and otherwise stops the servers itself,
+ * so that no orphaned PostgreSQL keeps the data directory and the Kafka broker shuts down
+ * cleanly (an unclean stop delays the next start by the broker's session timeout).
  */
 public final class EmbeddedServers implements ApplicationListener<SpringApplicationEvent>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServers.class);
 
-    private EmbeddedPostgresServer postgres;
-    private EmbeddedKafkaServer kafka;
+    /** How long the shutdown hook lets a closing context finish before stopping the servers anyway. */
+    private static final Duration CONTEXT_CLOSE_GRACE = Duration.ofSeconds(60);
+    /** How long the shutdown hook waits for Spring's own hook to begin closing the context. */
+    private static final Duration CONTEXT_CLOSE_START = Duration.ofSeconds(2);
+
+    private final CountDownLatch contextClosing = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Each server while it starts and once it runs; a null result: not embedded. */
+    private CompletableFuture<EmbeddedPostgresServer> postgres = CompletableFuture.completedFuture(null);
+    private CompletableFuture<EmbeddedKafkaServer> kafka = CompletableFuture.completedFuture(null);
+    private boolean closed;
 
     @Override
     public void onApplicationEvent(SpringApplicationEvent event) {
@@ -39,6 +59,7 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
                     throw new IllegalStateException("unexpected bean factory: cannot order the embedded servers' stop");
                 }
                 beans.registerDisposableBean("sluiceEmbeddedServers", this::close);
+                prepared.getApplicationContext().addApplicationListener(new ClosingListener(contextClosing));
             }
             case ApplicationFailedEvent failed -> close();
             default -> {
@@ -61,52 +82,83 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
         Path dataDir = Path.of(env.getProperty("sluice.data-dir", "./.sluice")).toAbsolutePath().normalize();
         int postgresPort = env.getProperty("sluice.embedded.postgres.port", Integer.class, 15432);
         int kafkaPort = env.getProperty("sluice.embedded.kafka.port", Integer.class, 19092);
+        // Before anything starts: a SIGTERM during the start must still stop what has started.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sluice-embedded-servers-stop").unstarted(this::stopAtExit));
         long started = System.nanoTime();
-        CompletableFuture<EmbeddedPostgresServer> pg = needPostgres
-                ? CompletableFuture.supplyAsync(() -> unchecked(() -> EmbeddedPostgresServer.start(dataDir, postgresPort)))
-                : CompletableFuture.completedFuture(null);
-        CompletableFuture<EmbeddedKafkaServer> kf = needKafka
-                ? CompletableFuture.supplyAsync(() -> unchecked(() -> EmbeddedKafkaServer.start(dataDir, kafkaPort)))
-                : CompletableFuture.completedFuture(null);
+        synchronized (this) {
+            if (needPostgres) {
+                postgres = CompletableFuture.supplyAsync(() -> unchecked(() -> EmbeddedPostgresServer.start(dataDir, postgresPort)));
+            }
+            if (needKafka) {
+                kafka = CompletableFuture.supplyAsync(() -> unchecked(() -> EmbeddedKafkaServer.start(dataDir, kafkaPort)));
+            }
+        }
+        EmbeddedPostgresServer database;
+        EmbeddedKafkaServer broker;
         try {
-            postgres = pg.join();
-            kafka = kf.join();
+            database = postgres.join();
+            broker = kafka.join();
         } catch (RuntimeException e) {
             close();
             throw new IllegalStateException("Could not start the embedded servers under " + dataDir, e);
         }
         Map<String, Object> properties = new HashMap<>();
-        if (postgres != null) {
-            properties.put("spring.datasource.url", postgres.jdbcUrl());
+        if (database != null) {
+            properties.put("spring.datasource.url", database.jdbcUrl());
             properties.put("spring.datasource.username", "postgres");
             properties.put("spring.datasource.password", "postgres");
-            log.info("Embedded PostgreSQL on port {} (data in {})", postgres.port(), dataDir.resolve("postgres"));
+            log.info("Embedded PostgreSQL on port {} (data in {})", database.port(), dataDir.resolve("postgres"));
         }
-        if (kafka != null) {
-            properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-            log.info("Embedded Kafka broker at {} (log in {})", kafka.bootstrapServers(), dataDir.resolve("kafka"));
+        if (broker != null) {
+            properties.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+            log.info("Embedded Kafka broker at {} (log in {})", broker.bootstrapServers(), dataDir.resolve("kafka"));
         }
         log.info("Embedded servers up in {} ms", (System.nanoTime() - started) / 1_000_000);
         env.getPropertySources().addFirst(new MapPropertySource("sluiceEmbeddedServers", properties));
     }
 
+    private void stopAtExit() {
+        try {
+            if (contextClosing.await(CONTEXT_CLOSE_START.toMillis(), TimeUnit.MILLISECONDS)) {
+                stopped.await(CONTEXT_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Stops the broker, then PostgreSQL; a server still starting is stopped once it is up. Idempotent. */
     @Override
     public synchronized void close() {
-        if (kafka != null) {
-            try {
-                kafka.close();
-            } catch (RuntimeException e) {
-                log.warn("Stopping the embedded Kafka broker failed", e);
-            }
-            kafka = null;
+        if (!closed) {
+            closed = true;
+            stop(kafka, "Kafka broker");
+            stop(postgres, "PostgreSQL");
         }
-        if (postgres != null) {
+        stopped.countDown();
+    }
+
+    private static void stop(CompletableFuture<? extends AutoCloseable> server, String name) {
+        AutoCloseable running;
+        try {
+            running = server.join();
+        } catch (RuntimeException e) {
+            return; // it never started
+        }
+        if (running != null) {
             try {
-                postgres.close();
+                running.close();
             } catch (Exception e) {
-                log.warn("Stopping the embedded PostgreSQL failed", e);
+                log.warn("Stopping the embedded {} failed", name, e);
             }
-            postgres = null;
+        }
+    }
+
+    private record ClosingListener(CountDownLatch closing) implements ApplicationListener<ContextClosedEvent> {
+        @Override
+        public void onApplicationEvent(ContextClosedEvent event) {
+            closing.countDown();
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,7 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Public health at the root paths Spooled clients and load balancers use. {@code ready}
- * means PostgreSQL answers and the Kafka cluster is reachable, so accepted jobs can flow.
+ * means the application has finished starting (and is not shutting down), PostgreSQL
+ * answers and the Kafka cluster is reachable, so accepted jobs can flow. The web server
+ * answers before the relay, the worker and the gRPC server have started; without the
+ * readiness state a load balancer would send traffic to a half-started node.
  */
 @RestController
 public class HealthController implements DisposableBean {
@@ -23,11 +28,13 @@ public class HealthController implements DisposableBean {
 
     private final JdbcTemplate jdbc;
     private final KafkaAdmin kafkaAdmin;
+    private final ApplicationAvailability availability;
     private volatile AdminClient admin;
 
-    public HealthController(JdbcTemplate jdbc, KafkaAdmin kafkaAdmin) {
+    public HealthController(JdbcTemplate jdbc, KafkaAdmin kafkaAdmin, ApplicationAvailability availability) {
         this.jdbc = jdbc;
         this.kafkaAdmin = kafkaAdmin;
+        this.availability = availability;
     }
 
     @GetMapping("/health")
@@ -50,7 +57,7 @@ public class HealthController implements DisposableBean {
 
     @GetMapping("/health/ready")
     public ResponseEntity<Map<String, Object>> ready() {
-        boolean up = databaseUp() && kafkaUp();
+        boolean up = availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC && databaseUp() && kafkaUp();
         return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Map.of("status", up ? "UP" : "DOWN"));
     }
