@@ -17,6 +17,14 @@ public class SluiceApplication {
     public static void main(String[] args) {
         SpringApplication application = new SpringApplication(SluiceApplication.class);
         application.addListeners(new EmbeddedServers());
-        application.run(args);
+        try {
+            application.run(args);
+        } catch (SpringApplication.AbandonedRunException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Spring Boot has logged why. Exit even if a library left non-daemon threads
+            // behind; the shutdown hooks still stop the embedded servers.
+            System.exit(1);
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +65,23 @@ class EmbeddedModeIT {
             // then
             assertThat(running(postgresPid)).as("PostgreSQL %d still running", postgresPid).isFalse();
             assertThat(postmasterPid()).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerThatCannotStartFailsTheStartClearlyAndLeavesNothingRunning() throws Exception {
+        // given: the port asked for the Kafka broker is taken
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                SluiceProcess sluice = SluiceProcess.launchEmbedded("embedded-port-taken", SluiceProcess.freePort(), dataDir,
+                        "--sluice.embedded.kafka.port=" + taken.getLocalPort())) {
+
+            // when
+            int exitCode = sluice.awaitExit(START);
+
+            // then
+            assertThat(exitCode).isEqualTo(1);
+            assertThat(sluice.log()).contains("Could not start the embedded servers").contains("Address already in use");
+            assertThat(postmasterPid()).as("the PostgreSQL that did start was stopped").isEmpty();
         }
     }
 

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,9 +50,17 @@ final class SluiceProcess implements AutoCloseable {
      * Launches Sluice with embedded PostgreSQL and Kafka (on free ports) under {@code dataDir}
      * and returns at once; {@link #awaitReady} waits for it.
      */
-    static SluiceProcess launchEmbedded(String name, int port, Path dataDir) throws IOException {
-        return launch(name, port, List.of("--sluice.data-dir=" + dataDir,
-                "--sluice.embedded.postgres.port=0", "--sluice.embedded.kafka.port=0"));
+    static SluiceProcess launchEmbedded(String name, int port, Path dataDir, String... extraArgs) throws IOException {
+        // Spring joins a property given twice into a list, so an extra argument replaces its default.
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String arg : List.of("--sluice.data-dir=" + dataDir, "--sluice.embedded.postgres.port=0",
+                "--sluice.embedded.kafka.port=0")) {
+            args.put(arg.substring(0, arg.indexOf('=')), arg);
+        }
+        for (String arg : extraArgs) {
+            args.put(arg.substring(0, arg.indexOf('=')), arg);
+        }
+        return launch(name, port, List.copyOf(args.values()));
     }
 
     private static SluiceProcess launch(String name, int port, List<String> args) throws IOException {
@@ -100,8 +110,17 @@ final class SluiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    boolean isAlive() {
-        return process.isAlive();
+    /** Waits for the process to exit by itself; returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new IllegalStateException("Sluice did not exit within " + timeout + "; see " + log.toAbsolutePath());
+        }
+        return process.exitValue();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     /** SIGTERM, as a service manager stops it; returns once the process has exited. */

@@ -22,17 +22,14 @@ import org.apache.kafka.common.utils.Time;
 final class EmbeddedKafkaServer implements AutoCloseable {
 
     private final KafkaRaftServer server;
-    private final int port;
 
-    private EmbeddedKafkaServer(KafkaRaftServer server, int port) {
+    private EmbeddedKafkaServer(KafkaRaftServer server) {
         this.server = server;
-        this.port = port;
     }
 
-    static EmbeddedKafkaServer start(Path dataDir, int requestedPort) throws IOException {
+    static EmbeddedKafkaServer start(Path dataDir, int port) throws IOException {
         Path logDir = dataDir.resolve("kafka");
         Files.createDirectories(logDir);
-        int port = requestedPort == 0 ? FreePorts.pick() : requestedPort;
         int controllerPort = FreePorts.pick();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -63,8 +60,15 @@ final class EmbeddedKafkaServer implements AutoCloseable {
             format(logDir, props);
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        server.startup();
-        return new EmbeddedKafkaServer(server, port);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            // A half-started broker (say, its port was taken) keeps non-daemon threads alive.
+            server.shutdown();
+            server.awaitShutdown();
+            throw e;
+        }
+        return new EmbeddedKafkaServer(server);
     }
 
     private static void format(Path logDir, Properties props) throws IOException {
@@ -81,7 +85,8 @@ final class EmbeddedKafkaServer implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    /** The address of the broker started on {@code port}; known before it runs. */
+    static String bootstrapServers(int port) {
         return "127.0.0.1:" + port;
     }
 

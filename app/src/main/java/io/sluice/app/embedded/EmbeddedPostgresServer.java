@@ -24,7 +24,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
-                .setPort(port == 0 ? FreePorts.pick() : port)
+                .setPort(port)
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "200")
@@ -38,12 +38,9 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         return new EmbeddedPostgresServer(postgres);
     }
 
-    String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
-    }
-
-    int port() {
-        return postgres.getPort();
+    /** The URL of the server started on {@code port}; known before it runs. */
+    static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
     @Override

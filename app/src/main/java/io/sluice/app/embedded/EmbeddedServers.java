@@ -3,12 +3,15 @@ package io.sluice.app.embedded;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
@@ -18,12 +21,17 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
  * The zero-setup default: when {@code spring.datasource.url} (or
  * {@code spring.kafka.bootstrap-servers}) is not set, starts a real PostgreSQL (or Kafka
- * broker) before the application context, with data under {@code sluice.data-dir}, and
- * points Spring at it. Both start in parallel; they stop after the context has closed.
+ * broker) with data under {@code sluice.data-dir} and points Spring at it. Their ports are
+ * chosen first, so the servers start in the background while the context builds itself,
+ * and the first bean that connects to either ({@link #AWAITING}) waits until both are up:
+ * most of a start is spent in one of the two, so overlapping them keeps cold starts short.
  *
  * <p>Stopping has two paths. Normally the context's close destroys this object last, after
  * everything that writes to the servers has stopped. A JVM shutdown hook covers the case
@@ -48,6 +56,10 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
     private CompletableFuture<EmbeddedKafkaServer> kafka = CompletableFuture.completedFuture(null);
     private boolean closed;
 
+    /** The beans that connect to PostgreSQL or Kafka; every other user of them is built after one of these. */
+    private static final List<Class<?>> AWAITING = List.of(
+            DataSource.class, KafkaAdmin.class, ProducerFactory.class, ConsumerFactory.class);
+
     @Override
     public void onApplicationEvent(SpringApplicationEvent event) {
         switch (event) {
@@ -60,6 +72,7 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
                 }
                 beans.registerDisposableBean("sluiceEmbeddedServers", this::close);
                 prepared.getApplicationContext().addApplicationListener(new ClosingListener(contextClosing));
+                prepared.getApplicationContext().getBeanFactory().addBeanPostProcessor(new AwaitServers());
             }
             case ApplicationFailedEvent failed -> close();
             default -> {
@@ -80,41 +93,67 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
             return;
         }
         Path dataDir = Path.of(env.getProperty("sluice.data-dir", "./.sluice")).toAbsolutePath().normalize();
-        int postgresPort = env.getProperty("sluice.embedded.postgres.port", Integer.class, 15432);
-        int kafkaPort = env.getProperty("sluice.embedded.kafka.port", Integer.class, 19092);
+        int postgresPort = resolve(env.getProperty("sluice.embedded.postgres.port", Integer.class, 15432));
+        int kafkaPort = resolve(env.getProperty("sluice.embedded.kafka.port", Integer.class, 19092));
         // Before anything starts: a SIGTERM during the start must still stop what has started.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sluice-embedded-servers-stop").unstarted(this::stopAtExit));
-        long started = System.nanoTime();
+        Map<String, Object> properties = new HashMap<>();
         synchronized (this) {
             if (needPostgres) {
-                postgres = CompletableFuture.supplyAsync(() -> unchecked(() -> EmbeddedPostgresServer.start(dataDir, postgresPort)));
+                postgres = startLogged("PostgreSQL", () -> EmbeddedPostgresServer.start(dataDir, postgresPort),
+                        "on port " + postgresPort + " (data in " + dataDir.resolve("postgres") + ")");
+                properties.put("spring.datasource.url", EmbeddedPostgresServer.jdbcUrl(postgresPort));
+                properties.put("spring.datasource.username", "postgres");
+                properties.put("spring.datasource.password", "postgres");
             }
             if (needKafka) {
-                kafka = CompletableFuture.supplyAsync(() -> unchecked(() -> EmbeddedKafkaServer.start(dataDir, kafkaPort)));
+                kafka = startLogged("Kafka broker", () -> EmbeddedKafkaServer.start(dataDir, kafkaPort),
+                        "at " + EmbeddedKafkaServer.bootstrapServers(kafkaPort) + " (log in " + dataDir.resolve("kafka") + ")");
+                properties.put("spring.kafka.bootstrap-servers", EmbeddedKafkaServer.bootstrapServers(kafkaPort));
             }
         }
-        EmbeddedPostgresServer database;
-        EmbeddedKafkaServer broker;
-        try {
-            database = postgres.join();
-            broker = kafka.join();
-        } catch (RuntimeException e) {
-            close();
-            throw new IllegalStateException("Could not start the embedded servers under " + dataDir, e);
-        }
-        Map<String, Object> properties = new HashMap<>();
-        if (database != null) {
-            properties.put("spring.datasource.url", database.jdbcUrl());
-            properties.put("spring.datasource.username", "postgres");
-            properties.put("spring.datasource.password", "postgres");
-            log.info("Embedded PostgreSQL on port {} (data in {})", database.port(), dataDir.resolve("postgres"));
-        }
-        if (broker != null) {
-            properties.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
-            log.info("Embedded Kafka broker at {} (log in {})", broker.bootstrapServers(), dataDir.resolve("kafka"));
-        }
-        log.info("Embedded servers up in {} ms", (System.nanoTime() - started) / 1_000_000);
         env.getPropertySources().addFirst(new MapPropertySource("sluiceEmbeddedServers", properties));
+    }
+
+    private static int resolve(int port) {
+        return port == 0 ? FreePorts.pick() : port;
+    }
+
+    private static <T> CompletableFuture<T> startLogged(String name, IoSupplier<T> start, String where) {
+        long started = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> {
+            T server = unchecked(start);
+            log.info("Embedded {} up in {} ms, {}", name, (System.nanoTime() - started) / 1_000_000, where);
+            return server;
+        });
+    }
+
+    /** Blocks until both servers run; throws when one of them could not start. */
+    private void awaitServers() {
+        CompletableFuture<?> database;
+        CompletableFuture<?> broker;
+        synchronized (this) {
+            database = postgres;
+            broker = kafka;
+        }
+        try {
+            CompletableFuture.allOf(database, broker).join();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Could not start the embedded servers", e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    private final class AwaitServers implements BeanPostProcessor {
+        @Override
+        public Object postProcessBeforeInitialization(Object bean, String beanName) {
+            for (Class<?> type : AWAITING) {
+                if (type.isInstance(bean)) {
+                    awaitServers();
+                    break;
+                }
+            }
+            return bean;
+        }
     }
 
     private void stopAtExit() {
