@@ -14,6 +14,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 source scripts/select-jdk.sh
+# Sluice is started with the options run.sh uses (SLUICE_JAVA_OPTS), so the figures are those
+# of Sluice as it ships.
+source scripts/jvm-options.sh
 
 build=false
 args=()

@@ -207,7 +207,7 @@ public final class DeliveryBenchmark {
         var rss = sluice.peakRssMb();
         var tree = sluice.peakTreeMemoryMb();
         String sluiceDescription = options.target() == null
-                ? "started from " + options.sluiceJar() + " (-Xmx2g)"
+                ? "started from " + options.sluiceJar() + " (" + String.join(" ", SluiceProcess.javaOptions()) + ")"
                 : "running at " + options.target();
         return new BenchmarkReport(Instant.now(), options.label(), command(options.args()), machine.describe(),
                 sluiceDescription, options.jobs(), options.payloadBytes(), options.bulkSize(), options.concurrency(),

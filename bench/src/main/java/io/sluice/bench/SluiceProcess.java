@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * {@code app/target/sluice.jar}, or an already running instance given by {@code --target}.
  *
  * <p>Why a child process rather than an in-JVM application context: the figures must describe
- * Sluice as it ships ({@code java -Xmx2g -jar sluice.jar}), with its own heap, GC and JIT, and not
+ * Sluice as it ships ({@code java $SLUICE_JAVA_OPTS -jar sluice.jar}, as {@code run.sh} starts it), with its own heap, GC and JIT, and not
  * share them with the load generator and receiver. A child process also gives an honest cold-start
  * time and a peak resident set size read from the kernel ({@code VmHWM} in
  * {@code /proc/<pid>/status}), which no in-process measurement could.
@@ -61,13 +61,23 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -Xmx2g -jar <jar>} with fresh ports and data directory, and waits until
+     * Starts {@code java <javaOptions()> -jar <jar>} with fresh ports and data directory, and waits until
      * {@code GET /health/ready} answers 200.
      *
      * @param jar the Sluice executable jar
      * @param resultsDir where the Sluice log file is written
      * @param timestamp names the log file
      */
+    /**
+     * The JVM options of Sluice: {@code SLUICE_JAVA_OPTS}, which {@code bench.sh} takes from
+     * {@code scripts/jvm-options.sh} as {@code run.sh} does; {@code -Xmx2g} when the jar is run
+     * without the script.
+     */
+    public static List<String> javaOptions() {
+        String options = System.getenv("SLUICE_JAVA_OPTS");
+        return options == null || options.isBlank() ? List.of("-Xmx2g") : List.of(options.strip().split("\\s+"));
+    }
+
     public static SluiceProcess start(Path jar, Path resultsDir, String timestamp)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
@@ -78,8 +88,10 @@ public final class SluiceProcess implements AutoCloseable {
         Path logFile = resultsDir.resolve("sluice-" + timestamp + ".log");
         Path dataDir = Files.createTempDirectory("sluice-bench-");
         int[] ports = freePorts(4);
-        List<String> command = new ArrayList<>(List.of(
-                javaBinary(), "-Xmx2g", "-jar", jar.toString(),
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(javaOptions());
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + ports[0],
                 "--spring.grpc.server.port=" + ports[1],
                 "--sluice.embedded.kafka.port=" + ports[2],

@@ -1,0 +1,15 @@
+# Sourced by run.sh and bench.sh: the JVM options Sluice runs with, in SLUICE_JAVA_OPTS
+# (set it yourself to override them all).
+#
+# On one or two CPUs the JIT runs C1 only. C2's compiler thread competes with the pipeline
+# for the cores it has: measured with ./bench.sh on 2 cores, a cold 50,000-job burst ran at
+# about 2,200 deliveries/s with the full tiered JIT and 2,800-3,400/s with C1 only, and
+# after a warm-up both reached the same ~3,700/s. With more cores C2 gets a core of its own
+# and the JVM's default applies.
+if [ -z "${SLUICE_JAVA_OPTS:-}" ]; then
+  SLUICE_JAVA_OPTS="-Xmx2g"
+  if [ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 4)" -le 2 ]; then
+    SLUICE_JAVA_OPTS="$SLUICE_JAVA_OPTS -XX:TieredStopAtLevel=1"
+  fi
+fi
+export SLUICE_JAVA_OPTS
