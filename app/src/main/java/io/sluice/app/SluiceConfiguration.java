@@ -3,8 +3,10 @@ package io.sluice.app;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.TopicSpec;
 import io.sluice.core.kafka.Topics;
+import io.sluice.core.net.SsrfGuard;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** Beans every module shares: time, ids, randomness and the topic catalog. */
+/** Beans every module shares: time, ids, randomness, the topic catalog and the SSRF guard. */
 @Configuration
 public class SluiceConfiguration {
 
@@ -28,6 +30,21 @@ public class SluiceConfiguration {
             @DefaultValue("12") int deliveryPartitions,
             @DefaultValue("12") int eventPartitions,
             @DefaultValue("1") short replicationFactor) {
+    }
+
+    /**
+     * Where deliveries may go ({@code sluice.delivery.*}).
+     *
+     * @param allowedCidrs networks deliveries may reach although they are loopback, private or
+     *                     reserved (see {@link SsrfGuard}); empty: none
+     */
+    @ConfigurationProperties("sluice.delivery")
+    public record DeliveryProperties(@DefaultValue List<String> allowedCidrs) {
+    }
+
+    @Bean
+    SsrfGuard ssrfGuard(DeliveryProperties properties) {
+        return SsrfGuard.allowing(properties.allowedCidrs());
     }
 
     @Bean

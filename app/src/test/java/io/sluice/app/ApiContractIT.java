@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 class ApiContractIT extends SluiceIntegrationTest {
@@ -165,6 +167,18 @@ class ApiContractIT extends SluiceIntegrationTest {
         void aBulkRequestWithoutJobsIsAValidationError() {
             assertThat(client.post(tenant.apiKey(), "/api/v1/jobs/bulk", "{\"queue_name\":\"orders\",\"jobs\":[]}")
                     .status()).isEqualTo(400);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]:8080/",
+                "http://[::ffff:192.168.0.1]/", "https://0.0.0.0/"})
+        void anEndpointAtAnInternalAddressIsRefused(String url) {
+            // (these tests allow 127.0.0.0/8 only, where their receivers listen)
+            SluiceClient.Answer answer = client.post(tenant.apiKey(), "/api/v1/endpoints", "{\"url\":\"" + url + "\"}");
+
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body().get("code").asString()).isEqualTo("VALIDATION_ERROR");
+            assertThat(answer.body().get("message").asString()).contains("private");
         }
 
         @Test

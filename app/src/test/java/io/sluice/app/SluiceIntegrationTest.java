@@ -11,9 +11,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the in-process integration tests: the whole application on a random port,
  * against the JVM's real PostgreSQL and Kafka. Every subclass shares one Spring context.
  * The gRPC port is random too, so a running Sluice or another test JVM is no obstacle.
+ * Deliveries may reach loopback, where the test receivers listen.
  */
 @SpringBootTest(classes = SluiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.grpc.server.port=0")
+        properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8"})
 abstract class SluiceIntegrationTest {
 
     @DynamicPropertySource

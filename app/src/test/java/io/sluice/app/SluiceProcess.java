@@ -69,7 +69,7 @@ final class SluiceProcess implements AutoCloseable {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseParallelGC", "-jar", JAR.toString(),
-                "--server.port=" + port, "--spring.grpc.server.port=0"));
+                "--server.port=" + port, "--spring.grpc.server.port=0", "--sluice.delivery.allowed-cidrs=127.0.0.0/8"));
         command.addAll(args);
         Path log = Path.of("target", name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

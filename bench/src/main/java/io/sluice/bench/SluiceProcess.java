@@ -96,7 +96,9 @@ public final class SluiceProcess implements AutoCloseable {
                 "--spring.grpc.server.port=" + ports[1],
                 "--sluice.embedded.kafka.port=" + ports[2],
                 "--sluice.embedded.postgres.port=" + ports[3],
-                "--sluice.data-dir=" + dataDir));
+                "--sluice.data-dir=" + dataDir,
+                // The receiver listens on loopback, which deliveries may not reach by default.
+                "--sluice.delivery.allowed-cidrs=127.0.0.1/32"));
         System.out.println("Starting Sluice: " + String.join(" ", command));
         System.out.println("Sluice log: " + logFile);
 

@@ -5,6 +5,7 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.DeliveryMessage;
+import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.core.webhook.WebhookSigner;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +45,7 @@ public class WebhookDispatcher implements DisposableBean {
     private final Uuid7 ids;
     private final String worker;
 
-    public WebhookDispatcher(WorkerProperties properties, Clock clock, Uuid7 ids) throws Exception {
+    public WebhookDispatcher(WorkerProperties properties, Clock clock, Uuid7 ids, SsrfGuard ssrfGuard) throws Exception {
         this.clock = clock;
         this.ids = ids;
         this.worker = properties.name() != null ? properties.name() : hostName();
@@ -53,6 +54,8 @@ public class WebhookDispatcher implements DisposableBean {
         threads.setDaemon(true);
         this.http = new HttpClient();
         http.setExecutor(threads);
+        // Connect only to addresses the guard has vetted, from the one lookup it made.
+        http.setSocketAddressResolver(new VettedAddressResolver(ssrfGuard, threads));
         http.setConnectTimeout(properties.connectTimeout().toMillis());
         http.setFollowRedirects(false);
         // Endpoints of different organizations can share a host: a cookie one of them sets
@@ -112,6 +115,9 @@ public class WebhookDispatcher implements DisposableBean {
 
     static String errorClassOf(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SsrfGuard.BlockedAddressException) {
+                return "ssrf_blocked";
+            }
             if (t instanceof TimeoutException) {
                 return "timeout";
             }

@@ -1,6 +1,7 @@
 package io.sluice.ingest.endpoint;
 
 import io.sluice.core.job.Uuid7;
+import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
@@ -46,14 +47,16 @@ public class EndpointController {
     private final Uuid7 ids;
     private final RandomGenerator secureRandom;
     private final Clock clock;
+    private final SsrfGuard ssrfGuard;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
-                              RandomGenerator secureRandom, Clock clock) {
+                              RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard) {
         this.endpoints = endpoints;
         this.properties = properties;
         this.ids = ids;
         this.secureRandom = secureRandom;
         this.clock = clock;
+        this.ssrfGuard = ssrfGuard;
     }
 
     @PostMapping("/api/v1/endpoints")
@@ -92,7 +95,7 @@ public class EndpointController {
                 .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
     }
 
-    private static String checkedUrl(String url) {
+    private String checkedUrl(String url) {
         if (url == null || url.isBlank()) {
             throw ApiException.validation("url is required");
         }
@@ -104,6 +107,11 @@ public class EndpointController {
             }
             if (url.length() > 2048) {
                 throw ApiException.validation("url must be at most 2048 characters");
+            }
+            // A host name is vetted when each delivery resolves it; a literal address can be refused now.
+            if (ssrfGuard.refusesLiteral(uri.getHost())) {
+                throw ApiException.validation("url points to a loopback, private, link-local or reserved address;"
+                        + " deliveries there are not allowed (see sluice.delivery.allowed-cidrs)", Map.of("field", "url"));
             }
             return url;
         } catch (URISyntaxException e) {

@@ -1,0 +1,79 @@
+package io.sluice.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.job.JobState;
+import io.sluice.core.job.Uuid7;
+import io.sluice.core.kafka.DeliveryMessage;
+import io.sluice.core.net.SsrfGuard;
+import io.sluice.core.webhook.WebhookSecret;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher never connects to an address the SSRF guard refuses. */
+class WebhookDispatcherSsrfTest {
+
+    private final WorkerProperties properties = new WorkerProperties(true, "test", 10, 4,
+            Duration.ofSeconds(2), Duration.ofMillis(200), "test-worker");
+    private WebhookDispatcher dispatcher;
+
+    @AfterEach
+    void stop() throws Exception {
+        dispatcher.destroy();
+    }
+
+    @Test
+    void aHostResolvingToLoopbackFailsTheAttemptAsSsrfBlockedWithoutConnecting() throws Exception {
+        // given: something listens on loopback, and the guard allows no internal network
+        try (ServerSocket listener = new ServerSocket(0)) {
+            dispatcher = new WebhookDispatcher(properties, Clock.systemUTC(),
+                    new Uuid7(Clock.systemUTC(), ThreadLocalRandom.current()), SsrfGuard.allowing(List.of()));
+
+            // when
+            AttemptRecorded attempt = dispatch("http://localhost:" + listener.getLocalPort() + "/hook");
+
+            // then
+            assertThat(attempt.errorClass()).isEqualTo("ssrf_blocked");
+            assertThat(attempt.error()).contains("loopback");
+            assertThat(attempt.statusCode()).isNull();
+            assertThat(attempt.jobState()).isEqualTo(JobState.FAILED);
+        }
+    }
+
+    @Test
+    void anAllowedNetworkIsReached() throws Exception {
+        // given: nothing listens on the port, but loopback is allowed
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        dispatcher = new WebhookDispatcher(properties, Clock.systemUTC(),
+                new Uuid7(Clock.systemUTC(), ThreadLocalRandom.current()), SsrfGuard.allowing(List.of("127.0.0.0/8", "::1/128")));
+
+        // when
+        AttemptRecorded attempt = dispatch("http://127.0.0.1:" + closedPort + "/hook");
+
+        // then: the connection was tried, and refused by the operating system
+        assertThat(attempt.errorClass()).isEqualTo("connect");
+    }
+
+    private AttemptRecorded dispatch(String url) throws Exception {
+        DeliveryMessage delivery = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "q",
+                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000,
+                "{}".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<AttemptRecorded> recorded = new CompletableFuture<>();
+        dispatcher.dispatch(delivery, recorded::complete);
+        return recorded.get(10, TimeUnit.SECONDS);
+    }
+}
