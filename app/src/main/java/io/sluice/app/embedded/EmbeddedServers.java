@@ -48,6 +48,9 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
     private static final Duration CONTEXT_CLOSE_GRACE = Duration.ofSeconds(60);
     /** How long the shutdown hook waits for Spring's own hook to begin closing the context. */
     private static final Duration CONTEXT_CLOSE_START = Duration.ofSeconds(2);
+    /** The beans that connect to PostgreSQL or Kafka; every other user of them is built after one of these. */
+    private static final List<Class<?>> AWAITING = List.of(
+            DataSource.class, KafkaAdmin.class, ProducerFactory.class, ConsumerFactory.class);
 
     private final CountDownLatch contextClosing = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -55,10 +58,6 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
     private CompletableFuture<EmbeddedPostgresServer> postgres = CompletableFuture.completedFuture(null);
     private CompletableFuture<EmbeddedKafkaServer> kafka = CompletableFuture.completedFuture(null);
     private boolean closed;
-
-    /** The beans that connect to PostgreSQL or Kafka; every other user of them is built after one of these. */
-    private static final List<Class<?>> AWAITING = List.of(
-            DataSource.class, KafkaAdmin.class, ProducerFactory.class, ConsumerFactory.class);
 
     @Override
     public void onApplicationEvent(SpringApplicationEvent event) {
