@@ -2,9 +2,9 @@
 # (set it yourself to override them all).
 #
 # On one or two CPUs the JIT runs C1 only. C2's compiler thread competes with the pipeline
-# for the cores it has: measured with ./bench.sh on 2 cores, a cold 50,000-job burst ran at
-# about 2,200 deliveries/s with the full tiered JIT and 2,800-3,400/s with C1 only, and
-# after a warm-up both reached the same ~3,700/s. With more cores C2 gets a core of its own
+# for the cores it has: measured on 2 cores, a cold 50,000-job burst ran at about 2,200
+# deliveries/s with the full tiered JIT and 2,600-3,400/s with C1 only, and after a
+# 20,000-job warm-up both reached ~3,200-3,700/s. With more cores C2 gets a core of its own
 # and the JVM's default applies.
 if [ -z "${SLUICE_JAVA_OPTS:-}" ]; then
   SLUICE_JAVA_OPTS="-Xmx2g"
