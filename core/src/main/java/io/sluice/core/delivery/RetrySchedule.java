@@ -3,6 +3,8 @@ package io.sluice.core.delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -39,9 +41,9 @@ public record RetrySchedule(List<Duration> tiers, List<Duration> delays) {
     }
 
     /** The delay before attempt {@code attempt + 1}, or none when the schedule has no more. */
-    public java.util.Optional<Duration> delayAfter(int attempt) {
+    public Optional<Duration> delayAfter(int attempt) {
         return attempt >= 1 && attempt <= delays.size()
-                ? java.util.Optional.of(delays.get(attempt - 1)) : java.util.Optional.empty();
+                ? Optional.of(delays.get(attempt - 1)) : Optional.empty();
     }
 
     /** The smallest tier at least {@code delay} long, or the longest tier. */
@@ -57,7 +59,7 @@ public record RetrySchedule(List<Duration> tiers, List<Duration> delays) {
     static List<Duration> durations(String text) {
         List<Duration> out = new ArrayList<>();
         for (String part : text.split(",")) {
-            String item = part.strip().toLowerCase(java.util.Locale.ROOT);
+            String item = part.strip().toLowerCase(Locale.ROOT);
             if (item.isEmpty()) {
                 continue;
             }

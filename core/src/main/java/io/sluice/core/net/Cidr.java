@@ -2,6 +2,7 @@ package io.sluice.core.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code fc00::/7}); a bare
@@ -68,12 +69,12 @@ public record Cidr(byte[] network, int prefixLength) {
     @Override
     public boolean equals(Object other) {
         return other instanceof Cidr that && prefixLength == that.prefixLength
-                && java.util.Arrays.equals(network, that.network);
+                && Arrays.equals(network, that.network);
     }
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Arrays.hashCode(network) + prefixLength;
+        return 31 * Arrays.hashCode(network) + prefixLength;
     }
 
     @Override
