@@ -38,6 +38,8 @@ import java.util.Locale;
  * @param p50Millis median enqueue-to-delivery latency
  * @param p99Millis 99th percentile enqueue-to-delivery latency
  * @param maxMillis largest enqueue-to-delivery latency
+ * @param sluiceCpuMsPerJob CPU the Sluice JVM used per job from the first enqueue until every job arrived
+ * @param machineCpuMsPerJob the same for the whole machine: Sluice, PostgreSQL, this load generator and receiver
  * @param duplicates deliveries beyond the first per job id
  * @param lost jobs never delivered before the timeout
  * @param unrecognised deliveries without {@code webhook-id} or a known {@code seq}
@@ -61,6 +63,8 @@ public record BenchmarkReport(
         Double p50Millis,
         Double p99Millis,
         Double maxMillis,
+        Double sluiceCpuMsPerJob,
+        Double machineCpuMsPerJob,
         long duplicates,
         long lost,
         long unrecognised,
@@ -91,6 +95,8 @@ public record BenchmarkReport(
         rows.add(row("Enqueue → delivery latency p50", millis(p50Millis)));
         rows.add(row("Enqueue → delivery latency p99", millis(p99Millis)));
         rows.add(row("Enqueue → delivery latency max", millis(maxMillis)));
+        rows.add(row("CPU per job, Sluice JVM", cpu(sluiceCpuMsPerJob)));
+        rows.add(row("CPU per job, whole machine (includes the load generator and receiver)", cpu(machineCpuMsPerJob)));
         rows.add(row("Duplicate deliveries", integer(duplicates)));
         rows.add(row("Lost jobs", integer(lost)));
         if (unrecognised > 0) {
@@ -144,6 +150,10 @@ public record BenchmarkReport(
 
     private static String integer(long value) {
         return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String cpu(Double millisPerJob) {
+        return millisPerJob == null ? "n/a" : String.format(Locale.ROOT, "%.3f ms", millisPerJob);
     }
 
     private static String rate(double jobsPerSecond) {

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -107,6 +108,8 @@ public final class DeliveryBenchmark {
             BulkEnqueuer enqueuer = new BulkEnqueuer(api, apiKey,
                     new PayloadFactory("bench", endpointId, options.payloadBytes()),
                     options.jobs(), options.bulkSize(), options.concurrency());
+            Optional<Duration> sluiceCpuBefore = sluice.cpuTime();
+            Optional<Duration> machineCpuBefore = MachineCpu.busy();
             BulkEnqueuer.Result enqueue = enqueuer.run(
                     () -> System.out.printf("  enqueued %,d / %,d, delivered %,d%n",
                             enqueuer.enqueuedCount(), options.jobs(), receiver.receivedCount()),
@@ -115,11 +118,13 @@ public final class DeliveryBenchmark {
                     (enqueue.lastResponseNanos() - enqueue.firstSendNanos()) / 1e9, enqueue.jobsPerSecond());
 
             boolean complete = awaitDeliveries(receiver, options.deliveryTimeout());
+            Double sluiceCpuMsPerJob = perJob(sluiceCpuBefore, sluice.cpuTime(), options.jobs());
+            Double machineCpuMsPerJob = perJob(machineCpuBefore, MachineCpu.busy(), options.jobs());
             if (complete) {
                 Thread.sleep(SETTLE.toMillis());
             }
 
-            BenchmarkReport report = report(options, machine, sluice, receiver, enqueue);
+            BenchmarkReport report = report(options, machine, sluice, receiver, enqueue, sluiceCpuMsPerJob, machineCpuMsPerJob);
             System.out.println();
             System.out.print(report.toMarkdown());
             report.appendTo(options.output());
@@ -179,8 +184,16 @@ public final class DeliveryBenchmark {
         }
     }
 
+    /** CPU milliseconds per job between two readings; null when either is missing. */
+    private static Double perJob(Optional<Duration> before, Optional<Duration> after, int jobs) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return null;
+        }
+        return after.get().minus(before.get()).toNanos() / 1e6 / jobs;
+    }
+
     static BenchmarkReport report(BenchOptions options, MachineInfo machine, SluiceProcess sluice,
-            FastReceiver receiver, BulkEnqueuer.Result enqueue) {
+            FastReceiver receiver, BulkEnqueuer.Result enqueue, Double sluiceCpuMsPerJob, Double machineCpuMsPerJob) {
         long[] arrivals = receiver.arrivalNanos();
         long[] sent = enqueue.sendNanos();
         long[] latencies = new long[arrivals.length];
@@ -211,7 +224,8 @@ public final class DeliveryBenchmark {
                 : "running at " + options.target();
         return new BenchmarkReport(Instant.now(), options.label(), command(options.args()), machine.describe(),
                 sluiceDescription, options.jobs(), options.payloadBytes(), options.bulkSize(), options.concurrency(),
-                options.warmupJobs(), enqueue.jobsPerSecond(), deliveryRate, p50, p99, max, receiver.duplicates(), lost,
+                options.warmupJobs(), enqueue.jobsPerSecond(), deliveryRate, p50, p99, max, sluiceCpuMsPerJob,
+                machineCpuMsPerJob, receiver.duplicates(), lost,
                 receiver.unrecognisedPosts() + receiver.postsWithoutId(), coldStart,
                 rss.isPresent() ? rss.getAsLong() : null, tree.isPresent() ? tree.getAsLong() : null);
     }

@@ -143,6 +143,11 @@ public final class SluiceProcess implements AutoCloseable {
         return Optional.ofNullable(logFile);
     }
 
+    /** CPU time the Sluice JVM has used so far (every thread, the embedded Kafka broker's too); empty for {@code --target}. */
+    public Optional<Duration> cpuTime() {
+        return process == null ? Optional.empty() : process.toHandle().info().totalCpuDuration();
+    }
+
     /**
      * Peak resident set size of the Sluice JVM in MiB ({@code VmHWM}, tracked by the kernel);
      * empty for {@code --target} or when {@code /proc} is unavailable.

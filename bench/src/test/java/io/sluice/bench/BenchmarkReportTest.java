@@ -17,7 +17,7 @@ class BenchmarkReportTest {
     private static BenchmarkReport report(String label, Long rss) {
         return new BenchmarkReport(Instant.parse("2025-03-04T05:06:07Z"), label, "./bench.sh --jobs=10",
                 "2 CPUs (Test CPU)", "started from app/target/sluice.jar (-Xmx2g)", 10, 1024, 100, 8, 0,
-                12_345.6, 9_876.5, 12.34, 56.78, 90.0, 1, 0, 0, 4.26, rss, null);
+                12_345.6, 9_876.5, 12.34, 56.78, 90.0, 0.4216, null, 1, 0, 0, 4.26, rss, null);
     }
 
     @Test
@@ -40,6 +40,8 @@ class BenchmarkReportTest {
                 .contains("| Duplicate deliveries | 1 |")
                 .contains("| Lost jobs | 0 |")
                 .contains("| Warm-up before the measured jobs | none (cold JVM) |")
+                .contains("| CPU per job, Sluice JVM | 0.422 ms |")
+                .contains("| CPU per job, whole machine (includes the load generator and receiver) | n/a |")
                 .contains("| Cold start | 4.3 s |")
                 .contains("| Peak RSS, Sluice JVM | 700 MiB |")
                 .contains("| Peak RSS, Sluice JVM | n/a |");
