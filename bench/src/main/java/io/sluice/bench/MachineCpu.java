@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * CPU time the whole machine has spent busy, from the first line of {@code /proc/stat}
  * (user, nice, system, irq, softirq and steal, in clock ticks of 1/100 s, the value Linux
- * uses on every common architecture). Throughput on a small shared machine varies from run to
- * run; CPU per job varies much less, which makes it the figure to compare changes by.
+ * uses on every common architecture). Next to throughput it shows where a change saved or
+ * spent work, also when the machine was busy with something else.
  */
 final class MachineCpu {
 
