@@ -80,7 +80,7 @@ class EmbeddedModeIT {
 
             // then
             assertThat(exitCode).isEqualTo(1);
-            assertThat(sluice.log()).contains("Could not start the embedded servers").contains("Address already in use");
+            assertThat(sluice.log()).contains("Could not start the embedded servers under " + dataDir).contains("Address already in use");
             assertThat(postmasterPid()).as("the PostgreSQL that did start was stopped").isEmpty();
         }
     }

@@ -58,6 +58,7 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
     private CompletableFuture<EmbeddedPostgresServer> postgres = CompletableFuture.completedFuture(null);
     private CompletableFuture<EmbeddedKafkaServer> kafka = CompletableFuture.completedFuture(null);
     private boolean closed;
+    private Path dataDir;
 
     @Override
     public void onApplicationEvent(SpringApplicationEvent event) {
@@ -98,6 +99,7 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sluice-embedded-servers-stop").unstarted(this::stopAtExit));
         Map<String, Object> properties = new HashMap<>();
         synchronized (this) {
+            this.dataDir = dataDir;
             if (needPostgres) {
                 postgres = startLogged("PostgreSQL", () -> EmbeddedPostgresServer.start(dataDir, postgresPort),
                         "on port " + postgresPort + " (data in " + dataDir.resolve("postgres") + ")");
@@ -131,14 +133,17 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
     private void awaitServers() {
         CompletableFuture<?> database;
         CompletableFuture<?> broker;
+        Path directory;
         synchronized (this) {
             database = postgres;
             broker = kafka;
+            directory = dataDir;
         }
         try {
             CompletableFuture.allOf(database, broker).join();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Could not start the embedded servers", e.getCause() != null ? e.getCause() : e);
+            throw new IllegalStateException("Could not start the embedded servers under " + directory,
+                    e.getCause() != null ? e.getCause() : e);
         }
     }
 
