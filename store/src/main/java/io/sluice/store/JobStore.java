@@ -26,8 +26,8 @@ public class JobStore {
 
     private static final String JOB_COLUMNS = """
             id, organization_id, queue_name, state, payload::text, endpoint_id, priority, max_retries,
-            attempts, timeout_seconds, idempotency_key, tags::text, scheduled_at, expires_at, started_at,
-            completed_at, last_error, created_at, updated_at""";
+            attempts, retry_count, timeout_seconds, idempotency_key, tags::text, scheduled_at, expires_at,
+            started_at, completed_at, next_attempt_at, last_error, created_at, updated_at""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -269,8 +269,8 @@ public class JobStore {
     private static JobRecord job(ResultSet rs, int row) throws SQLException {
         return new JobRecord(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getObject(6, UUID.class), rs.getInt(7), rs.getInt(8),
-                rs.getInt(9), Rows.integer(rs, 10), rs.getString(11), rs.getString(12), Rows.instant(rs, 13),
-                Rows.instant(rs, 14), Rows.instant(rs, 15), Rows.instant(rs, 16), rs.getString(17),
-                Rows.instant(rs, 18), Rows.instant(rs, 19));
+                rs.getInt(9), rs.getInt(10), Rows.integer(rs, 11), rs.getString(12), rs.getString(13),
+                Rows.instant(rs, 14), Rows.instant(rs, 15), Rows.instant(rs, 16), Rows.instant(rs, 17),
+                Rows.instant(rs, 18), rs.getString(19), Rows.instant(rs, 20), Rows.instant(rs, 21));
     }
 }

@@ -52,16 +52,16 @@ public class OutboxStore {
                         WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
-                           e.url, e.secret, e.timeout_ms, e.id IS NOT NULL
+                           e.url, e.secret, e.timeout_ms, e.id IS NOT NULL, j.max_retries
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id""",
                     (rs, n) -> rs.getBoolean(10)
                             ? new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
-                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9))
+                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getInt(11))
                             : new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                                    null, null, null, null, null, null, 0),
+                                    null, null, null, null, null, null, 0, 0),
                     limit);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.

@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * dead-letters it; anything else is tried again on the schedule, within the job's
  * {@code max_retries}, each delay drawn ±10 % so that receivers recovering from an outage
  * are not met by a synchronised wave. {@code Retry-After} is honoured: the next attempt
- * waits at least that long, at most as long as the longest tier.
+ * waits at least that long, at most as long as the schedule's longest delay.
  */
 public final class RetryPolicy {
 
@@ -72,7 +72,7 @@ public final class RetryPolicy {
             return new NextStep.DeadLetter("gave up after " + attempt + " attempt" + (attempt == 1 ? "" : "s")
                     + "; last: " + failed.message());
         }
-        Duration longest = schedule.tiers().getLast();
+        Duration longest = schedule.longest();
         Duration wanted = retryAfter.filter(r -> r.compareTo(scheduled.get()) > 0)
                 .map(r -> r.compareTo(longest) > 0 ? longest : r)
                 .orElse(scheduled.get());

@@ -12,18 +12,22 @@ import java.util.Set;
 public enum JobState {
     /** Waiting for its time or its dependencies; released by the scheduler. */
     SCHEDULED,
-    /** Accepted and durable, on its way to a worker; moved on by the state projector. */
+    /**
+     * Accepted and durable, on its way to a worker, or waiting in a retry tier for its next
+     * attempt ({@code next_attempt_at}); moved on by the state projector.
+     */
     PENDING,
     /** An attempt is in flight; the projector records its outcome. */
     PROCESSING,
     /** A receiver answered 2xx (or a worker completed it). Terminal. */
     COMPLETED,
     /**
-     * The last attempt failed. Until tiered retries exist this is where a failed delivery
-     * rests; a later successful (duplicate) attempt may still complete it.
+     * Failed for good outside the webhook path (Spooled's state for a worker's job that may
+     * not retry); webhook deliveries retry or are dead-lettered instead. A later successful
+     * (duplicate) attempt may still complete it.
      */
     FAILED,
-    /** Attempts exhausted; kept for inspection, retry or purge. */
+    /** Attempts exhausted, or a failure no retry can cure; kept for inspection, retry (back to pending) or purge. */
     DEADLETTER,
     /** Cancelled by a user before it ran. Terminal. */
     CANCELLED;
@@ -32,7 +36,8 @@ public enum JobState {
 
     static {
         NEXT.put(SCHEDULED, EnumSet.of(PENDING, CANCELLED));
-        NEXT.put(PENDING, EnumSet.of(PROCESSING, COMPLETED, FAILED, DEADLETTER, CANCELLED, SCHEDULED));
+        // PENDING to PENDING: an attempt failed and the next one is due later.
+        NEXT.put(PENDING, EnumSet.of(PENDING, PROCESSING, COMPLETED, FAILED, DEADLETTER, CANCELLED, SCHEDULED));
         NEXT.put(PROCESSING, EnumSet.of(PENDING, COMPLETED, FAILED, DEADLETTER));
         // At-least-once: a duplicate attempt that succeeded after a recorded failure wins.
         NEXT.put(FAILED, EnumSet.of(PENDING, PROCESSING, COMPLETED, DEADLETTER));

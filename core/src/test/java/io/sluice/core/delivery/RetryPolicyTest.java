@@ -86,10 +86,13 @@ class RetryPolicyTest {
     }
 
     @Test
-    void theScheduleEndsAfterTenAttemptsWhateverMaxRetriesSays() {
+    void pastTheEndOfTheScheduleItsLastDelayRepeatsUntilMaxRetries() {
         assertThat(policy.decide(AttemptOutcome.ofStatus(500), 9, 100, Optional.empty(), NOW))
                 .isInstanceOfSatisfying(NextStep.Retry.class, retry -> assertThat(retry.tier()).isEqualTo(Duration.ofHours(24)));
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 10, 100, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 40, 100, Optional.empty(), NOW))
+                .isInstanceOfSatisfying(NextStep.Retry.class, retry -> assertThat(retry.tier()).isEqualTo(Duration.ofHours(24)));
+        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 101, 100, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(schedule.retries()).as("the default schedule: ten attempts").isEqualTo(9);
     }
 
     @Test
@@ -98,7 +101,8 @@ class RetryPolicyTest {
             NextStep longer = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(90)), NOW);
             assertThat(longer).isInstanceOfSatisfying(NextStep.Retry.class, retry -> {
                 assertThat(retry.due()).isAfterOrEqualTo(NOW.plusSeconds(90));
-                assertThat(retry.tier()).isEqualTo(Duration.ofMinutes(5));
+                // the longest tier that is not longer than the wait: held there until due
+                assertThat(retry.tier()).isEqualTo(Duration.ofSeconds(5));
             });
             NextStep shorter = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(2)), NOW);
             assertThat(shorter).isInstanceOfSatisfying(NextStep.Retry.class,
