@@ -11,10 +11,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the in-process integration tests: the whole application on a random port,
  * against the JVM's real PostgreSQL and Kafka. Every subclass shares one Spring context.
  * The gRPC port is random too, so a running Sluice or another test JVM is no obstacle.
- * Deliveries may reach loopback, where the test receivers listen.
+ * Deliveries may reach loopback, where the test receivers listen; retries wait 1, 2 and 3 s.
  */
 @SpringBootTest(classes = SluiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8"})
+        properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8",
+                "sluice.retry.tiers=1s,2s,3s", "sluice.retry.schedule=1s,2s,3s"})
 abstract class SluiceIntegrationTest {
 
     @DynamicPropertySource

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class WebhookDispatcherSsrfTest {
 
     private final WorkerProperties properties = new WorkerProperties(true, "test", 10, 4,
-            Duration.ofSeconds(2), Duration.ofMillis(200), "test-worker");
+            Duration.ofSeconds(2), Duration.ofMillis(200), "test-worker", "test-retry", DataSize.ofMegabytes(1));
     private WebhookDispatcher dispatcher;
 
     @AfterEach

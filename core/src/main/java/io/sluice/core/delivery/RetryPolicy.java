@@ -37,6 +37,15 @@ public final class RetryPolicy {
     }
 
     static final double JITTER = 0.10;
+
+    /**
+     * The least a retry placed in {@code tier} waits from the moment it was decided: tiers
+     * are chosen no longer than the wait and jitter takes off at most 10 %. The tier consumer
+     * reads no further into a tier than this allows.
+     */
+    public static Duration shortestWait(Duration tier) {
+        return Duration.ofMillis(Math.round(tier.toMillis() * (1 - JITTER)));
+    }
     /** Error classes no retry can cure. */
     static final Set<String> PERMANENT_ERRORS = Set.of("ssrf_blocked", "invalid_url", "signing");
 

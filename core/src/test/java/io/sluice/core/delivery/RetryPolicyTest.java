@@ -116,11 +116,23 @@ class RetryPolicyTest {
     }
 
     @Test
+    void noRetryIsDueBeforeTheShortestWaitOfItsTierSoTheTierConsumerMayStopReadingThere() {
+        for (int i = 0; i < 500; i++) {
+            int attempt = 1 + i % 9;
+            Optional<Duration> retryAfter = i % 3 == 0 ? Optional.of(Duration.ofSeconds(i)) : Optional.empty();
+            NextStep next = policy.decide(AttemptOutcome.ofStatus(503), attempt, 9, retryAfter, NOW);
+            assertThat(next).isInstanceOfSatisfying(NextStep.Retry.class, retry ->
+                    assertThat(retry.due()).isAfterOrEqualTo(NOW.plus(RetryPolicy.shortestWait(retry.tier()))));
+        }
+    }
+
+    @Test
     void shortTestSchedulesParse() {
         RetrySchedule quick = RetrySchedule.parse("1s,2s,3s", "1s,2s,3s");
         assertThat(quick.delayAfter(1)).contains(Duration.ofSeconds(1));
         assertThat(quick.delayAfter(3)).contains(Duration.ofSeconds(3));
-        assertThat(quick.delayAfter(4)).isEmpty();
+        assertThat(quick.delayAfter(4)).as("past the end the last delay repeats").contains(Duration.ofSeconds(3));
+        assertThat(RetrySchedule.parse("1s", "").delayAfter(1)).isEmpty();
         assertThat(RetrySchedule.parse("500ms, 1d", "1d").tiers()).containsExactly(Duration.ofMillis(500), Duration.ofDays(1));
     }
 
