@@ -49,35 +49,35 @@ public class AttemptRouter {
                 report.retryAfter(), now);
         switch (next) {
             case NextStep.Complete complete ->
-                    events.publish(event(delivery, report, JobState.COMPLETED, null, null), onDurable);
+                    events.publish(event(delivery, report, JobState.COMPLETED, null, null, false), onDurable);
             case NextStep.Retry retry -> {
                 retried.increment();
                 Runnable bothDurable = afterBoth(onDurable);
                 DeliveryMessage again = delivery.next(report.summary(), retry.due());
                 sender.send(topics.retryTier(retry.tier()), again.key(), again.headers(), again.payload(), bothDurable);
-                events.publish(event(delivery, report, JobState.PENDING, retry.due(), null), bothDurable);
+                events.publish(event(delivery, report, JobState.PENDING, retry.due(), null, false), bothDurable);
             }
-            case NextStep.DeadLetter dead -> deadLetter(delivery, report, dead.reason(), now, onDurable);
-            // Disabling the endpoint itself comes with endpoint health; the job is given up either way.
-            case NextStep.DisableEndpoint gone -> deadLetter(delivery, report, gone.reason(), now, onDurable);
+            case NextStep.DeadLetter dead -> deadLetter(delivery, report, dead.reason(), false, now, onDurable);
+            // The projector disables the endpoint; the job is given up either way.
+            case NextStep.DisableEndpoint gone -> deadLetter(delivery, report, gone.reason(), true, now, onDurable);
         }
     }
 
-    private void deadLetter(DeliveryMessage delivery, AttemptReport report, String reason, Instant now,
-                            Runnable onDurable) {
+    private void deadLetter(DeliveryMessage delivery, AttemptReport report, String reason, boolean disablesEndpoint,
+                            Instant now, Runnable onDurable) {
         deadLettered.increment();
         Runnable bothDurable = afterBoth(onDurable);
         DeadLetter dead = new DeadLetter(delivery.withHistory(report.summary()), reason, now);
         sender.send(topics.deadLetters(), delivery.key(), dead.headers(), delivery.payload(), bothDurable);
-        events.publish(event(delivery, report, JobState.DEADLETTER, null, reason), bothDurable);
+        events.publish(event(delivery, report, JobState.DEADLETTER, null, reason, disablesEndpoint), bothDurable);
     }
 
     private static AttemptRecorded event(DeliveryMessage delivery, AttemptReport report, JobState jobState,
-                                         Instant nextAttemptAt, String deadLetterReason) {
+                                         Instant nextAttemptAt, String deadLetterReason, boolean disablesEndpoint) {
         return new AttemptRecorded(report.attemptId(), delivery.jobId(), delivery.organizationId(),
                 delivery.endpointId(), report.startedAt(), report.durationMs(), report.statusCode(), report.excerpt(),
                 report.errorClass(), report.error(), jobState, report.worker(), report.attempt(), nextAttemptAt,
-                deadLetterReason);
+                deadLetterReason, disablesEndpoint);
     }
 
     /** Runs {@code action} on the second call: the two records of one outcome are acknowledged separately. */

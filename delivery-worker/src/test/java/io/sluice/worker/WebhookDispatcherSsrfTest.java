@@ -3,6 +3,7 @@ package io.sluice.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.delivery.AttemptOutcome;
+import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.net.SsrfGuard;
@@ -70,7 +71,7 @@ class WebhookDispatcherSsrfTest {
 
     private AttemptReport dispatch(String url) throws Exception {
         DeliveryMessage delivery = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "q",
-                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000, 3,
+                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000, EndpointLimits.NONE, 3,
                 "{}".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<AttemptReport> recorded = new CompletableFuture<>();
         dispatcher.dispatch(delivery, recorded::complete);

@@ -89,7 +89,7 @@ class ProjectionStoreTest {
         clock.advance(Duration.ofSeconds(5));
         AttemptRecorded last = new AttemptRecorded(ids.next(), job, org, endpoint, clock.instant(), 20, 500, "boom",
                 "http_status", "HTTP 500 from receiver", JobState.DEADLETTER, "worker-1", 2, null,
-                "gave up after 2 attempts; last: HTTP 500 from receiver");
+                "gave up after 2 attempts; last: HTTP 500 from receiver", false);
 
         // when
         clock.advance(Duration.ofSeconds(1));
@@ -98,7 +98,7 @@ class ProjectionStoreTest {
         // then
         JobRecord stored = jobs.get(org, job).orElseThrow();
         assertThat(stored.state()).isEqualTo("deadletter");
-        assertThat(stored.lastError()).isEqualTo("gave up after 2 attempts; last: HTTP 500 from receiver");
+        assertThat(stored.lastError()).isEqualTo("gave up after 2 attempts; last: HTTP 500 from receiver", false);
         assertThat(stored.nextAttemptAt()).isNull();
         assertThat(stored.retryCount()).isEqualTo(1);
         assertThat(stored.attempts()).isEqualTo(2);
@@ -197,7 +197,7 @@ class ProjectionStoreTest {
     private AttemptRecorded delivered(UUID job) {
         Instant started = clock.instant();
         return new AttemptRecorded(ids.next(), job, org, endpoint, started, 137, 200, "ok", null, null,
-                JobState.COMPLETED, "worker-1", 1, null, null);
+                JobState.COMPLETED, "worker-1", 1, null, null, false);
     }
 
     /** A first attempt that failed, with the next one due five seconds later. */
@@ -205,6 +205,6 @@ class ProjectionStoreTest {
         Instant started = clock.instant();
         return new AttemptRecorded(ids.next(), job, org, endpoint, started, 4_012, 503, "down for maintenance",
                 "http_status", "HTTP 503 from receiver", JobState.PENDING, "worker-2", 1,
-                started.plusSeconds(5), null);
+                started.plusSeconds(5), null, false);
     }
 }

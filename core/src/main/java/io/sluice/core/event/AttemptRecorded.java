@@ -17,6 +17,7 @@ import java.util.UUID;
  *                        {@code PENDING} (a retry is due at {@code nextAttemptAt}) or
  *                        {@code DEADLETTER} (for {@code deadLetterReason})
  * @param attempt         which attempt of the job this was, from 1 (a manual retry starts again at 1)
+ * @param disablesEndpoint the receiver said it is gone (410): its endpoint is disabled
  */
 public record AttemptRecorded(
         UUID attemptId,
@@ -33,7 +34,8 @@ public record AttemptRecorded(
         String worker,
         int attempt,
         Instant nextAttemptAt,
-        String deadLetterReason) implements JobEvent {
+        String deadLetterReason,
+        boolean disablesEndpoint) implements JobEvent {
 
     /** The webhooks spec keeps the first 16 KB of a response body. */
     public static final int MAX_EXCERPT_CHARS = 16 * 1024;

@@ -1,6 +1,7 @@
 package io.sluice.core.kafka;
 
 import io.sluice.core.delivery.AttemptSummary;
+import io.sluice.core.delivery.EndpointLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The endpoint's URL and secret travel with the record so the worker needs no database;
  * the cost is that a secret rotated after enqueue is not seen by that record's attempts.
  *
+ * @param limits     the endpoint's rate and concurrency limits, enforced by the worker
  * @param attempt    the attempt this record is for, from 1 (reset to 1 by a manual retry)
  * @param maxRetries attempts allowed after the first
  * @param dueAt      when the attempt may start; null for the first attempt (at once)
  * @param history    the attempts made so far, oldest first (at most {@link #MAX_HISTORY})
+ * @param slotReserved the endpoint's rate limit already granted this attempt its start time (dueAt):
+ *                   it must not be counted against the limit a second time
  */
 public record DeliveryMessage(
         UUID jobId,
@@ -34,10 +38,12 @@ public record DeliveryMessage(
         String url,
         String secret,
         int timeoutMs,
+        EndpointLimits limits,
         int attempt,
         int maxRetries,
         Instant dueAt,
         List<AttemptSummary> history,
+        boolean slotReserved,
         byte[] payload) {
 
     public static final String H_JOB_ID = "sluice-job-id";
@@ -51,6 +57,9 @@ public record DeliveryMessage(
     public static final String H_MAX_RETRIES = "sluice-max-retries";
     public static final String H_DUE_AT = "sluice-due-at";
     public static final String H_HISTORY = "sluice-attempts";
+    public static final String H_RATE_LIMIT = "sluice-rate-limit";
+    public static final String H_MAX_CONCURRENCY = "sluice-max-concurrency";
+    public static final String H_SLOT_RESERVED = "sluice-slot-reserved";
 
     /** max_retries is at most 100; the newest summaries are the ones worth keeping. */
     public static final int MAX_HISTORY = 20;
@@ -65,21 +74,32 @@ public record DeliveryMessage(
 
     /** The first attempt of a job: due at once, nothing tried yet. */
     public static DeliveryMessage first(UUID jobId, UUID organizationId, UUID endpointId, String queue, String url,
-                                        String secret, int timeoutMs, int maxRetries, byte[] payload) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, 1, maxRetries,
-                null, List.of(), payload);
+                                        String secret, int timeoutMs, EndpointLimits limits, int maxRetries,
+                                        byte[] payload) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, 1,
+                maxRetries, null, List.of(), false, payload);
     }
 
     /** The record of the next attempt, due at {@code due}, remembering the one just made. */
     public DeliveryMessage next(AttemptSummary made, Instant due) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, attempt + 1,
-                maxRetries, due, historyWith(made), payload);
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+                attempt + 1, maxRetries, due, historyWith(made), false, payload);
+    }
+
+    /**
+     * This attempt again, not made yet, due at {@code due}: the endpoint could not take it now.
+     *
+     * @param slotReserved the rate limit reserved {@code due} for it
+     */
+    public DeliveryMessage deferredTo(Instant due, boolean slotReserved) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, attempt,
+                maxRetries, due, history, slotReserved, payload);
     }
 
     /** This record with the attempt just made added to its history: what the dead-letter topic keeps. */
     public DeliveryMessage withHistory(AttemptSummary made) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, attempt,
-                maxRetries, null, historyWith(made), payload);
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, attempt,
+                maxRetries, null, historyWith(made), false, payload);
     }
 
     private List<AttemptSummary> historyWith(AttemptSummary made) {
@@ -102,6 +122,12 @@ public record DeliveryMessage(
         headers.put(H_URL, utf8(url));
         headers.put(H_SECRET, utf8(secret));
         headers.put(H_TIMEOUT_MS, utf8(Integer.toString(timeoutMs)));
+        if (limits.ratePerSecond() != null) {
+            headers.put(H_RATE_LIMIT, utf8(limits.ratePerSecond().toString()));
+        }
+        if (limits.maxConcurrency() != null) {
+            headers.put(H_MAX_CONCURRENCY, utf8(limits.maxConcurrency().toString()));
+        }
         headers.put(H_ATTEMPT, utf8(Integer.toString(attempt)));
         headers.put(H_MAX_RETRIES, utf8(Integer.toString(maxRetries)));
         if (dueAt != null) {
@@ -109,6 +135,9 @@ public record DeliveryMessage(
         }
         if (!history.isEmpty()) {
             headers.put(H_HISTORY, JSON.writeValueAsBytes(history));
+        }
+        if (slotReserved) {
+            headers.put(H_SLOT_RESERVED, utf8("true"));
         }
         return headers;
     }
@@ -123,6 +152,8 @@ public record DeliveryMessage(
         try {
             String due = optional(header, H_DUE_AT);
             byte[] history = header.apply(H_HISTORY);
+            String rate = optional(header, H_RATE_LIMIT);
+            String concurrency = optional(header, H_MAX_CONCURRENCY);
             return new DeliveryMessage(
                     UUID.fromString(required(header, H_JOB_ID)),
                     UUID.fromString(required(header, H_ORG_ID)),
@@ -131,10 +162,13 @@ public record DeliveryMessage(
                     required(header, H_URL),
                     required(header, H_SECRET),
                     Integer.parseInt(required(header, H_TIMEOUT_MS)),
+                    new EndpointLimits(rate == null ? null : Integer.valueOf(rate),
+                            concurrency == null ? null : Integer.valueOf(concurrency)),
                     Integer.parseInt(required(header, H_ATTEMPT)),
                     Integer.parseInt(required(header, H_MAX_RETRIES)),
                     due == null ? null : Instant.ofEpochMilli(Long.parseLong(due)),
                     history == null ? List.of() : JSON.readValue(history, HISTORY),
+                    "true".equals(optional(header, H_SLOT_RESERVED)),
                     value == null ? new byte[0] : value);
         } catch (IllegalArgumentException | JacksonException e) {
             throw new MalformedRecordException("unreadable delivery record: " + e.getMessage(), e);

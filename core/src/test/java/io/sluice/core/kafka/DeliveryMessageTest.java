@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.core.delivery.AttemptSummary;
+import io.sluice.core.delivery.EndpointLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryMessageTest {
 
     private final DeliveryMessage message = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, 4,
+            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), 4,
             "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
 
     @Test
@@ -31,6 +32,7 @@ class DeliveryMessageTest {
         assertThat(read.secret()).isEqualTo(message.secret());
         assertThat(read.timeoutMs()).isEqualTo(15_000);
         assertThat(read.payload()).isEqualTo(message.payload());
+        assertThat(read.limits()).isEqualTo(new EndpointLimits(50, 8));
         assertThat(read.attempt()).isEqualTo(1);
         assertThat(read.maxRetries()).isEqualTo(4);
         assertThat(read.dueAt()).isNull();

@@ -86,7 +86,8 @@ public class OutboxRelay implements SmartLifecycle {
         for (OutboxDelivery delivery : batch) {
             DeliveryMessage message = DeliveryMessage.first(delivery.jobId(), delivery.organizationId(),
                     delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.secret(),
-                    delivery.timeoutMs(), delivery.maxRetries(), delivery.payload().getBytes(StandardCharsets.UTF_8));
+                    delivery.timeoutMs(), delivery.limits(), delivery.maxRetries(),
+                    delivery.payload().getBytes(StandardCharsets.UTF_8));
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(topics.deliveries(), message.key(), message.payload());
             message.headers().forEach((name, value) -> record.headers().add(name, value));
