@@ -3,8 +3,10 @@ package io.sluice.ingest.dlq;
 import io.sluice.core.job.JobState;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.dlq.DeadLetterRequests.PurgeDeadLetters;
+import io.sluice.ingest.dlq.DeadLetterRequests.ReplayDeadLetters;
 import io.sluice.ingest.dlq.DeadLetterRequests.RetryDeadLetters;
 import io.sluice.ingest.dlq.DeadLetterViews.Purged;
+import io.sluice.ingest.dlq.DeadLetterViews.Replayed;
 import io.sluice.ingest.dlq.DeadLetterViews.Retried;
 import io.sluice.ingest.job.JobViews.JobSummary;
 import io.sluice.ingest.job.JobViews.JobView;
@@ -44,17 +46,21 @@ public class DeadLetterController {
     private static final int MAX_LIST_LIMIT = 100;
     private static final int MAX_RETRY_LIMIT = 100;
     private static final int DEFAULT_PURGE_LIMIT = 1_000;
+    private static final int DEFAULT_REPLAY_LIMIT = 1_000;
     private static final String RETRYABLE = JobState.manuallyRetryable().stream()
             .map(JobState::wireName).sorted().collect(Collectors.joining(" or "));
 
     private final DeadLetterStore deadLetters;
     private final JobStore jobs;
     private final OutboxRelay relay;
+    private final DeadLetterReplayer replayer;
 
-    public DeadLetterController(DeadLetterStore deadLetters, JobStore jobs, OutboxRelay relay) {
+    public DeadLetterController(DeadLetterStore deadLetters, JobStore jobs, OutboxRelay relay,
+                                DeadLetterReplayer replayer) {
         this.deadLetters = deadLetters;
         this.jobs = jobs;
         this.relay = relay;
+        this.replayer = replayer;
     }
 
     /** Newest dead first; a limit above 100 is clamped, as on the job list. */
@@ -92,6 +98,28 @@ public class DeadLetterController {
         int limit = limit(request.limit(), DEFAULT_PURGE_LIMIT, DeadLetterPurge.MAX_LIMIT);
         return new Purged(deadLetters.purge(
                 new DeadLetterPurge(organizationId, request.queueName(), request.olderThan(), limit)));
+    }
+
+    /**
+     * Sluice: re-sends the jobs of dead letters on the DLQ topic that are still dead-lettered
+     * (see {@link DeadLetterReplayer}); answers when the scan is done.
+     */
+    @PostMapping("/api/v1/jobs/dlq/replay")
+    public Replayed replay(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                           @RequestBody(required = false) ReplayDeadLetters request) {
+        ReplayDeadLetters body = request != null ? request : new ReplayDeadLetters(null, null, null, null, null);
+        UUID endpointId = null;
+        if (body.endpointId() != null) {
+            endpointId = Ids.parse(body.endpointId()).orElseThrow(() ->
+                    ApiException.validation("endpoint_id must be a UUID", Map.of("field", "endpoint_id")));
+        }
+        if (body.from() != null && body.to() != null && !body.from().isBefore(body.to())) {
+            throw ApiException.validation("from must be before to", Map.of("field", "from"));
+        }
+        int limit = limit(body.limit(), DEFAULT_REPLAY_LIMIT, DeadLetterRetry.MAX_LIMIT);
+        DeadLetterReplayer.Result result = replayer.replay(
+                new ReplayScope(organizationId, body.queueName(), endpointId, body.from(), body.to()), limit);
+        return new Replayed(result.scanned(), result.matched(), result.replayed());
     }
 
     /**

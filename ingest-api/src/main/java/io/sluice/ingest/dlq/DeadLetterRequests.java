@@ -19,4 +19,11 @@ public final class DeadLetterRequests {
     /** {@code POST /api/v1/jobs/dlq/purge}: {@code limit} 1..10000, default 1000; {@code confirm} must be true. */
     public record PurgeDeadLetters(String queueName, Instant olderThan, Integer limit, Boolean confirm) {
     }
+
+    /**
+     * {@code POST /api/v1/jobs/dlq/replay} (Sluice): replays dead letters from the DLQ topic,
+     * dead in {@code [from, to)}; {@code limit} 1..10000 jobs, default 1000.
+     */
+    public record ReplayDeadLetters(String queueName, String endpointId, Instant from, Instant to, Integer limit) {
+    }
 }

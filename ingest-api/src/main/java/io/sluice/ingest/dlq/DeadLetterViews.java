@@ -14,4 +14,8 @@ public final class DeadLetterViews {
 
     public record Purged(int purgedCount) {
     }
+
+    /** What a topic replay did: records read, distinct jobs of the scope found, jobs sent back to pending. */
+    public record Replayed(long scanned, int matched, int replayed) {
+    }
 }

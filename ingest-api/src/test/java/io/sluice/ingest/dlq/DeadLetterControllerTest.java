@@ -14,6 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
+import io.sluice.core.kafka.Topics;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.job.JobController;
@@ -25,12 +26,15 @@ import io.sluice.store.DeadLetterStore;
 import io.sluice.store.JobStore;
 import io.sluice.store.NewJob;
 import io.sluice.store.ProjectionStore;
+import io.sluice.testkit.RealServers;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.test.web.servlet.MockMvc;
@@ -55,7 +59,7 @@ class DeadLetterControllerTest {
     private final UUID endpoint = UUID.randomUUID();
     private final MockMvc mvc = MockMvcBuilders
             .standaloneSetup(
-                    new DeadLetterController(new DeadLetterStore(db.jdbc, db.tx, clock), jobs, relay),
+                    new DeadLetterController(new DeadLetterStore(db.jdbc, db.tx, clock), jobs, relay, replayer()),
                     new JobController(mock(JobFactory.class), mock(JobWriter.class), jobs,
                             new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15),
                                     new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)))))
@@ -166,6 +170,36 @@ class DeadLetterControllerTest {
         mvc.perform(as(org, post("/api/v1/jobs/" + UUID.randomUUID() + "/retry"))).andExpect(status().isNotFound());
         mvc.perform(as(org, post("/api/v1/jobs/not-a-job/retry"))).andExpect(status().isNotFound());
         verify(relay, never()).wake();
+    }
+
+    @Test
+    void aReplayWithAMalformedEndpointOrAnEmptyWindowIsAValidationError() throws Exception {
+        Instant now = clock.instant();
+        for (String body : List.of("{\"endpoint_id\": \"nope\"}", "{\"from\": \"" + now + "\", \"to\": \"" + now + "\"}",
+                "{\"from\": \"yesterday\"}", "{\"limit\": 10001}")) {
+            mvc.perform(as(org, post("/api/v1/jobs/dlq/replay")).contentType(MediaType.APPLICATION_JSON).content(body))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.code").value("VALIDATION_ERROR"));
+        }
+    }
+
+    @Test
+    void aReplayBeforeAnythingWasDeadLetteredFindsNothing() throws Exception {
+        // when / then: this test's DLQ topic was never created
+        mvc.perform(as(org, post("/api/v1/jobs/dlq/replay")).contentType(MediaType.APPLICATION_JSON))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.scanned").value(0))
+                .andExpect(jsonPath("$.matched").value(0))
+                .andExpect(jsonPath("$.replayed").value(0));
+    }
+
+    private DeadLetterReplayer replayer() {
+        KafkaProperties kafka = new KafkaProperties();
+        kafka.setBootstrapServers(List.of(RealServers.get().bootstrapServers()));
+        return new DeadLetterReplayer(kafka,
+                new Topics("controller-" + UUID.randomUUID(), 1, 1, (short) 1, List.of(), Duration.ofDays(1)),
+                new DeadLetterStore(db.jdbc, db.tx, clock), relay,
+                new ReplayProperties(Duration.ofSeconds(30), 100, Duration.ofMinutes(5)), clock);
     }
 
     private static MockHttpServletRequestBuilder as(UUID organizationId, MockHttpServletRequestBuilder request) {
