@@ -61,6 +61,15 @@ public enum JobState {
         return sources;
     }
 
+    /**
+     * The states a user may send back to {@link #PENDING} by hand ({@code POST /jobs/{id}/retry}):
+     * jobs that were given up, never ones still on their way or already done. Each of them
+     * {@linkplain #canMoveTo(JobState) may move} to pending.
+     */
+    public static Set<JobState> manuallyRetryable() {
+        return EnumSet.of(FAILED, DEADLETTER);
+    }
+
     public boolean isTerminal() {
         return NEXT.get(this).isEmpty();
     }

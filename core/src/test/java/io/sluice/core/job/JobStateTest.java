@@ -31,6 +31,12 @@ class JobStateTest {
     }
 
     @Test
+    void onlyGivenUpJobsMayBeRetriedByHandAndEachOfThemMayMoveToPending() {
+        assertThat(JobState.manuallyRetryable()).containsExactlyInAnyOrder(JobState.FAILED, JobState.DEADLETTER);
+        assertThat(JobState.manuallyRetryable()).allSatisfy(state -> assertThat(state.canMoveTo(JobState.PENDING)).isTrue());
+    }
+
+    @Test
     void onlyNotYetRunJobsCanBeCancelled() {
         assertThat(JobState.sourcesOf(JobState.CANCELLED)).containsExactlyInAnyOrder(JobState.SCHEDULED, JobState.PENDING);
     }

@@ -47,7 +47,7 @@ public final class JobViews {
             Instant nextAttemptAt, Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
             String idempotencyKey, Instant updatedAt, UUID endpointId, List<AttemptView> attempts) {
 
-        static JobView of(JobRecord job, List<AttemptRecord> attempts) {
+        public static JobView of(JobRecord job, List<AttemptRecord> attempts) {
             return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), null,
                     job.retryCount(), job.attempts(), job.maxRetries(), job.lastError(),
                     job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt(),
@@ -60,7 +60,7 @@ public final class JobViews {
     public record JobSummary(UUID id, String queueName, String status, int priority, int retryCount, int attempt,
                              int maxRetries, String jobType, String lastError, Instant createdAt,
                              Instant scheduledAt, Instant startedAt, Instant completedAt, Instant nextAttemptAt) {
-        static JobSummary of(JobRecord job) {
+        public static JobSummary of(JobRecord job) {
             return new JobSummary(job.id(), job.queueName(), job.state(), job.priority(),
                     job.retryCount(), job.attempts(), job.maxRetries(),
                     job.endpointId() == null ? "worker" : "webhook", job.lastError(), job.createdAt(),
