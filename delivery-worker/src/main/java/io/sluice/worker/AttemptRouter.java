@@ -3,6 +3,7 @@ package io.sluice.worker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.core.delivery.RetryPolicy;
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.delivery.RetryPolicy.NextStep;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
@@ -10,6 +11,7 @@ import io.sluice.core.kafka.DeadLetter;
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.kafka.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
@@ -30,10 +32,14 @@ public class AttemptRouter {
     private final Clock clock;
     private final Counter retried;
     private final Counter deadLettered;
+    private final RetrySchedule schedule;
+    private final MeterRegistry meters;
 
-    public AttemptRouter(RetryPolicy policy, RecordSender sender, EventPublisher events, Topics topics, Clock clock,
-                         MeterRegistry meters) {
+    public AttemptRouter(RetryPolicy policy, RetrySchedule schedule, RecordSender sender, EventPublisher events,
+                         Topics topics, Clock clock, MeterRegistry meters) {
         this.policy = policy;
+        this.schedule = schedule;
+        this.meters = meters;
         this.sender = sender;
         this.events = events;
         this.topics = topics;
@@ -61,6 +67,21 @@ public class AttemptRouter {
             // The projector disables the endpoint; the job is given up either way.
             case NextStep.DisableEndpoint gone -> deadLetter(delivery, report, gone.reason(), true, now, onDurable);
         }
+    }
+
+    /**
+     * Sends a delivery its endpoint could not take now ({@link EndpointGate}) to wait in a
+     * retry tier. No attempt was made, so none is spent and no event is written: the job
+     * simply stays pending.
+     *
+     * @param onDurable run once, when the deferred record is acknowledged
+     */
+    public void defer(DeliveryMessage delivery, EndpointGate.Admission.Deferred deferred, Runnable onDurable) {
+        Duration shortest = schedule.tiers().getFirst();
+        Duration wait = deferred.delay().compareTo(shortest) < 0 && !deferred.slotReserved() ? shortest : deferred.delay();
+        DeliveryMessage later = delivery.deferredTo(clock.instant().plus(wait), deferred.slotReserved());
+        meters.counter("sluice.worker.deferrals", "reason", deferred.reason()).increment();
+        sender.send(topics.retryTier(schedule.tierFor(wait)), later.key(), later.headers(), later.payload(), onDurable);
     }
 
     private void deadLetter(DeliveryMessage delivery, AttemptReport report, String reason, boolean disablesEndpoint,

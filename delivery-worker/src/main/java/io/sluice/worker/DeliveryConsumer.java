@@ -49,6 +49,7 @@ public class DeliveryConsumer implements SmartLifecycle {
     private final Topics topics;
     private final WebhookDispatcher dispatcher;
     private final AttemptRouter router;
+    private final EndpointGate gate;
     private final RecordSender sender;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Counter attempts;
@@ -59,13 +60,14 @@ public class DeliveryConsumer implements SmartLifecycle {
     private volatile CountDownLatch stopped = new CountDownLatch(0);
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
-                            WebhookDispatcher dispatcher, AttemptRouter router, RecordSender sender,
-                            MeterRegistry meters) {
+                            WebhookDispatcher dispatcher, EndpointGate gate, AttemptRouter router,
+                            RecordSender sender, MeterRegistry meters) {
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
         this.dispatcher = dispatcher;
         this.router = router;
+        this.gate = gate;
         this.sender = sender;
         this.attempts = meters.counter("sluice.worker.attempts");
         this.malformed = meters.counter("sluice.worker.malformed");
@@ -145,10 +147,15 @@ public class DeliveryConsumer implements SmartLifecycle {
             sender.send(parked, () -> offsets.finished(partition, offset));
             return;
         }
-        dispatcher.dispatch(delivery, attempt -> {
-            attempts.increment();
-            router.route(delivery, attempt, () -> offsets.finished(partition, offset));
-        });
+        Runnable durable = () -> offsets.finished(partition, offset);
+        switch (gate.admit(delivery)) {
+            case EndpointGate.Admission.Admitted admitted -> dispatcher.dispatch(delivery, attempt -> {
+                attempts.increment();
+                admitted.pass().finished(attempt.outcome());
+                router.route(delivery, attempt, durable);
+            });
+            case EndpointGate.Admission.Deferred deferred -> router.defer(delivery, deferred, durable);
+        }
     }
 
     private static byte[] lastHeader(ConsumerRecord<String, byte[]> record, String name) {

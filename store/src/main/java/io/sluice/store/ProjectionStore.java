@@ -173,7 +173,8 @@ public class ProjectionStore {
             nextAttempts[i] = target == JobState.PENDING && a.nextAttemptAt() != null ? a.nextAttemptAt().toString() : null;
         }
         List<String> sources = new ArrayList<>();
-        for (JobState source : JobState.sourcesOf(target)) {
+        Set<JobState> allowed = target == JobState.PENDING ? JobState.retryScheduledFrom() : JobState.sourcesOf(target);
+        for (JobState source : allowed) {
             sources.add(source.wireName());
         }
         boolean completes = target == JobState.COMPLETED;

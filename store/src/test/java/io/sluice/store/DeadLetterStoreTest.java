@@ -353,7 +353,7 @@ class DeadLetterStoreTest {
 
     private void complete(UUID organizationId, UUID job) {
         projection.recordAttempts(List.of(new AttemptRecorded(ids.next(), job, organizationId, endpoint,
-                clock.instant(), 5, 200, "ok", null, null, JobState.COMPLETED, "worker-1", 1, null, null)));
+                clock.instant(), 5, 200, "ok", null, null, JobState.COMPLETED, "worker-1", 1, null, null, false)));
     }
 
     private AttemptRecorded attempt(UUID organizationId, UUID job, JobState after, int number) {
@@ -361,6 +361,6 @@ class DeadLetterStoreTest {
         boolean dead = after == JobState.DEADLETTER;
         return new AttemptRecorded(ids.next(), job, organizationId, endpoint, started, 12, 500, "boom",
                 "http_status", "HTTP 500 from receiver", after, "worker-1", number,
-                dead ? null : started.plusSeconds(5), dead ? "gave up after " + number + " attempts" : null);
+                dead ? null : started.plusSeconds(5), dead ? "gave up after " + number + " attempts" : null, false);
     }
 }

@@ -3,7 +3,6 @@ package io.sluice.core.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,8 +45,6 @@ public final class RetryPolicy {
     public static Duration shortestWait(Duration tier) {
         return Duration.ofMillis(Math.round(tier.toMillis() * (1 - JITTER)));
     }
-    /** Error classes no retry can cure. */
-    static final Set<String> PERMANENT_ERRORS = Set.of("ssrf_blocked", "invalid_url", "signing");
 
     private final RetrySchedule schedule;
     private final RandomGenerator random;
@@ -68,7 +65,7 @@ public final class RetryPolicy {
             case AttemptOutcome.Delivered delivered -> new NextStep.Complete();
             case AttemptOutcome.Failed failed when Integer.valueOf(410).equals(failed.statusCode()) ->
                     new NextStep.DisableEndpoint("the receiver answered 410 Gone");
-            case AttemptOutcome.Failed failed when PERMANENT_ERRORS.contains(failed.errorClass()) ->
+            case AttemptOutcome.Failed failed when failed.permanent() ->
                     new NextStep.DeadLetter(failed.errorClass() + ": " + failed.message());
             case AttemptOutcome.Failed failed -> retry(failed, attempt, maxRetries, retryAfter, now);
         };

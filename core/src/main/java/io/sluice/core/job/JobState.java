@@ -70,6 +70,15 @@ public enum JobState {
         return EnumSet.of(FAILED, DEADLETTER);
     }
 
+    /**
+     * The states a failed attempt with a retry due may move a job from: only a job still on
+     * its way. A late event of an old attempt must not revive a job that was given up
+     * (dead-lettered or failed) or finished; only a manual retry does that.
+     */
+    public static Set<JobState> retryScheduledFrom() {
+        return EnumSet.of(PENDING, PROCESSING);
+    }
+
     public boolean isTerminal() {
         return NEXT.get(this).isEmpty();
     }

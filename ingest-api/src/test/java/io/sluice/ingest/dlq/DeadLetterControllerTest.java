@@ -216,7 +216,7 @@ class DeadLetterControllerTest {
         UUID job = pendingJob(queue);
         projection.recordAttempts(List.of(new AttemptRecorded(ids.next(), job, org, endpoint, clock.instant(), 12,
                 500, "boom", "http_status", "HTTP 500 from receiver", JobState.DEADLETTER, "worker-1", 1, null,
-                "gave up after 1 attempt")));
+                "gave up after 1 attempt", false)));
         return job;
     }
 }

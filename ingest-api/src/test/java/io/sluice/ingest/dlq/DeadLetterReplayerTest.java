@@ -161,7 +161,7 @@ class DeadLetterReplayerTest {
     private void publish(UUID job, UUID organizationId, UUID endpointId, String queue, Instant deadAt)
             throws Exception {
         DeliveryMessage delivery = DeliveryMessage.first(job, organizationId, endpointId, queue,
-                "https://receiver.test/hooks", "whsec_test", 5_000, 3, "{}".getBytes(StandardCharsets.UTF_8));
+                "https://receiver.test/hooks", "whsec_test", 5_000, io.sluice.core.delivery.EndpointLimits.NONE, 3, "{}".getBytes(StandardCharsets.UTF_8));
         DeadLetter dead = new DeadLetter(delivery, "gave up after 1 attempt", deadAt);
         // The worker's producer stamps the record just after it took the dead-at time.
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deadLetters(), null,
@@ -191,7 +191,7 @@ class DeadLetterReplayerTest {
         boolean dead = after == JobState.DEADLETTER;
         return new AttemptRecorded(ids.next(), job, organizationId, endpoint, clock.instant(), 12,
                 dead ? 500 : 200, "", dead ? "http_status" : null, dead ? "HTTP 500" : null, after, "worker-1", 1,
-                null, dead ? "gave up after 1 attempt" : null);
+                null, dead ? "gave up after 1 attempt" : null, false);
     }
 
     private String state(UUID job) {
