@@ -41,6 +41,8 @@ public class DeliveryConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** A final commit gives up after this when the broker is gone: the records are read again, never lost. */
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     /** Longest a stopping worker waits for in-flight attempts (above the 60 s endpoint timeout cap). */
     private static final long DRAIN_TIMEOUT_MS = 65_000;
 
@@ -148,13 +150,13 @@ public class DeliveryConsumer implements SmartLifecycle {
             return;
         }
         Runnable durable = () -> offsets.finished(partition, offset);
-        switch (gate.admit(delivery)) {
-            case EndpointGate.Admission.Admitted admitted -> dispatcher.dispatch(delivery, attempt -> {
-                attempts.increment();
-                admitted.pass().finished(attempt.outcome());
-                router.route(delivery, attempt, durable);
-            });
-            case EndpointGate.Admission.Deferred deferred -> router.defer(delivery, deferred, durable);
+        EndpointGate.Admission admission = gate.admit(delivery, pass -> dispatcher.dispatch(delivery, attempt -> {
+            attempts.increment();
+            pass.finished(attempt.outcome());
+            router.route(delivery, attempt, durable);
+        }));
+        if (admission instanceof EndpointGate.Admission.Deferred deferred) {
+            router.defer(delivery, deferred, durable);
         }
     }
 
@@ -191,7 +193,7 @@ public class DeliveryConsumer implements SmartLifecycle {
             return;
         }
         try {
-            c.commitSync(ready);
+            c.commitSync(ready, COMMIT_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("Offset commit failed; those records will be delivered again: {}", e.toString());
         }

@@ -61,6 +61,8 @@ public class RetryTierConsumer implements SmartLifecycle {
     /** Producer timestamps and the deciding clock differ by a little: resume a partition this much early. */
     private static final long CLOCK_SLACK_MS = 500;
     private static final long STOP_TIMEOUT_MS = 30_000;
+    /** A final commit gives up after this when the broker is gone: the records are read again, never lost. */
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /** A record read from a tier, waiting for its due time. */
     private record Held(long dueMs, TopicPartition partition, ConsumerRecord<String, byte[]> record) {
@@ -82,7 +84,8 @@ public class RetryTierConsumer implements SmartLifecycle {
     private final Set<TopicPartition> pausedForSpace = new HashSet<>();
     private final Map<String, Duration> tierOfTopic = new HashMap<>();
     private final Counter forwarded;
-    private final Timer lateness;
+    /** Per tier topic: how long after its due time a retry went back to the deliveries topic. */
+    private final Map<String, Timer> lateness = new HashMap<>();
     private long heldBytes;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -97,10 +100,10 @@ public class RetryTierConsumer implements SmartLifecycle {
         this.clock = clock;
         for (Duration tier : schedule.tiers()) {
             tierOfTopic.put(topics.retryTier(tier), tier);
+            lateness.put(topics.retryTier(tier), Timer.builder("sluice.retry.lateness")
+                    .tag("tier", RetrySchedule.label(tier)).publishPercentiles(0.5, 0.99).register(meters));
         }
         this.forwarded = meters.counter("sluice.retry.forwarded");
-        // How long after its due time a retry went back to the deliveries topic.
-        this.lateness = Timer.builder("sluice.retry.lateness").publishPercentiles(0.5, 0.99).register(meters);
         meters.gauge("sluice.retry.held", held, PriorityQueue::size);
     }
 
@@ -207,7 +210,7 @@ public class RetryTierConsumer implements SmartLifecycle {
         long offset = record.offset();
         sender.send(delivery, () -> offsets.finished(partition, offset));
         forwarded.increment();
-        lateness.record(Math.max(0, now - due), TimeUnit.MILLISECONDS);
+        lateness.get(partition.topic()).record(Math.max(0, now - due), TimeUnit.MILLISECONDS);
     }
 
     private void resumeReady(KafkaConsumer<String, byte[]> c, long now) {
@@ -286,7 +289,7 @@ public class RetryTierConsumer implements SmartLifecycle {
             return;
         }
         try {
-            c.commitSync(ready);
+            c.commitSync(ready, COMMIT_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("Retry offset commit failed; those retries will be read again: {}", e.toString());
         }

@@ -196,11 +196,24 @@ class DeadLetterStoreTest {
     }
 
     @Test
-    void aJobTheProjectorMovedOnIsNeitherListedNorRetriedNorPurgedThoughItsIndexRowRemains() {
-        // given: a late attempt event took the dead-lettered job back to pending
+    void aLateRetryEventDoesNotReviveADeadLetteredJob() {
+        // given
         UUID job = deadLetteredJob(org, "emails");
+
+        // when: an event of an earlier attempt, which had a retry due, arrives late
         clock.advance(Duration.ofSeconds(1));
         projection.recordAttempts(List.of(attempt(org, job, JobState.PENDING, 1)));
+
+        // then
+        assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("deadletter");
+        assertThat(deadLetters.list(new DeadLetterQuery(org, null, 10, 0))).extracting(JobRecord::id).containsExactly(job);
+    }
+
+    @Test
+    void aJobThatMovedOnIsNeitherListedNorRetriedNorPurgedThoughItsIndexRowRemains() {
+        // given: the job's state is the truth, whatever the index row says
+        UUID job = deadLetteredJob(org, "emails");
+        db.jdbc.update("UPDATE jobs SET state = 'pending' WHERE id = ?", job);
         assertThat(db.count("SELECT count(*) FROM dead_letters WHERE job_id = ?", job)).isEqualTo(1);
 
         // when
