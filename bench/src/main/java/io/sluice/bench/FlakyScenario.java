@@ -47,7 +47,7 @@ final class FlakyScenario {
                 Thread.sleep(BenchRun.SETTLE.toMillis());
             }
             // Read at once: the quantiles are over a sliding window of about two minutes.
-            RetryMetrics metrics = RetryMetrics.parse(api.prometheusText());
+            RetryMetrics metrics = RetryMetrics.parse(api.prometheusText(), FlakyReport.BAR_TIER);
             DeliveryTimes times = DeliveryTimes.of(receiver.arrivalNanos(), enqueue.sendNanos());
             Double completion = times.lost() == 0
                     ? (times.lastArrivalNanos() - enqueue.firstSendNanos()) / 1e9 : null;

@@ -27,14 +27,18 @@ public record RetryMetrics(Double latenessP50Seconds, Double latenessP99Seconds,
 
     static final String LATENESS = "sluice_retry_lateness_seconds";
 
-    /** The figures in one scrape; a missing sample reads as null (quantiles) or 0 (counters). */
-    static RetryMetrics parse(String text) {
+    /**
+     * The figures in one scrape, lateness for one retry tier (Sluice tags it by tier, e.g.
+     * {@code 5s}); a missing sample reads as null (quantiles) or 0 (counters).
+     */
+    static RetryMetrics parse(String text, String tier) {
+        String tag = "tier=\"" + tier + "\"";
         return new RetryMetrics(
-                boxed(PrometheusText.value(text, LATENESS + "{quantile=\"0.5\"}")),
-                boxed(PrometheusText.value(text, LATENESS + "{quantile=\"0.99\"}")),
-                boxed(PrometheusText.value(text, LATENESS + "_max")),
-                (long) PrometheusText.value(text, LATENESS + "_count").orElse(0),
-                PrometheusText.value(text, LATENESS + "_sum").orElse(0),
+                boxed(PrometheusText.value(text, LATENESS + "{quantile=\"0.5\"," + tag + "}")),
+                boxed(PrometheusText.value(text, LATENESS + "{quantile=\"0.99\"," + tag + "}")),
+                boxed(PrometheusText.value(text, LATENESS + "_max{" + tag + "}")),
+                (long) PrometheusText.value(text, LATENESS + "_count{" + tag + "}").orElse(0),
+                PrometheusText.value(text, LATENESS + "_sum{" + tag + "}").orElse(0),
                 (long) PrometheusText.value(text, "sluice_retry_forwarded_total").orElse(0),
                 (long) PrometheusText.value(text, "sluice_worker_dead_letters_total").orElse(0),
                 (long) PrometheusText.value(text, "sluice_worker_attempts_total").orElse(0));

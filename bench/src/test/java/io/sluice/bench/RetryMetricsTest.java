@@ -12,20 +12,21 @@ class RetryMetricsTest {
             # TYPE sluice_retry_forwarded_total counter
             sluice_retry_forwarded_total 4283.0
             # TYPE sluice_retry_lateness_seconds summary
-            sluice_retry_lateness_seconds{quantile="0.5"} 0.012582912
-            sluice_retry_lateness_seconds{quantile="0.99"} 0.104857600
-            sluice_retry_lateness_seconds_count 4283
-            sluice_retry_lateness_seconds_sum 85.66
+            sluice_retry_lateness_seconds{quantile="0.5",tier="1s"} 0.5
+            sluice_retry_lateness_seconds{quantile="0.5",tier="5s"} 0.012582912
+            sluice_retry_lateness_seconds{quantile="0.99",tier="5s"} 0.104857600
+            sluice_retry_lateness_seconds_count{tier="5s"} 4283
+            sluice_retry_lateness_seconds_sum{tier="5s"} 85.66
             # TYPE sluice_retry_lateness_seconds_max gauge
-            sluice_retry_lateness_seconds_max 0.25
+            sluice_retry_lateness_seconds_max{tier="5s"} 0.25
             sluice_worker_attempts_total 14283.0
             sluice_worker_dead_letters_total 0.0
             sluice_worker_retries_total 4283.0
             """;
 
     @Test
-    void readsTheRetryFigures() {
-        RetryMetrics metrics = RetryMetrics.parse(SCRAPE);
+    void readsTheRetryFiguresOfOneTier() {
+        RetryMetrics metrics = RetryMetrics.parse(SCRAPE, "5s");
         assertThat(metrics.latenessP50Seconds()).isEqualTo(0.012582912);
         assertThat(metrics.latenessP99Seconds()).isEqualTo(0.1048576);
         assertThat(metrics.latenessMaxSeconds()).isEqualTo(0.25);
@@ -38,7 +39,7 @@ class RetryMetricsTest {
 
     @Test
     void aMissingMetricIsNullOrZeroAndPrefixesDoNotMatch() {
-        RetryMetrics metrics = RetryMetrics.parse("sluice_retry_lateness_seconds_max_other 3\n");
+        RetryMetrics metrics = RetryMetrics.parse("sluice_retry_lateness_seconds_max_other 3\n", "5s");
         assertThat(metrics.latenessP99Seconds()).isNull();
         assertThat(metrics.latenessMaxSeconds()).isNull();
         assertThat(metrics.latenessMeanSeconds()).isNull();
