@@ -4,8 +4,20 @@
 # the benchmark is built and started: a JDK 21 or newer, the jars built by Maven, and the command
 # line recorded verbatim in the results.
 #
-#   ./bench.sh [--build] [--jobs=50000] [--payload-bytes=1024] [--bulk-size=100] [--concurrency=8]
-#              [--target=http://host:port] [--output=BENCHMARKS.md] [--label=text]
+#   ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint] [--jobs=N] [--payload-bytes=1024]
+#              [--bulk-size=100] [--concurrency=8] [--warmup-jobs=20000] [--target=http://host:port]
+#              [--output=BENCHMARKS.md] [--label=text] [scenario options]
+#
+# Scenarios, each appending a section of its own:
+#   burst (default)  every job at once to a receiver answering 204: enqueue and delivery rate,
+#                    latency, CPU per job, duplicates, lost jobs (50,000 jobs)
+#   flaky            a receiver answering 503 to a seeded share of attempts, Sluice started with a
+#                    short retry schedule: time until every job got its 2xx, attempts, duplicates,
+#                    retry lateness (10,000 jobs). Options: --failure-percent=30 --seed=1
+#                    --retry-tiers=1s,2s,5s --retry-schedule=1s,2s,5s --max-retries=10
+#   slow-endpoint    a healthy endpoint alone, then with a share of the jobs going to an endpoint
+#                    that never answers: the healthy delivery rate kept (50,000 healthy jobs per
+#                    phase). Options: --slow-percent=10 --slow-timeout-seconds=2
 #
 # --build rebuilds everything first (otherwise only when app/target/sluice.jar or
 # bench/target/sluice-bench.jar is missing). Run with --help for all options.

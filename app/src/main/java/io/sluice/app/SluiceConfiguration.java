@@ -1,11 +1,14 @@
 package io.sluice.app;
 
+import io.sluice.core.delivery.RetryPolicy;
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.TopicSpec;
 import io.sluice.core.kafka.Topics;
 import io.sluice.core.net.SsrfGuard;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,7 +32,33 @@ public class SluiceConfiguration {
             @DefaultValue("sluice") String topicPrefix,
             @DefaultValue("12") int deliveryPartitions,
             @DefaultValue("12") int eventPartitions,
-            @DefaultValue("1") short replicationFactor) {
+            @DefaultValue("1") short replicationFactor,
+            @DefaultValue("30d") Duration deadLetterRetention) {
+    }
+
+    /**
+     * When failed deliveries are tried again ({@code sluice.retry.*}).
+     *
+     * @param tiers    the delays there is a topic for ({@code sluice.retry.<delay>}), comma-separated
+     * @param schedule the default delays before the 2nd, 3rd ... attempt, each one of the tiers;
+     *                 its length is the default {@code max_retries}
+     */
+    @ConfigurationProperties("sluice.retry")
+    public record RetryProperties(
+            @DefaultValue(RetrySchedule.DEFAULT_TIERS) String tiers,
+            @DefaultValue(RetrySchedule.DEFAULT_DELAYS) String schedule) {
+    }
+
+    /** Checked at start: a schedule naming a delay without a tier fails the start with a clear message. */
+    @Bean
+    RetrySchedule retrySchedule(RetryProperties properties) {
+        return RetrySchedule.parse(properties.tiers(), properties.schedule());
+    }
+
+    @Bean
+    RetryPolicy retryPolicy(RetrySchedule schedule) {
+        // Jitter only needs to spread retries, not to be unpredictable; each thread uses its own state.
+        return new RetryPolicy(schedule, java.util.concurrent.ThreadLocalRandom.current());
     }
 
     /**
@@ -65,9 +94,9 @@ public class SluiceConfiguration {
     }
 
     @Bean
-    Topics topics(KafkaTopicsProperties properties) {
+    Topics topics(KafkaTopicsProperties properties, RetrySchedule retrySchedule) {
         return new Topics(properties.topicPrefix(), properties.deliveryPartitions(), properties.eventPartitions(),
-                properties.replicationFactor());
+                properties.replicationFactor(), retrySchedule.tiers(), properties.deadLetterRetention());
     }
 
     /** Created (or checked) by Spring's KafkaAdmin at start; never left to auto-creation. */

@@ -82,25 +82,28 @@ class DeliveryEndToEndIT extends SluiceIntegrationTest {
     }
 
     @Test
-    void recordsAFailedAttemptWithItsStatusAndLeavesTheJobFailed() {
+    void recordsAFailedAttemptWithItsStatusAndExcerpt() {
         // given: a receiver that refuses everything
         receiver.answering(delivery -> 500);
         SluiceClient.Tenant tenant = client.newOrganization(unique("refused"));
         SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/refuses"));
 
-        // when
+        // when: no retries allowed
         SluiceClient.Answer created = client.post(tenant.apiKey(), "/api/v1/jobs",
-                "{\"queue_name\":\"refused\",\"endpoint_id\":\"" + endpoint.id() + "\",\"payload\":{\"a\":1}}");
+                "{\"queue_name\":\"refused\",\"endpoint_id\":\"" + endpoint.id() + "\",\"payload\":{\"a\":1},\"max_retries\":0}");
         String id = created.body().get("id").asString();
 
         // then
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                "failed".equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
+                "deadletter".equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
         JsonNode job = client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body();
         assertThat(job.get("last_error").asString()).contains("500");
         assertThat(job.get("attempts")).hasSize(1);
-        assertThat(job.get("attempts").get(0).get("status_code").asInt()).isEqualTo(500);
-        assertThat(job.get("attempts").get(0).get("error_class").asString()).isEqualTo("http_status");
+        JsonNode attempt = job.get("attempts").get(0);
+        assertThat(attempt.get("status_code").asInt()).isEqualTo(500);
+        assertThat(attempt.get("error_class").asString()).isEqualTo("http_status");
+        assertThat(attempt.get("response").asString()).isEqualTo("{\"ok\":true}");
+        assertThat(attempt.get("duration_ms").asLong()).isNotNegative();
     }
 
     @Test
@@ -111,12 +114,12 @@ class DeliveryEndToEndIT extends SluiceIntegrationTest {
 
         // when
         String id = client.post(tenant.apiKey(), "/api/v1/jobs",
-                "{\"queue_name\":\"nobody\",\"endpoint_id\":\"" + endpoint.id() + "\",\"payload\":{}}")
+                "{\"queue_name\":\"nobody\",\"endpoint_id\":\"" + endpoint.id() + "\",\"payload\":{},\"max_retries\":0}")
                 .body().get("id").asString();
 
         // then
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                "failed".equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
+                "deadletter".equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
         JsonNode attempt = client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("attempts").get(0);
         assertThat(attempt.get("status_code").isNull()).isTrue();
         assertThat(attempt.get("error_class").asString()).isEqualTo("connect");

@@ -58,6 +58,20 @@ final class SluiceClient {
         return send(apiKey, request);
     }
 
+    Answer patch(String apiKey, String path, String json) {
+        return send(apiKey, HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Receiver newEndpoint(Tenant tenant, String url, String settings) {
+        Answer created = post(tenant.apiKey(), "/api/v1/endpoints", "{\"url\":\"" + url + "\"," + settings + "}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("creating an endpoint answered " + created.status() + " " + created.raw());
+        }
+        return new Receiver(created.body().get("id").asString(), created.body().get("secret").asString());
+    }
+
     Answer get(String apiKey, String path) {
         return send(apiKey, HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET());
     }

@@ -11,10 +11,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the in-process integration tests: the whole application on a random port,
  * against the JVM's real PostgreSQL and Kafka. Every subclass shares one Spring context.
  * The gRPC port is random too, so a running Sluice or another test JVM is no obstacle.
- * Deliveries may reach loopback, where the test receivers listen.
+ * Deliveries may reach loopback, where the test receivers listen; retries wait 1, 2 and 3 s;
+ * an endpoint's circuit opens when half of its last 20 attempts (at least 10) failed, for 2 s.
  */
 @SpringBootTest(classes = SluiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8"})
+        properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8",
+                "sluice.retry.tiers=1s,2s,3s", "sluice.retry.schedule=1s,2s,3s",
+                "sluice.worker.circuit-breaker.sliding-window=20", "sluice.worker.circuit-breaker.minimum-calls=10",
+                "sluice.worker.circuit-breaker.open-wait=2s"})
 abstract class SluiceIntegrationTest {
 
     @DynamicPropertySource

@@ -69,7 +69,8 @@ final class SluiceProcess implements AutoCloseable {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseParallelGC", "-jar", JAR.toString(),
-                "--server.port=" + port, "--spring.grpc.server.port=0", "--sluice.delivery.allowed-cidrs=127.0.0.0/8"));
+                "--server.port=" + port, "--spring.grpc.server.port=0", "--sluice.delivery.allowed-cidrs=127.0.0.0/8",
+                "--sluice.retry.tiers=1s,2s,3s", "--sluice.retry.schedule=1s,2s,3s"));
         command.addAll(args);
         Path log = Path.of("target", name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

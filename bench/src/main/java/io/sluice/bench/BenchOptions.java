@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+
+import io.sluice.core.delivery.RetrySchedule;
 
 /**
  * Command-line options of the benchmark, parsed from {@code --name=value} arguments.
@@ -27,6 +28,9 @@ import java.util.Set;
  * @param deliveryTimeout how long to wait for the receiver to see every job
  * @param warmupJobs jobs delivered (to a receiver of their own) before the measured burst, so
  *                   the figures are those of a warmed-up JVM; 0 measures a cold one
+ * @param scenario what the run measures
+ * @param flaky settings of {@link Scenario#FLAKY} (defaults under other scenarios)
+ * @param slowEndpoint settings of {@link Scenario#SLOW_ENDPOINT} (defaults under other scenarios)
  * @param args the raw arguments, echoed in the report as the exact command
  */
 public record BenchOptions(
@@ -40,15 +44,41 @@ public record BenchOptions(
         Path sluiceJar,
         Duration deliveryTimeout,
         int warmupJobs,
+        Scenario scenario,
+        FlakyOptions flaky,
+        SlowEndpointOptions slowEndpoint,
         List<String> args) {
 
-    private static final Set<String> KNOWN = Set.of(
-            "jobs", "payload-bytes", "bulk-size", "concurrency", "target", "output", "label",
-            "sluice-jar", "delivery-timeout-seconds", "warmup-jobs", "build", "help");
+    /**
+     * Every option, and the scenario it belongs to ({@code null}: all). An option of another
+     * scenario fails the parse: {@code --failure-percent} on a burst run would otherwise be
+     * silently ignored and its figures read as if it had applied.
+     */
+    private static final Map<String, Scenario> KNOWN = known();
+
+    private static Map<String, Scenario> known() {
+        Map<String, Scenario> known = new LinkedHashMap<>();
+        for (String common : List.of("scenario", "jobs", "payload-bytes", "bulk-size", "concurrency", "target",
+                "output", "label", "sluice-jar", "delivery-timeout-seconds", "warmup-jobs", "build", "help")) {
+            known.put(common, null);
+        }
+        for (String flaky : List.of("failure-percent", "seed", "retry-tiers", "retry-schedule", "max-retries")) {
+            known.put(flaky, Scenario.FLAKY);
+        }
+        for (String slow : List.of("slow-percent", "slow-timeout-seconds")) {
+            known.put(slow, Scenario.SLOW_ENDPOINT);
+        }
+        return known;
+    }
 
     static final String USAGE = """
-            Usage: ./bench.sh [--build] [options]
-              --jobs=50000                    jobs to enqueue and deliver
+            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint] [options]
+              --scenario=burst                burst: every job at once to a receiver answering 204
+                                              flaky: a receiver answering 503 to a seeded share of attempts
+                                              slow-endpoint: a healthy endpoint alone, then beside one that
+                                                never answers; compares the healthy delivery rates
+              --jobs=N                        jobs to enqueue and deliver (burst 50000, flaky 10000,
+                                              slow-endpoint 50000 healthy jobs per phase)
               --payload-bytes=1024            approximate size of each job payload
               --bulk-size=100                 jobs per bulk enqueue request
               --concurrency=8                 bulk requests in flight
@@ -59,6 +89,15 @@ public record BenchOptions(
               --delivery-timeout-seconds=N    default: max(300, jobs / 100)
               --warmup-jobs=20000             delivered first and not measured (JIT warm-up); 0 = cold
               --build                         (bench.sh) rebuild before running
+            flaky only:
+              --failure-percent=30            attempts answered 503 (0-99), decided per job and attempt
+              --seed=1                        same seed: the same jobs fail the same attempts in every run
+              --retry-tiers=1s,2s,5s          sluice.retry.tiers of the Sluice started (with --target:
+              --retry-schedule=1s,2s,5s         start it with these; they are only used for the report)
+              --max-retries=10                default_max_retries of every bulk request (0-100)
+            slow-endpoint only:
+              --slow-percent=10               share of the mixed phase's jobs for the slow endpoint (1-50)
+              --slow-timeout-seconds=2        timeout_seconds of the slow endpoint (1-60)
             """;
 
     /** Thrown for a malformed command line; the message is meant for the user. */
@@ -78,7 +117,7 @@ public record BenchOptions(
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             String value = eq < 0 ? "" : arg.substring(eq + 1);
-            if (!KNOWN.contains(name)) {
+            if (!KNOWN.containsKey(name)) {
                 throw new UsageException("Unknown option: --" + name);
             }
             values.put(name, value);
@@ -86,7 +125,14 @@ public record BenchOptions(
         if (values.containsKey("help")) {
             throw new UsageException("");
         }
-        int jobs = positiveInt(values, "jobs", 50_000);
+        Scenario scenario = values.containsKey("scenario") ? Scenario.named(values.get("scenario")) : Scenario.BURST;
+        for (String name : values.keySet()) {
+            Scenario only = KNOWN.get(name);
+            if (only != null && only != scenario) {
+                throw new UsageException("--" + name + " applies to --scenario=" + only.optionValue() + " only");
+            }
+        }
+        int jobs = positiveInt(values, "jobs", scenario.defaultJobs());
         int payloadBytes = nonNegativeInt(values, "payload-bytes", 1024);
         int bulkSize = positiveInt(values, "bulk-size", 100);
         int concurrency = positiveInt(values, "concurrency", 8);
@@ -107,7 +153,46 @@ public record BenchOptions(
                 : Math.max(300, jobs / 100);
         int warmupJobs = nonNegativeInt(values, "warmup-jobs", 20_000);
         return new BenchOptions(jobs, payloadBytes, bulkSize, concurrency, target, output, label,
-                sluiceJar, Duration.ofSeconds(timeoutSeconds), warmupJobs, List.of(args));
+                sluiceJar, Duration.ofSeconds(timeoutSeconds), warmupJobs, scenario, flaky(values),
+                slowEndpoint(values), List.of(args));
+    }
+
+    private static FlakyOptions flaky(Map<String, String> values) {
+        int failurePercent = intWithin(values, "failure-percent", FlakyOptions.DEFAULT_FAILURE_PERCENT, 0, 99);
+        long seed;
+        try {
+            seed = Long.parseLong(values.getOrDefault("seed", Long.toString(FlakyOptions.DEFAULT_SEED)).strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed must be an integer, got '" + values.get("seed") + "'");
+        }
+        String tiers = nonBlank(values, "retry-tiers", FlakyOptions.DEFAULT_TIERS);
+        String delays = nonBlank(values, "retry-schedule", FlakyOptions.DEFAULT_SCHEDULE);
+        RetrySchedule schedule;
+        try {
+            schedule = RetrySchedule.parse(tiers, delays);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--retry-tiers/--retry-schedule: " + e.getMessage());
+        }
+        if (schedule.delays().isEmpty()) {
+            throw new UsageException("--retry-schedule needs at least one delay");
+        }
+        int maxRetries = intWithin(values, "max-retries", FlakyOptions.DEFAULT_MAX_RETRIES, 0,
+                FlakyOptions.MAX_RETRIES_LIMIT);
+        return new FlakyOptions(failurePercent, seed, tiers, delays, maxRetries, schedule);
+    }
+
+    private static SlowEndpointOptions slowEndpoint(Map<String, String> values) {
+        return new SlowEndpointOptions(
+                intWithin(values, "slow-percent", SlowEndpointOptions.DEFAULT_SLOW_PERCENT, 1, 50),
+                intWithin(values, "slow-timeout-seconds", SlowEndpointOptions.DEFAULT_TIMEOUT_SECONDS, 1, 60));
+    }
+
+    private static int intWithin(Map<String, String> values, String name, int fallback, int min, int max) {
+        int value = nonNegativeInt(values, name, fallback);
+        if (value < min || value > max) {
+            throw new UsageException("--" + name + " must be between " + min + " and " + max);
+        }
+        return value;
     }
 
     private static String nonBlank(Map<String, String> values, String name, String fallback) {

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load generator: enqueues jobs {@code 0..N-1} through the bulk API with a fixed number of
- * requests in flight, and remembers when each job was sent.
+ * The load generator: enqueues jobs at positions {@code 0..N-1} through the bulk API with a fixed
+ * number of requests in flight, and remembers when each job was sent. What a position's job is
+ * ({@code seq}, endpoint) is up to the {@link Bodies}; for a plain burst position and {@code seq}
+ * are the same.
  *
  * <p>Why a fixed number of workers pulling batches (a closed loop) rather than a target rate: the
  * question the benchmark answers is how fast Sluice can accept and deliver, so the producer must
@@ -26,10 +28,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BulkEnqueuer {
 
+    /** Writes the body of one bulk request. */
+    @FunctionalInterface
+    public interface Bodies {
+        /** The body for the jobs at positions {@code from} (inclusive) to {@code to} (exclusive). */
+        String body(int from, int to, long sentAtNanos);
+    }
+
     /**
      * The outcome of an enqueue phase.
      *
-     * @param sendNanos per {@code seq}, the {@link System#nanoTime()} when its bulk request was sent
+     * @param sendNanos per position, the {@link System#nanoTime()} when its bulk request was sent
      * @param firstSendNanos when the first bulk request was sent
      * @param lastResponseNanos when the last bulk response arrived
      */
@@ -43,7 +52,7 @@ public final class BulkEnqueuer {
 
     private final SluiceApi api;
     private final String apiKey;
-    private final PayloadFactory payloads;
+    private final Bodies bodies;
     private final int jobs;
     private final int bulkSize;
     private final int concurrency;
@@ -51,9 +60,13 @@ public final class BulkEnqueuer {
 
     public BulkEnqueuer(SluiceApi api, String apiKey, PayloadFactory payloads, int jobs, int bulkSize,
             int concurrency) {
+        this(api, apiKey, payloads::bulkBody, jobs, bulkSize, concurrency);
+    }
+
+    public BulkEnqueuer(SluiceApi api, String apiKey, Bodies bodies, int jobs, int bulkSize, int concurrency) {
         this.api = api;
         this.apiKey = apiKey;
-        this.payloads = payloads;
+        this.bodies = bodies;
         this.jobs = jobs;
         this.bulkSize = bulkSize;
         this.concurrency = concurrency;
@@ -84,9 +97,9 @@ public final class BulkEnqueuer {
                 int from = batch * bulkSize;
                 int to = Math.min(jobs, from + bulkSize);
                 long sentAt = System.nanoTime();
-                String body = payloads.bulkBody(from, to, sentAt);
-                for (int seq = from; seq < to; seq++) {
-                    sendNanos[seq] = sentAt;
+                String body = bodies.body(from, to, sentAt);
+                for (int position = from; position < to; position++) {
+                    sendNanos[position] = sentAt;
                 }
                 firstSend.accumulateAndGet(sentAt, Math::min);
                 try {

@@ -1,14 +1,12 @@
 package io.sluice.bench;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,10 +15,11 @@ import java.util.stream.Collectors;
  * Entry point of {@code ./bench.sh}: measures how fast Sluice accepts jobs and delivers them as
  * webhooks, end to end, on the machine it runs on.
  *
- * <p>Steps: start a {@link FastReceiver}; start Sluice ({@link SluiceProcess}) or use
- * {@code --target}; create an organization and register the receiver as an endpoint; enqueue
- * {@code --jobs} jobs through the bulk API ({@link BulkEnqueuer}); wait until the receiver has seen
- * every job; compute the figures and append them to {@code --output} ({@link BenchmarkReport}).
+ * <p>Steps: start Sluice ({@link SluiceProcess}) or use {@code --target}; create an organization;
+ * run the {@link Scenario} chosen with {@code --scenario} ({@link BurstScenario},
+ * {@link FlakyScenario}, {@link SlowEndpointScenario}), each of which registers its receivers as
+ * endpoints, enqueues through the bulk API ({@link BulkEnqueuer}) and waits for the receivers;
+ * append the scenario's section to {@code --output} ({@link ResultSection}).
  *
  * <p>Why end to end through the public API and a real HTTP receiver: that is the path a user's job
  * takes, so the figures include Kafka, PostgreSQL, retries and HTTP, and cannot flatter a component
@@ -37,9 +36,6 @@ public final class DeliveryBenchmark {
     static final int EXIT_FAILED = 2;
     static final int EXIT_USAGE = 64;
 
-    /** After the last job arrived, how long to keep listening for late duplicates. */
-    private static final Duration SETTLE = Duration.ofSeconds(2);
-    private static final long PROGRESS_MILLIS = 5_000;
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
     private DeliveryBenchmark() {
@@ -84,47 +80,29 @@ public final class DeliveryBenchmark {
         String timestamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
                 .withZone(ZoneOffset.UTC).format(started);
         MachineInfo machine = MachineInfo.detect();
-        System.out.println("Sluice delivery benchmark: " + options.jobs() + " jobs of ~" + options.payloadBytes()
-                + " bytes, bulk " + options.bulkSize() + ", concurrency " + options.concurrency());
+        System.out.println("Sluice delivery benchmark, scenario " + options.scenario().optionValue() + ": "
+                + options.jobs() + " jobs of ~" + options.payloadBytes() + " bytes, bulk " + options.bulkSize()
+                + ", concurrency " + options.concurrency());
         System.out.println("Machine: " + machine.describe());
 
-        try (FastReceiver receiver = FastReceiver.start(options.jobs());
-                SluiceProcess sluice = options.target() == null
-                        ? SluiceProcess.start(options.sluiceJar(), Path.of("bench", "results"), timestamp)
+        try (SluiceProcess sluice = options.target() == null
+                        ? SluiceProcess.start(options.sluiceJar(), Path.of("bench", "results"), timestamp,
+                                sluiceProperties(options))
                         : SluiceProcess.attach(options.target());
                 SluiceApi api = new SluiceApi(sluice.baseUrl())) {
             Thread stopOnExit = new Thread(sluice::close, "stop-sluice");
             Runtime.getRuntime().addShutdownHook(stopOnExit);
-            System.out.println("Receiver listening on " + receiver.hookUrl());
 
             String slug = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
             String apiKey = api.createOrganization("bench", slug);
-            String endpointId = api.createEndpoint(apiKey, receiver.hookUrl(), "bench");
-            System.out.println("Organization " + slug + ", endpoint " + endpointId);
-            if (options.warmupJobs() > 0) {
-                warmUp(api, apiKey, options);
-            }
+            System.out.println("Organization " + slug);
+            BenchRun run = new BenchRun(options, machine, sluice, api, apiKey);
+            ResultSection report = switch (options.scenario()) {
+                case BURST -> BurstScenario.run(run);
+                case FLAKY -> FlakyScenario.run(run);
+                case SLOW_ENDPOINT -> SlowEndpointScenario.run(run);
+            };
 
-            BulkEnqueuer enqueuer = new BulkEnqueuer(api, apiKey,
-                    new PayloadFactory("bench", endpointId, options.payloadBytes()),
-                    options.jobs(), options.bulkSize(), options.concurrency());
-            Optional<Duration> sluiceCpuBefore = sluice.cpuTime();
-            Optional<Duration> machineCpuBefore = MachineCpu.busy();
-            BulkEnqueuer.Result enqueue = enqueuer.run(
-                    () -> System.out.printf("  enqueued %,d / %,d, delivered %,d%n",
-                            enqueuer.enqueuedCount(), options.jobs(), receiver.receivedCount()),
-                    PROGRESS_MILLIS);
-            System.out.printf("Enqueued %,d jobs in %.1f s: %,.0f jobs/s%n", options.jobs(),
-                    (enqueue.lastResponseNanos() - enqueue.firstSendNanos()) / 1e9, enqueue.jobsPerSecond());
-
-            boolean complete = awaitDeliveries(receiver, options.deliveryTimeout());
-            Double sluiceCpuMsPerJob = perJob(sluiceCpuBefore, sluice.cpuTime(), options.jobs());
-            Double machineCpuMsPerJob = perJob(machineCpuBefore, MachineCpu.busy(), options.jobs());
-            if (complete) {
-                Thread.sleep(SETTLE.toMillis());
-            }
-
-            BenchmarkReport report = report(options, machine, sluice, receiver, enqueue, sluiceCpuMsPerJob, machineCpuMsPerJob);
             System.out.println();
             System.out.print(report.toMarkdown());
             report.appendTo(options.output());
@@ -145,89 +123,11 @@ public final class DeliveryBenchmark {
     }
 
     /**
-     * Delivers {@code --warmup-jobs} jobs to a receiver and endpoint of their own, so the measured
-     * burst meets a JVM whose hot paths are compiled, as a server that has been running would.
+     * The Sluice properties a scenario needs beyond the defaults: the flaky scenario's short retry
+     * schedule. With {@code --target} they cannot be applied; that Sluice must be started with them.
      */
-    private static void warmUp(SluiceApi api, String apiKey, BenchOptions options) throws Exception {
-        long started = System.nanoTime();
-        try (FastReceiver receiver = FastReceiver.start(options.warmupJobs())) {
-            String endpointId = api.createEndpoint(apiKey, receiver.hookUrl(), "bench warm-up");
-            new BulkEnqueuer(api, apiKey, new PayloadFactory("bench-warmup", endpointId, options.payloadBytes()),
-                    options.warmupJobs(), options.bulkSize(), options.concurrency())
-                    .run(() -> System.out.printf("  warm-up: delivered %,d / %,d%n",
-                            receiver.receivedCount(), options.warmupJobs()), PROGRESS_MILLIS);
-            if (!awaitDeliveries(receiver, options.deliveryTimeout())) {
-                throw new BenchFailure("the warm-up jobs were not all delivered");
-            }
-        }
-        // Let the projector and the relay finish the warm-up's tail before the clock starts.
-        Thread.sleep(SETTLE.toMillis());
-        System.out.printf("Warm-up: %,d jobs delivered in %.1f s%n", options.warmupJobs(),
-                (System.nanoTime() - started) / 1e9);
-    }
-
-    /** Waits for every job, printing progress; false when the timeout expired first. */
-    private static boolean awaitDeliveries(FastReceiver receiver, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                System.err.printf("Timed out after %d s: %,d job(s) not delivered%n",
-                        timeout.toSeconds(), receiver.missingCount());
-                return false;
-            }
-            if (receiver.awaitAll(Duration.ofNanos(Math.min(left, PROGRESS_MILLIS * 1_000_000)))) {
-                return true;
-            }
-            System.out.printf("  delivered %,d, missing %,d, posts %,d%n",
-                    receiver.receivedCount(), receiver.missingCount(), receiver.totalPosts());
-        }
-    }
-
-    /** CPU milliseconds per job between two readings; null when either is missing. */
-    private static Double perJob(Optional<Duration> before, Optional<Duration> after, int jobs) {
-        if (before.isEmpty() || after.isEmpty()) {
-            return null;
-        }
-        return after.get().minus(before.get()).toNanos() / 1e6 / jobs;
-    }
-
-    static BenchmarkReport report(BenchOptions options, MachineInfo machine, SluiceProcess sluice,
-            FastReceiver receiver, BulkEnqueuer.Result enqueue, Double sluiceCpuMsPerJob, Double machineCpuMsPerJob) {
-        long[] arrivals = receiver.arrivalNanos();
-        long[] sent = enqueue.sendNanos();
-        long[] latencies = new long[arrivals.length];
-        int delivered = 0;
-        long lastArrival = Long.MIN_VALUE;
-        for (int seq = 0; seq < arrivals.length; seq++) {
-            if (arrivals[seq] != 0) {
-                latencies[delivered++] = arrivals[seq] - sent[seq];
-                lastArrival = Math.max(lastArrival, arrivals[seq]);
-            }
-        }
-        long lost = arrivals.length - delivered;
-        Double p50 = null;
-        Double p99 = null;
-        Double max = null;
-        if (delivered > 0) {
-            Percentiles percentiles = Percentiles.of(java.util.Arrays.copyOf(latencies, delivered));
-            p50 = percentiles.percentile(50) / 1e6;
-            p99 = percentiles.percentile(99) / 1e6;
-            max = percentiles.max() / 1e6;
-        }
-        Double deliveryRate = lost == 0 ? options.jobs() / ((lastArrival - enqueue.firstSendNanos()) / 1e9) : null;
-        Double coldStart = sluice.coldStart().map(d -> d.toMillis() / 1000.0).orElse(null);
-        var rss = sluice.peakRssMb();
-        var tree = sluice.peakTreeMemoryMb();
-        String sluiceDescription = options.target() == null
-                ? "started from " + options.sluiceJar() + " (" + String.join(" ", SluiceProcess.javaOptions()) + ")"
-                : "running at " + options.target();
-        return new BenchmarkReport(Instant.now(), options.label(), command(options.args()), machine.describe(),
-                sluiceDescription, options.jobs(), options.payloadBytes(), options.bulkSize(), options.concurrency(),
-                options.warmupJobs(), enqueue.jobsPerSecond(), deliveryRate, p50, p99, max, sluiceCpuMsPerJob,
-                machineCpuMsPerJob, receiver.duplicates(), lost,
-                receiver.unrecognisedPosts() + receiver.postsWithoutId(), coldStart,
-                rss.isPresent() ? rss.getAsLong() : null, tree.isPresent() ? tree.getAsLong() : null);
+    static List<String> sluiceProperties(BenchOptions options) {
+        return options.scenario() == Scenario.FLAKY ? options.flaky().sluiceArguments() : List.of();
     }
 
     /**

@@ -42,6 +42,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * connections; virtual threads would add a scheduler hop per request and buy nothing here, and
  * a bound keeps the receiver from competing with Sluice for the two cores with hundreds of
  * runnable threads.
+ *
+ * <p>Flaky mode ({@link #startFlaky}): an {@link AttemptLog} decides each attempt's answer, 503 for
+ * a seeded share and 204 otherwise, and remembers every attempt per {@code webhook-id}; a job
+ * counts as arrived at its first 2xx. The burst's path stays as it was: one null check.
  */
 public final class FastReceiver implements AutoCloseable {
 
@@ -56,11 +60,14 @@ public final class FastReceiver implements AutoCloseable {
     private final LongAdder postsWithoutSeq = new LongAdder();
     private final LongAdder postsOutOfRange = new LongAdder();
     private final CountDownLatch allArrived;
+    /** Decides and records answers in flaky mode; null: every POST is answered 204. */
+    private final AttemptLog attempts;
     private final Server server;
     private final ServerConnector connector;
 
-    private FastReceiver(int expected) {
+    private FastReceiver(int expected, AttemptLog attempts) {
         this.expected = expected;
+        this.attempts = attempts;
         this.arrivalNanos = new AtomicLongArray(expected);
         this.webhookIds = ConcurrentHashMap.newKeySet(Math.max(16, expected * 2));
         this.allArrived = new CountDownLatch(expected);
@@ -89,7 +96,18 @@ public final class FastReceiver implements AutoCloseable {
      * @param expectedJobs number of distinct {@code seq} values ({@code 0..expectedJobs-1}) expected
      */
     public static FastReceiver start(int expectedJobs) throws Exception {
-        FastReceiver receiver = new FastReceiver(expectedJobs);
+        FastReceiver receiver = new FastReceiver(expectedJobs, null);
+        receiver.server.start();
+        return receiver;
+    }
+
+    /**
+     * Starts a receiver whose answers {@code attempts} decides; a job's arrival is its first 2xx.
+     * POSTs without a {@code webhook-id} or a known {@code seq} are answered 204 and counted as
+     * unrecognised, as in {@link #start}.
+     */
+    public static FastReceiver startFlaky(int expectedJobs, AttemptLog attempts) throws Exception {
+        FastReceiver receiver = new FastReceiver(expectedJobs, attempts);
         receiver.server.start();
         return receiver;
     }
@@ -109,7 +127,7 @@ public final class FastReceiver implements AutoCloseable {
         return allArrived.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Number of distinct expected {@code seq} values that have arrived. */
+    /** Number of distinct expected {@code seq} values that have arrived (in flaky mode: been answered 2xx). */
     public int receivedCount() {
         return expected - (int) allArrived.getCount();
     }
@@ -145,7 +163,8 @@ public final class FastReceiver implements AutoCloseable {
     }
 
     /**
-     * A copy of the first-arrival {@link System#nanoTime()} per {@code seq}; 0 means "never arrived".
+     * A copy of the first-arrival {@link System#nanoTime()} per {@code seq} (in flaky mode: of the
+     * first attempt answered 2xx); 0 means "never arrived".
      */
     public long[] arrivalNanos() {
         long[] copy = new long[expected];
@@ -160,8 +179,11 @@ public final class FastReceiver implements AutoCloseable {
         return Arrays.stream(arrivalNanos()).filter(t -> t != 0).max().orElse(0);
     }
 
-    /** Records one delivery; package-private so the pure bookkeeping can be reasoned about alone. */
-    void record(String webhookId, byte[] body, int offset, int length, long nowNanos) {
+    /**
+     * Records one delivery and returns the status to answer; package-private so the pure
+     * bookkeeping can be reasoned about alone.
+     */
+    int record(String webhookId, byte[] body, int offset, int length, long nowNanos) {
         posts.increment();
         if (webhookId == null) {
             postsWithoutId.increment();
@@ -174,12 +196,18 @@ public final class FastReceiver implements AutoCloseable {
         } else if (seq >= expected) {
             postsOutOfRange.increment();
         } else {
+            int status = attempts == null || webhookId == null
+                    ? FlakyAnswers.ACCEPTED : attempts.record(webhookId, seq, nowNanos);
+            if (status >= 300) {
+                return status;
+            }
             // 0 marks "not arrived"; nanoTime() being exactly 0 is possible in theory only.
             long stamp = nowNanos == 0 ? 1 : nowNanos;
             if (arrivalNanos.compareAndSet((int) seq, 0, stamp)) {
                 allArrived.countDown();
             }
         }
+        return FlakyAnswers.ACCEPTED;
     }
 
     @Override
@@ -212,14 +240,15 @@ public final class FastReceiver implements AutoCloseable {
             String webhookId = request.getHeaders().get("webhook-id");
             ByteBuffer body = Content.Source.asByteBuffer(request);
             long now = System.nanoTime();
+            int status;
             if (body.hasArray()) {
-                record(webhookId, body.array(), body.arrayOffset() + body.position(), body.remaining(), now);
+                status = record(webhookId, body.array(), body.arrayOffset() + body.position(), body.remaining(), now);
             } else {
                 byte[] copy = new byte[body.remaining()];
                 body.get(copy);
-                record(webhookId, copy, 0, copy.length, now);
+                status = record(webhookId, copy, 0, copy.length, now);
             }
-            response.setStatus(204);
+            response.setStatus(status);
             callback.succeeded();
             return true;
         }

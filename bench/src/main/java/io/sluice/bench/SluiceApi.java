@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The three calls of the Sluice REST API the benchmark needs: create an organization (which yields
- * an API key), register the receiver as an endpoint, and enqueue jobs in bulk.
+ * The calls of the Sluice HTTP API the benchmark needs: create an organization (which yields an
+ * API key), register a receiver as an endpoint, enqueue jobs in bulk, and read the metrics.
  *
  * <p>Why the JDK {@link HttpClient} on HTTP/1.1 and virtual threads: it needs no dependency, keeps
  * connections alive, and a blocking call per virtual thread makes "{@code concurrency} requests in
@@ -58,11 +58,23 @@ public final class SluiceApi implements AutoCloseable {
         return key;
     }
 
-    /** {@code POST /api/v1/endpoints}; returns the endpoint id. */
+    /** {@code POST /api/v1/endpoints} with Sluice's default timeout; returns the endpoint id. */
     public String createEndpoint(String apiKey, URI url, String description) {
+        return createEndpoint(apiKey, url, description, null);
+    }
+
+    /**
+     * {@code POST /api/v1/endpoints}; returns the endpoint id.
+     *
+     * @param timeoutSeconds the endpoint's {@code timeout_seconds} (1 to 60), null for Sluice's default
+     */
+    public String createEndpoint(String apiKey, URI url, String description, Integer timeoutSeconds) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", url.toString());
         body.put("description", description);
+        if (timeoutSeconds != null) {
+            body.put("timeout_seconds", timeoutSeconds);
+        }
         JsonNode answer = send("/api/v1/endpoints", apiKey, json.writeValueAsString(body), 201);
         String id = answer.path("id").asString("");
         if (id.isEmpty()) {
@@ -85,6 +97,27 @@ public final class SluiceApi implements AutoCloseable {
             throw new BenchFailure("POST /api/v1/jobs/bulk: expected " + expectedJobs
                     + " jobs accepted, got success_count=" + answer.path("success_count")
                     + " failure_count=" + answer.path("failure_count") + ": " + abbreviate(answer.toString()));
+        }
+    }
+
+    /** {@code GET /actuator/prometheus}: every metric in the Prometheus text format. */
+    public String prometheusText() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new BenchFailure("GET /actuator/prometheus: expected HTTP 200, got " + response.statusCode()
+                        + ": " + abbreviate(response.body()));
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new BenchFailure("GET /actuator/prometheus failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchFailure("GET /actuator/prometheus interrupted", e);
         }
     }
 

@@ -61,14 +61,6 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java <javaOptions()> -jar <jar>} with fresh ports and data directory, and waits until
-     * {@code GET /health/ready} answers 200.
-     *
-     * @param jar the Sluice executable jar
-     * @param resultsDir where the Sluice log file is written
-     * @param timestamp names the log file
-     */
-    /**
      * The JVM options of Sluice: {@code SLUICE_JAVA_OPTS}, which {@code bench.sh} takes from
      * {@code scripts/jvm-options.sh} as {@code run.sh} does; {@code -Xmx2g} when the jar is run
      * without the script.
@@ -78,7 +70,16 @@ public final class SluiceProcess implements AutoCloseable {
         return options == null || options.isBlank() ? List.of("-Xmx2g") : List.of(options.strip().split("\\s+"));
     }
 
-    public static SluiceProcess start(Path jar, Path resultsDir, String timestamp)
+    /**
+     * Starts {@code java <javaOptions()> -jar <jar>} with fresh ports and data directory, and waits until
+     * {@code GET /health/ready} answers 200.
+     *
+     * @param jar the Sluice executable jar
+     * @param resultsDir where the Sluice log file is written
+     * @param timestamp names the log file
+     * @param properties further {@code --name=value} arguments a scenario needs, e.g. its retry schedule
+     */
+    public static SluiceProcess start(Path jar, Path resultsDir, String timestamp, List<String> properties)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchFailure(jar.toAbsolutePath()
@@ -99,6 +100,7 @@ public final class SluiceProcess implements AutoCloseable {
                 "--sluice.data-dir=" + dataDir,
                 // The receiver listens on loopback, which deliveries may not reach by default.
                 "--sluice.delivery.allowed-cidrs=127.0.0.1/32"));
+        command.addAll(properties);
         System.out.println("Starting Sluice: " + String.join(" ", command));
         System.out.println("Sluice log: " + logFile);
 

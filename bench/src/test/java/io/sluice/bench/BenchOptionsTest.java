@@ -23,6 +23,60 @@ class BenchOptionsTest {
         assertThat(options.output()).isEqualTo(Path.of("BENCHMARKS.md"));
         assertThat(options.sluiceJar()).isEqualTo(Path.of("app/target/sluice.jar"));
         assertThat(options.deliveryTimeout()).isEqualTo(Duration.ofSeconds(500));
+        assertThat(options.scenario()).isEqualTo(Scenario.BURST);
+    }
+
+    @Test
+    void eachScenarioHasTheIssuesJobCountAndItsOwnDefaults() {
+        BenchOptions flaky = BenchOptions.parse("--scenario=flaky");
+        assertThat(flaky.scenario()).isEqualTo(Scenario.FLAKY);
+        assertThat(flaky.jobs()).isEqualTo(10_000);
+        assertThat(flaky.flaky().failurePercent()).isEqualTo(30);
+        assertThat(flaky.flaky().maxRetries()).isEqualTo(10);
+        assertThat(flaky.flaky().sluiceArguments())
+                .containsExactly("--sluice.retry.tiers=1s,2s,5s", "--sluice.retry.schedule=1s,2s,5s");
+        assertThat(flaky.flaky().schedule().delayAfter(5)).contains(Duration.ofSeconds(5));
+
+        BenchOptions slow = BenchOptions.parse("--scenario=slow-endpoint", "--jobs=900");
+        assertThat(slow.scenario()).isEqualTo(Scenario.SLOW_ENDPOINT);
+        assertThat(slow.slowEndpoint().timeoutSeconds()).isEqualTo(2);
+        assertThat(slow.slowEndpoint().slowJobs(slow.jobs())).as("10 %% of 900 + 100").isEqualTo(100);
+        assertThat(DeliveryBenchmark.sluiceProperties(slow)).isEmpty();
+    }
+
+    @Test
+    void parsesTheScenarioOptions() {
+        BenchOptions flaky = BenchOptions.parse("--scenario=flaky", "--failure-percent=50", "--seed=-7",
+                "--retry-tiers=1s,5s", "--retry-schedule=1s,1s,5s", "--max-retries=100");
+        assertThat(flaky.flaky().failurePercent()).isEqualTo(50);
+        assertThat(flaky.flaky().seed()).isEqualTo(-7);
+        assertThat(flaky.flaky().maxRetries()).isEqualTo(100);
+        assertThat(DeliveryBenchmark.sluiceProperties(flaky))
+                .containsExactly("--sluice.retry.tiers=1s,5s", "--sluice.retry.schedule=1s,1s,5s");
+
+        BenchOptions slow = BenchOptions.parse("--scenario=slow-endpoint", "--slow-percent=20",
+                "--slow-timeout-seconds=1");
+        assertThat(slow.slowEndpoint()).isEqualTo(new SlowEndpointOptions(20, 1));
+    }
+
+    @Test
+    void rejectsScenarioOptionsOfAnotherScenarioAndBadValues() {
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=storm")).hasMessageContaining("burst, flaky, slow-endpoint");
+        assertThatThrownBy(() -> BenchOptions.parse("--failure-percent=30"))
+                .hasMessageContaining("--failure-percent applies to --scenario=flaky only");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=flaky", "--slow-timeout-seconds=2"))
+                .hasMessageContaining("--scenario=slow-endpoint only");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=flaky", "--failure-percent=100"))
+                .hasMessageContaining("between 0 and 99");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=flaky", "--max-retries=101"))
+                .hasMessageContaining("between 0 and 100");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=flaky", "--retry-schedule=1s,3s"))
+                .hasMessageContaining("not one of the tiers");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=flaky", "--seed=x")).hasMessageContaining("--seed");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=slow-endpoint", "--slow-timeout-seconds=61"))
+                .hasMessageContaining("between 1 and 60");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=slow-endpoint", "--slow-percent=0"))
+                .hasMessageContaining("between 1 and 50");
     }
 
     @Test

@@ -1,12 +1,15 @@
 package io.sluice.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
+import io.sluice.core.delivery.RetrySchedule;
 import org.junit.jupiter.api.Test;
 
 class FastReceiverTest {
@@ -46,6 +49,45 @@ class FastReceiverTest {
             assertThat(receiver.receivedCount()).isEqualTo(1);
             assertThat(receiver.missingCount()).isEqualTo(2);
             assertThat(receiver.unrecognisedPosts()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void inFlakyModeAnswersAsTheSeedSaysAndCountsAJobAtItsFirst2xx() throws Exception {
+        // given: job 0 refused on its first attempt and accepted on its second
+        FlakyAnswers answers = new FlakyAnswers(50, 1);
+        long seq = 0;
+        while (answers.failuresBeforeSuccess(seq, 2) != 1) {
+            seq++;
+        }
+        String body = "{\"seq\":" + seq + "}";
+        AttemptLog attempts = new AttemptLog(answers);
+        try (FastReceiver receiver = FastReceiver.startFlaky((int) seq + 1, attempts);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            // when / then
+            assertThat(post(client, receiver, "msg_a", body)).isEqualTo(503);
+            assertThat(receiver.awaitAll(Duration.ofMillis(50))).as("a refused attempt is no arrival").isFalse();
+            assertThat(post(client, receiver, "msg_a", body)).isEqualTo(204);
+            assertThat(receiver.arrivalNanos()[(int) seq]).isNotZero();
+            AttemptLog.Summary summary = attempts.summarize(RetrySchedule.parse("1s", "1s"));
+            assertThat(summary.attempts()).isEqualTo(2);
+            assertThat(summary.refused()).isEqualTo(1);
+            assertThat(summary.delivered()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSilentReceiverAcceptsAndReadsButNeverAnswers() throws Exception {
+        try (SilentReceiver receiver = SilentReceiver.start();
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpRequest request = HttpRequest.newBuilder(receiver.hookUrl())
+                    .timeout(Duration.ofMillis(300))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"seq\":1}"))
+                    .build();
+            assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.discarding()))
+                    .isInstanceOf(HttpTimeoutException.class);
+            assertThat(receiver.connections()).isEqualTo(1);
+            assertThat(receiver.bytesRead()).isPositive();
         }
     }
 

@@ -27,14 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes {@code sluice.deliveries} and keeps many deliveries in flight at once. Records
- * finish out of order; offsets are committed only up to the lowest record whose attempt
- * event Kafka has not yet acknowledged ({@link OffsetTracker}), so a crash redelivers and
- * never skips. When {@code maxInFlight} is reached the consumer pauses its partitions but
+ * finish out of order; offsets are committed only up to the lowest record whose fate Kafka
+ * has not yet acknowledged (its attempt event, and its retry or dead letter: see
+ * {@link AttemptRouter}; {@link OffsetTracker}), so a crash redelivers and never skips. When {@code maxInFlight} is reached the consumer pauses its partitions but
  * keeps polling, so it stays in its group.
  */
 @Component
@@ -42,6 +41,8 @@ public class DeliveryConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** A final commit gives up after this when the broker is gone: the records are read again, never lost. */
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     /** Longest a stopping worker waits for in-flight attempts (above the 60 s endpoint timeout cap). */
     private static final long DRAIN_TIMEOUT_MS = 65_000;
 
@@ -49,8 +50,9 @@ public class DeliveryConsumer implements SmartLifecycle {
     private final WorkerProperties properties;
     private final Topics topics;
     private final WebhookDispatcher dispatcher;
-    private final EventPublisher events;
-    private final KafkaTemplate<String, byte[]> kafka;
+    private final AttemptRouter router;
+    private final EndpointGate gate;
+    private final RecordSender sender;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Counter attempts;
     private final Counter malformed;
@@ -60,14 +62,15 @@ public class DeliveryConsumer implements SmartLifecycle {
     private volatile CountDownLatch stopped = new CountDownLatch(0);
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
-                            WebhookDispatcher dispatcher, EventPublisher events,
-                            KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+                            WebhookDispatcher dispatcher, EndpointGate gate, AttemptRouter router,
+                            RecordSender sender, MeterRegistry meters) {
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
         this.dispatcher = dispatcher;
-        this.events = events;
-        this.kafka = kafka;
+        this.router = router;
+        this.gate = gate;
+        this.sender = sender;
         this.attempts = meters.counter("sluice.worker.attempts");
         this.malformed = meters.counter("sluice.worker.malformed");
     }
@@ -143,13 +146,18 @@ public class DeliveryConsumer implements SmartLifecycle {
             log.error("Malformed delivery record at {}@{}: {}", partition, offset, e.getMessage());
             ProducerRecord<String, byte[]> parked = new ProducerRecord<>(topics.deadLetters(), record.key(), record.value());
             record.headers().forEach(h -> parked.headers().add(h));
-            kafka.send(parked).whenComplete((r, f) -> offsets.finished(partition, offset));
+            sender.send(parked, () -> offsets.finished(partition, offset));
             return;
         }
-        dispatcher.dispatch(delivery, attempt -> {
+        Runnable durable = () -> offsets.finished(partition, offset);
+        EndpointGate.Admission admission = gate.admit(delivery, pass -> dispatcher.dispatch(delivery, attempt -> {
             attempts.increment();
-            events.publish(attempt, () -> offsets.finished(partition, offset));
-        });
+            pass.finished(attempt.outcome());
+            router.route(delivery, attempt, durable);
+        }));
+        if (admission instanceof EndpointGate.Admission.Deferred deferred) {
+            router.defer(delivery, deferred, durable);
+        }
     }
 
     private static byte[] lastHeader(ConsumerRecord<String, byte[]> record, String name) {
@@ -185,7 +193,7 @@ public class DeliveryConsumer implements SmartLifecycle {
             return;
         }
         try {
-            c.commitSync(ready);
+            c.commitSync(ready, COMMIT_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("Offset commit failed; those records will be delivered again: {}", e.toString());
         }

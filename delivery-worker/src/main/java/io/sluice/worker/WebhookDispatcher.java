@@ -1,8 +1,8 @@
 package io.sluice.worker;
 
 import io.sluice.core.delivery.AttemptOutcome;
+import io.sluice.core.delivery.RetryAfter;
 import io.sluice.core.event.AttemptRecorded;
-import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.net.SsrfGuard;
@@ -68,7 +68,7 @@ public class WebhookDispatcher implements DisposableBean {
     }
 
     /** Sends one attempt; {@code onAttempt} is called exactly once, from an HTTP thread. */
-    public void dispatch(DeliveryMessage delivery, Consumer<AttemptRecorded> onAttempt) {
+    public void dispatch(DeliveryMessage delivery, Consumer<AttemptReport> onAttempt) {
         Instant startedAt = clock.instant();
         long startNanos = System.nanoTime();
         String messageId = delivery.jobId().toString();
@@ -79,7 +79,7 @@ public class WebhookDispatcher implements DisposableBean {
             signature = WebhookSigner.sign(WebhookSecret.parse(delivery.secret()), messageId, timestamp, body);
         } catch (IllegalArgumentException e) {
             onAttempt.accept(attempt(delivery, startedAt, startNanos,
-                    new AttemptOutcome.Failed(null, "signing", e.getMessage()), null));
+                    new AttemptOutcome.Failed(null, "signing", e.getMessage()), null, null));
             return;
         }
         try {
@@ -91,13 +91,18 @@ public class WebhookDispatcher implements DisposableBean {
                             .put(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp))
                             .put(WebhookSigner.HEADER_SIGNATURE, signature))
                     .body(new BytesRequestContent("application/json", body))
-                    .send(new ExcerptListener(result -> onAttempt.accept(
-                            attempt(delivery, startedAt, startNanos, outcomeOf(result.result), result.excerpt))));
+                    .send(new ExcerptListener(result -> onAttempt.accept(attempt(delivery, startedAt, startNanos,
+                            outcomeOf(result.result), result.excerpt, retryAfterOf(result.result)))));
         } catch (RuntimeException e) {
             // A URL Jetty cannot even build a request for.
             onAttempt.accept(attempt(delivery, startedAt, startNanos,
-                    new AttemptOutcome.Failed(null, "invalid_url", e.getMessage()), null));
+                    new AttemptOutcome.Failed(null, "invalid_url", e.getMessage()), null, null));
         }
+    }
+
+    private static String retryAfterOf(Result result) {
+        Response response = result.getResponse();
+        return response == null ? null : response.getHeaders().get(HttpHeader.RETRY_AFTER);
     }
 
     private static AttemptOutcome outcomeOf(Result result) {
@@ -131,17 +136,12 @@ public class WebhookDispatcher implements DisposableBean {
         return "network";
     }
 
-    private AttemptRecorded attempt(DeliveryMessage delivery, Instant startedAt, long startNanos,
-                                    AttemptOutcome outcome, String excerpt) {
+    private AttemptReport attempt(DeliveryMessage delivery, Instant startedAt, long startNanos,
+                                  AttemptOutcome outcome, String excerpt, String retryAfter) {
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        return switch (outcome) {
-            case AttemptOutcome.Delivered delivered -> new AttemptRecorded(ids.next(), delivery.jobId(),
-                    delivery.organizationId(), delivery.endpointId(), startedAt, durationMs, delivered.statusCode(),
-                    excerpt, null, null, JobState.COMPLETED, worker);
-            case AttemptOutcome.Failed failed -> new AttemptRecorded(ids.next(), delivery.jobId(),
-                    delivery.organizationId(), delivery.endpointId(), startedAt, durationMs, failed.statusCode(),
-                    excerpt, failed.errorClass(), failed.message(), JobState.FAILED, worker);
-        };
+        Instant endedAt = startedAt.plusMillis(durationMs);
+        return new AttemptReport(ids.next(), delivery.attempt(), startedAt, durationMs, outcome, excerpt,
+                RetryAfter.parse(retryAfter, endedAt), worker);
     }
 
     /** Keeps the first bytes of a response body for the attempt record and discards the rest. */

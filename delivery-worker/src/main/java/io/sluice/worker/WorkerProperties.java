@@ -1,6 +1,7 @@
 package io.sluice.worker;
 
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,6 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout           TCP connect timeout (the webhooks spec default)
  * @param commitInterval           how often finished offsets are committed
  * @param name                     recorded on every attempt; defaults to the host name
+ * @param retryGroupId             consumer group of the retry tier consumers
+ * @param retryHoldBytes           retry records a worker holds in memory until due, at most
+ *                                 (beyond it, it stops reading the tiers until some are sent on)
  */
 @ConfigurationProperties("sluice.worker")
 public record WorkerProperties(
@@ -23,5 +27,7 @@ public record WorkerProperties(
         @DefaultValue("64") int maxConnectionsPerEndpoint,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("200ms") Duration commitInterval,
-        String name) {
+        String name,
+        @DefaultValue("sluice-retry") String retryGroupId,
+        @DefaultValue("64MB") DataSize retryHoldBytes) {
 }

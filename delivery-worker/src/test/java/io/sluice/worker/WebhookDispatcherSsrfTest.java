@@ -2,8 +2,8 @@ package io.sluice.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.core.event.AttemptRecorded;
-import io.sluice.core.job.JobState;
+import io.sluice.core.delivery.AttemptOutcome;
+import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.net.SsrfGuard;
@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class WebhookDispatcherSsrfTest {
 
     private final WorkerProperties properties = new WorkerProperties(true, "test", 10, 4,
-            Duration.ofSeconds(2), Duration.ofMillis(200), "test-worker");
+            Duration.ofSeconds(2), Duration.ofMillis(200), "test-worker", "test-retry", DataSize.ofMegabytes(1));
     private WebhookDispatcher dispatcher;
 
     @AfterEach
@@ -41,13 +42,13 @@ class WebhookDispatcherSsrfTest {
                     new Uuid7(Clock.systemUTC(), ThreadLocalRandom.current()), SsrfGuard.allowing(List.of()));
 
             // when
-            AttemptRecorded attempt = dispatch("http://localhost:" + listener.getLocalPort() + "/hook");
+            AttemptReport attempt = dispatch("http://localhost:" + listener.getLocalPort() + "/hook");
 
             // then
             assertThat(attempt.errorClass()).isEqualTo("ssrf_blocked");
             assertThat(attempt.error()).contains("loopback");
             assertThat(attempt.statusCode()).isNull();
-            assertThat(attempt.jobState()).isEqualTo(JobState.FAILED);
+            assertThat(attempt.outcome()).isInstanceOf(AttemptOutcome.Failed.class);
         }
     }
 
@@ -62,17 +63,17 @@ class WebhookDispatcherSsrfTest {
                 new Uuid7(Clock.systemUTC(), ThreadLocalRandom.current()), SsrfGuard.allowing(List.of("127.0.0.0/8", "::1/128")));
 
         // when
-        AttemptRecorded attempt = dispatch("http://127.0.0.1:" + closedPort + "/hook");
+        AttemptReport attempt = dispatch("http://127.0.0.1:" + closedPort + "/hook");
 
         // then: the connection was tried, and refused by the operating system
         assertThat(attempt.errorClass()).isEqualTo("connect");
     }
 
-    private AttemptRecorded dispatch(String url) throws Exception {
-        DeliveryMessage delivery = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "q",
-                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000,
+    private AttemptReport dispatch(String url) throws Exception {
+        DeliveryMessage delivery = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "q",
+                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000, EndpointLimits.NONE, 3,
                 "{}".getBytes(StandardCharsets.UTF_8));
-        CompletableFuture<AttemptRecorded> recorded = new CompletableFuture<>();
+        CompletableFuture<AttemptReport> recorded = new CompletableFuture<>();
         dispatcher.dispatch(delivery, recorded::complete);
         return recorded.get(10, TimeUnit.SECONDS);
     }

@@ -4,6 +4,7 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.kafka.MalformedRecordException;
+import io.sluice.store.EndpointHealthStore;
 import io.sluice.store.ProjectionStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,9 +19,10 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes {@code sluice.events} to PostgreSQL in batches: one transaction per polled batch,
- * offsets committed by the container only after it. A crash between the two replays the
- * batch, which the store applies idempotently.
+ * Writes {@code sluice.events} to PostgreSQL in batches: one transaction per polled batch for
+ * jobs and attempts, then one for what they say of their endpoints' health; offsets are
+ * committed by the container only after both. A crash in between replays the batch, which
+ * the stores apply idempotently.
  */
 @Component
 public class StateProjector {
@@ -28,11 +30,16 @@ public class StateProjector {
     private static final Logger log = LoggerFactory.getLogger(StateProjector.class);
 
     private final ProjectionStore store;
+    private final EndpointHealthStore endpointHealth;
+    private final EndpointHealthProperties endpointPolicy;
     private final Counter projected;
     private final Counter malformed;
 
-    public StateProjector(ProjectionStore store, MeterRegistry meters) {
+    public StateProjector(ProjectionStore store, EndpointHealthStore endpointHealth,
+                          EndpointHealthProperties endpointPolicy, MeterRegistry meters) {
         this.store = store;
+        this.endpointHealth = endpointHealth;
+        this.endpointPolicy = endpointPolicy;
         this.projected = meters.counter("sluice.projector.events");
         this.malformed = meters.counter("sluice.projector.malformed");
     }
@@ -58,6 +65,8 @@ public class StateProjector {
             }
         }
         store.recordAttempts(attempts);
+        // After the jobs: a failure here replays the batch, which both stores apply idempotently.
+        endpointHealth.recordOutcomes(attempts, endpointPolicy.disableAfter());
         projected.increment(records.size());
     }
 }

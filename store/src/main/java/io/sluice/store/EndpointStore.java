@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.core.delivery.EndpointLimits;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -8,12 +9,13 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Webhook endpoints. Every read is scoped to an organization. */
+/** Webhook endpoints. Every read and write is scoped to an organization. */
 @Repository
 public class EndpointStore {
 
-    private static final String COLUMNS =
-            "id, organization_id, url, description, secret, enabled, timeout_ms, created_at, updated_at";
+    private static final String COLUMNS = """
+            id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
+            disabled_reason, disabled_at, failing_since, created_at, updated_at""";
 
     private final JdbcTemplate jdbc;
 
@@ -22,10 +24,28 @@ public class EndpointStore {
     }
 
     public void create(Endpoint endpoint) {
-        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
-                endpoint.secret(), endpoint.enabled(), endpoint.timeoutMs(),
-                Rows.timestamp(endpoint.createdAt()), Rows.timestamp(endpoint.updatedAt()));
+                endpoint.secret(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
+                endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
+                Rows.timestamp(endpoint.failingSince()), Rows.timestamp(endpoint.createdAt()),
+                Rows.timestamp(endpoint.updatedAt()));
+    }
+
+    /**
+     * Writes an endpoint's settings and health as its owner changed them.
+     *
+     * @return false when there is no such endpoint in the organization
+     */
+    public boolean update(Endpoint endpoint) {
+        return jdbc.update("""
+                UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
+                    max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?
+                WHERE organization_id = ? AND id = ?""",
+                endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
+                endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),
+                Rows.timestamp(endpoint.disabledAt()), Rows.timestamp(endpoint.failingSince()),
+                Rows.timestamp(endpoint.updatedAt()), endpoint.organizationId(), endpoint.id()) == 1;
     }
 
     public Optional<Endpoint> get(UUID organizationId, UUID id) {
@@ -42,6 +62,7 @@ public class EndpointStore {
     private static Endpoint endpoint(ResultSet rs, int row) throws SQLException {
         return new Endpoint(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getInt(7),
-                Rows.instant(rs, 8), Rows.instant(rs, 9));
+                new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), rs.getString(10), Rows.instant(rs, 11),
+                Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14));
     }
 }

@@ -3,7 +3,13 @@ package io.sluice.store;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A job as stored. */
+/**
+ * A job as stored.
+ *
+ * @param attempts      every attempt ever made
+ * @param retryCount    attempts after the first since the job was last (re)started
+ * @param nextAttemptAt when a pending job's next attempt is due; null when none is waiting
+ */
 public record JobRecord(
         UUID id,
         UUID organizationId,
@@ -14,6 +20,7 @@ public record JobRecord(
         int priority,
         int maxRetries,
         int attempts,
+        int retryCount,
         Integer timeoutSeconds,
         String idempotencyKey,
         String tags,
@@ -21,6 +28,7 @@ public record JobRecord(
         Instant expiresAt,
         Instant startedAt,
         Instant completedAt,
+        Instant nextAttemptAt,
         String lastError,
         Instant createdAt,
         Instant updatedAt) {

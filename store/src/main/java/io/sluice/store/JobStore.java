@@ -24,11 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class JobStore {
 
-    private static final String JOB_COLUMNS = """
-            id, organization_id, queue_name, state, payload::text, endpoint_id, priority, max_retries,
-            attempts, timeout_seconds, idempotency_key, tags::text, scheduled_at, expires_at, started_at,
-            completed_at, last_error, created_at, updated_at""";
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -232,12 +227,12 @@ public class JobStore {
     }
 
     public Optional<JobRecord> get(UUID organizationId, UUID id) {
-        return jdbc.query("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ? AND organization_id = ?",
-                JobStore::job, id, organizationId).stream().findFirst();
+        return jdbc.query("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ? AND organization_id = ?",
+                JobRows::job, id, organizationId).stream().findFirst();
     }
 
     public List<JobRecord> list(JobQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM jobs WHERE organization_id = ?");
+        StringBuilder sql = new StringBuilder("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE organization_id = ?");
         List<Object> args = new ArrayList<>();
         args.add(query.organizationId());
         if (query.queueName() != null) {
@@ -251,7 +246,7 @@ public class JobStore {
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
         args.add(query.limit());
         args.add(query.offset());
-        return jdbc.query(sql.toString(), JobStore::job, args.toArray());
+        return jdbc.query(sql.toString(), JobRows::job, args.toArray());
     }
 
     /** Attempts of one job, numbered in the order they started. */
@@ -264,13 +259,5 @@ public class JobStore {
                         Rows.instant(rs, 4), rs.getLong(5), Rows.integer(rs, 6), rs.getString(7), rs.getString(8),
                         rs.getString(9), rs.getString(10)),
                 jobId);
-    }
-
-    private static JobRecord job(ResultSet rs, int row) throws SQLException {
-        return new JobRecord(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getObject(6, UUID.class), rs.getInt(7), rs.getInt(8),
-                rs.getInt(9), Rows.integer(rs, 10), rs.getString(11), rs.getString(12), Rows.instant(rs, 13),
-                Rows.instant(rs, 14), Rows.instant(rs, 15), Rows.instant(rs, 16), rs.getString(17),
-                Rows.instant(rs, 18), Rows.instant(rs, 19));
     }
 }

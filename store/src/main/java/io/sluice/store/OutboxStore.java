@@ -1,5 +1,9 @@
 package io.sluice.store;
 
+import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.job.JobState;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -36,42 +40,52 @@ public class OutboxStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final Clock clock;
 
-    public OutboxStore(JdbcTemplate jdbc, TransactionTemplate tx) {
+    public OutboxStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.clock = clock;
     }
 
     /** @return how many rows were claimed and removed (published, or dropped as undeliverable); 0 when empty */
     public int claimAndPublish(int limit, Publisher publisher) {
         Integer published = tx.execute(status -> {
             jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
-            List<OutboxDelivery> batch = jdbc.query("""
+            List<Claimed> batch = jdbc.query("""
                     WITH claimed AS (
                         DELETE FROM outbox
                         WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
-                           e.url, e.secret, e.timeout_ms, e.id IS NOT NULL
+                           e.url, e.secret, e.timeout_ms, e.id IS NOT NULL, j.max_retries, e.rate_limit,
+                           e.max_concurrency, e.enabled, e.disabled_reason
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id""",
                     (rs, n) -> rs.getBoolean(10)
-                            ? new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
+                            ? new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
-                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9))
-                            : new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                                    null, null, null, null, null, null, 0),
+                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getInt(11),
+                                    new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13))),
+                                    rs.getBoolean(14), rs.getString(15))
+                            : new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
+                                    null, null, null, null, null, null, 0, 0, EndpointLimits.NONE), false, null),
                     limit);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.
-            batch.sort(Comparator.comparingLong(OutboxDelivery::outboxId));
-            List<OutboxDelivery> deliverable = batch.stream().filter(d -> d.url() != null).toList();
-            if (deliverable.size() < batch.size()) {
+            batch.sort(Comparator.comparingLong(c -> c.delivery().outboxId()));
+            List<OutboxDelivery> deliverable = batch.stream()
+                    .filter(c -> c.endpointEnabled()).map(Claimed::delivery).toList();
+            List<Claimed> disabled = batch.stream()
+                    .filter(c -> !c.endpointEnabled() && c.delivery().url() != null).toList();
+            deadLetterForDisabledEndpoints(disabled);
+            if (deliverable.size() + disabled.size() < batch.size()) {
                 // Only possible when the job or its endpoint was removed after the job was
                 // accepted (an organization deleted): there is nothing left to deliver.
-                batch.stream().filter(d -> d.url() == null).forEach(d ->
-                        log.warn("Dropping outbox row {}: job {} or its endpoint no longer exists", d.outboxId(), d.jobId()));
+                batch.stream().filter(c -> c.delivery().url() == null).forEach(c -> log.warn(
+                        "Dropping outbox row {}: job {} or its endpoint no longer exists",
+                        c.delivery().outboxId(), c.delivery().jobId()));
             }
             if (batch.isEmpty()) {
                 return 0;
@@ -88,6 +102,35 @@ public class OutboxStore {
             return batch.size();
         });
         return published == null ? 0 : published;
+    }
+
+    /** A claimed row and whether its endpoint may be delivered to. */
+    private record Claimed(OutboxDelivery delivery, boolean endpointEnabled, String disabledReason) {
+    }
+
+    /**
+     * A job whose endpoint is disabled is not sent: it is dead-lettered at once, in the claim's
+     * transaction, so that it can be retried from the dead-letter queue once the endpoint is
+     * enabled again. Guarded like every transition: a job that moved on meanwhile is left alone.
+     */
+    private void deadLetterForDisabledEndpoints(List<Claimed> claimed) {
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        String[] sources = JobState.sourcesOf(JobState.DEADLETTER).stream().map(JobState::wireName).toArray(String[]::new);
+        for (Claimed c : claimed) {
+            String reason = "endpoint disabled" + (c.disabledReason() == null ? "" : ": " + c.disabledReason());
+            jdbc.update("""
+                    WITH moved AS (
+                        UPDATE jobs SET state = 'deadletter', last_error = ?, next_attempt_at = NULL, updated_at = ?
+                        WHERE id = ? AND state = ANY(?::text[])
+                        RETURNING id, organization_id, queue_name, endpoint_id)
+                    INSERT INTO dead_letters (job_id, organization_id, queue_name, endpoint_id, reason, dead_at)
+                    SELECT id, organization_id, queue_name, endpoint_id, ?, ? FROM moved
+                    ON CONFLICT (job_id) DO UPDATE SET reason = EXCLUDED.reason, dead_at = EXCLUDED.dead_at""",
+                    reason, now, c.delivery().jobId(), sources, reason, now);
+        }
     }
 
     /** Rows waiting to be published: a health and lag signal. */

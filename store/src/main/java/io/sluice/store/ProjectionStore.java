@@ -48,7 +48,7 @@ public class ProjectionStore {
             Map<UUID, Integer> newAttempts = insertAttempts(connection, attempts);
             Map<UUID, AttemptRecorded> decisive = decisivePerJob(attempts);
             Set<UUID> moved = new HashSet<>();
-            for (JobState target : List.of(JobState.COMPLETED, JobState.FAILED)) {
+            for (JobState target : List.of(JobState.COMPLETED, JobState.PENDING, JobState.DEADLETTER)) {
                 List<AttemptRecorded> moving = decisive.values().stream()
                         .filter(a -> a.jobState() == target).toList();
                 moved.addAll(moveJobs(connection, target, moving, newAttempts));
@@ -139,7 +139,12 @@ public class ProjectionStore {
         }
     }
 
-    /** @return the jobs that moved; the others had already reached a state the target cannot follow */
+    /**
+     * Moves jobs to the state their latest attempt led to: completed, pending with its next
+     * attempt due, or dead-lettered (also recorded in {@code dead_letters}, the DLQ's index).
+     *
+     * @return the jobs that moved; the others had already reached a state the target cannot follow
+     */
     private Set<UUID> moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts,
                                Map<UUID, Integer> newAttempts) throws SQLException {
         if (attempts.isEmpty()) {
@@ -152,17 +157,24 @@ public class ProjectionStore {
         String[] errors = new String[n];
         Integer[] codes = new Integer[n];
         Integer[] added = new Integer[n];
+        Integer[] retries = new Integer[n];
+        String[] nextAttempts = new String[n];
         for (int i = 0; i < n; i++) {
             AttemptRecorded a = attempts.get(i);
             ids[i] = a.jobId();
             added[i] = newAttempts.getOrDefault(a.jobId(), 0);
             started[i] = a.startedAt().toString();
             finished[i] = a.startedAt().plusMillis(a.durationMs()).toString();
-            errors[i] = stripNul(a.error());
+            // A dead-lettered job shows why it was given up; a pending one its last attempt's error.
+            errors[i] = stripNul(target == JobState.DEADLETTER && a.deadLetterReason() != null
+                    ? a.deadLetterReason() : a.error());
             codes[i] = a.statusCode();
+            retries[i] = Math.max(0, a.attempt() - 1);
+            nextAttempts[i] = target == JobState.PENDING && a.nextAttemptAt() != null ? a.nextAttemptAt().toString() : null;
         }
         List<String> sources = new ArrayList<>();
-        for (JobState source : JobState.sourcesOf(target)) {
+        Set<JobState> allowed = target == JobState.PENDING ? JobState.retryScheduledFrom() : JobState.sourcesOf(target);
+        for (JobState source : allowed) {
             sources.add(source.wireName());
         }
         boolean completes = target == JobState.COMPLETED;
@@ -174,10 +186,13 @@ public class ProjectionStore {
                     last_error = CASE WHEN ? THEN j.last_error ELSE x.er END,
                     last_status_code = x.c,
                     attempts = j.attempts + x.n,
+                    retry_count = x.r,
+                    next_attempt_at = x.na::timestamptz,
                     updated_at = ?
-                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[]) AS x(i, s, f, er, c, n)
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::int4[], ?::text[])
+                     AS x(i, s, f, er, c, n, r, na)
                 WHERE j.id = x.i AND j.state = ANY(?::text[])
-                RETURNING j.id""")) {
+                RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.last_error, j.updated_at""")) {
             update.setString(1, target.wireName());
             update.setBoolean(2, completes);
             update.setBoolean(3, completes);
@@ -188,15 +203,42 @@ public class ProjectionStore {
             update.setArray(8, connection.createArrayOf("text", errors));
             update.setArray(9, connection.createArrayOf("int4", codes));
             update.setArray(10, connection.createArrayOf("int4", added));
-            update.setArray(11, connection.createArrayOf("text", sources.toArray(String[]::new)));
+            update.setArray(11, connection.createArrayOf("int4", retries));
+            update.setArray(12, connection.createArrayOf("text", nextAttempts));
+            update.setArray(13, connection.createArrayOf("text", sources.toArray(String[]::new)));
             // Fewer rows than jobs is a modelled outcome: those jobs already moved on.
             Set<UUID> moved = new HashSet<>();
+            List<Object[]> deadLetters = new ArrayList<>();
             try (ResultSet rs = update.executeQuery()) {
                 while (rs.next()) {
                     moved.add(rs.getObject(1, UUID.class));
+                    if (target == JobState.DEADLETTER) {
+                        String reason = rs.getString(5);
+                        deadLetters.add(new Object[] {rs.getObject(1), rs.getObject(2), rs.getString(3),
+                                rs.getObject(4), reason == null ? "dead-lettered" : reason, rs.getTimestamp(6)});
+                    }
                 }
             }
+            indexDeadLetters(connection, deadLetters);
             return moved;
+        }
+    }
+
+    private static void indexDeadLetters(Connection connection, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO dead_letters (job_id, organization_id, queue_name, endpoint_id, reason, dead_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (job_id) DO UPDATE SET reason = EXCLUDED.reason, dead_at = EXCLUDED.dead_at""")) {
+            for (Object[] row : rows) {
+                for (int c = 0; c < row.length; c++) {
+                    insert.setObject(c + 1, row[c]);
+                }
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

@@ -120,7 +120,7 @@ class PartitionStoreTest {
         NewJob job = job(ids.next(), org, "default", null, null);
         jobs.insertBatch(List.of(job), Duration.ofHours(1));
         AttemptRecorded attempt = new AttemptRecorded(ids.next(), job.id(), org, null, clock.instant(), 12, 204,
-                "", null, null, JobState.COMPLETED, "worker-1");
+                "", null, null, JobState.COMPLETED, "worker-1", 1, null, null, false);
 
         // when
         new ProjectionStore(db.jdbc, db.tx, clock).recordAttempts(List.of(attempt));

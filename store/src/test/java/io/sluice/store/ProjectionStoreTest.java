@@ -58,7 +58,7 @@ class ProjectionStoreTest {
     }
 
     @Test
-    void aFailedAttemptFailsAPendingJobAndKeepsItsError() {
+    void aFailedAttemptWithARetryDueLeavesTheJobPendingWithItsNextAttemptAndError() {
         // given
         UUID job = pendingJob();
         AttemptRecorded failed = failed(job);
@@ -68,8 +68,10 @@ class ProjectionStoreTest {
 
         // then
         JobRecord stored = jobs.get(org, job).orElseThrow();
-        assertThat(stored.state()).isEqualTo("failed");
+        assertThat(stored.state()).isEqualTo("pending");
+        assertThat(stored.nextAttemptAt()).isEqualTo(failed.nextAttemptAt());
         assertThat(stored.attempts()).isEqualTo(1);
+        assertThat(stored.retryCount()).isZero();
         assertThat(stored.completedAt()).isNull();
         assertThat(stored.lastError()).isEqualTo("HTTP 503 from receiver");
         assertThat(jobs.attempts(job)).singleElement().satisfies(a -> {
@@ -77,6 +79,31 @@ class ProjectionStoreTest {
             assertThat(a.errorClass()).isEqualTo("http_status");
             assertThat(a.responseExcerpt()).isEqualTo("down for maintenance");
         });
+    }
+
+    @Test
+    void exhaustedAttemptsDeadLetterTheJobWithTheReasonAndIndexItInTheDeadLetterQueue() {
+        // given: two failed attempts, the second the last one allowed
+        UUID job = pendingJob();
+        projection.recordAttempts(List.of(failed(job)));
+        clock.advance(Duration.ofSeconds(5));
+        AttemptRecorded last = new AttemptRecorded(ids.next(), job, org, endpoint, clock.instant(), 20, 500, "boom",
+                "http_status", "HTTP 500 from receiver", JobState.DEADLETTER, "worker-1", 2, null,
+                "gave up after 2 attempts; last: HTTP 500 from receiver", false);
+
+        // when
+        clock.advance(Duration.ofSeconds(1));
+        projection.recordAttempts(List.of(last));
+
+        // then
+        JobRecord stored = jobs.get(org, job).orElseThrow();
+        assertThat(stored.state()).isEqualTo("deadletter");
+        assertThat(stored.lastError()).isEqualTo("gave up after 2 attempts; last: HTTP 500 from receiver", false);
+        assertThat(stored.nextAttemptAt()).isNull();
+        assertThat(stored.retryCount()).isEqualTo(1);
+        assertThat(stored.attempts()).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM dead_letters WHERE job_id = ? AND queue_name = 'default'"
+                + " AND reason LIKE 'gave up after 2 attempts%'", job)).isEqualTo(1);
     }
 
     @Test
@@ -147,7 +174,7 @@ class ProjectionStoreTest {
         // given
         UUID job = pendingJob();
         projection.recordAttempts(List.of(failed(job)));
-        assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("failed");
+        assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("pending");
 
         // when
         clock.advance(Duration.ofSeconds(30));
@@ -170,12 +197,14 @@ class ProjectionStoreTest {
     private AttemptRecorded delivered(UUID job) {
         Instant started = clock.instant();
         return new AttemptRecorded(ids.next(), job, org, endpoint, started, 137, 200, "ok", null, null,
-                JobState.COMPLETED, "worker-1");
+                JobState.COMPLETED, "worker-1", 1, null, null, false);
     }
 
+    /** A first attempt that failed, with the next one due five seconds later. */
     private AttemptRecorded failed(UUID job) {
         Instant started = clock.instant();
         return new AttemptRecorded(ids.next(), job, org, endpoint, started, 4_012, 503, "down for maintenance",
-                "http_status", "HTTP 503 from receiver", JobState.FAILED, "worker-2");
+                "http_status", "HTTP 503 from receiver", JobState.PENDING, "worker-2", 1,
+                started.plusSeconds(5), null, false);
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.testkit.RealServers;
 import java.time.Clock;
+import io.sluice.core.delivery.EndpointLimits;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -91,8 +92,8 @@ final class StoreTestSupport {
     Endpoint newEndpoint(UUID organizationId, Clock clock) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        Endpoint endpoint = new Endpoint(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
-                "whsec_" + id.toString().replace("-", ""), true, 7_500, now, now);
+        Endpoint endpoint = Endpoint.created(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
+                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, now);
         new EndpointStore(jdbc).create(endpoint);
         return endpoint;
     }

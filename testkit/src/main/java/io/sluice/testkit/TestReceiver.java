@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
@@ -25,7 +27,7 @@ import java.util.function.ToIntFunction;
 public final class TestReceiver implements AutoCloseable {
 
     /** One received request; header names are lower case. */
-    public record Delivery(String path, Map<String, List<String>> headers, String body) {
+    public record Delivery(String path, Map<String, List<String>> headers, String body, Instant receivedAt) {
 
         public String header(String name) {
             List<String> values = headers.get(name);
@@ -40,7 +42,14 @@ public final class TestReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     private final Set<String> distinctIds = ConcurrentHashMap.newKeySet();
-    private volatile ToIntFunction<Delivery> status = d -> 200;
+    /** How the receiver answers one delivery. */
+    public record Reply(int status, Map<String, String> headers) {
+        public static Reply of(int status) {
+            return new Reply(status, Map.of());
+        }
+    }
+
+    private volatile Function<Delivery, Reply> replies = d -> Reply.of(200);
 
     private TestReceiver(HttpServer server) {
         this.server = server;
@@ -64,22 +73,35 @@ public final class TestReceiver implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Map<String, List<String>> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
-            Delivery delivery = new Delivery(exchange.getRequestURI().getPath(), headers, body);
+            Delivery delivery = new Delivery(exchange.getRequestURI().getPath(), headers, body, Instant.now());
             deliveries.add(delivery);
             if (delivery.webhookId() != null) {
                 distinctIds.add(delivery.webhookId());
             }
             byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+            Reply reply = replies.apply(delivery);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status.applyAsInt(delivery), answer.length);
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(reply.status(), answer.length);
             exchange.getResponseBody().write(answer);
         }
     }
 
     /** Decides the status of each answer (200 by default). */
     public TestReceiver answering(ToIntFunction<Delivery> status) {
-        this.status = status;
+        this.replies = d -> Reply.of(status.applyAsInt(d));
         return this;
+    }
+
+    /** Decides the status and headers of each answer. */
+    public TestReceiver replying(Function<Delivery, Reply> replies) {
+        this.replies = replies;
+        return this;
+    }
+
+    /** Every request for one {@code webhook-id}, in the order they came. */
+    public List<Delivery> deliveriesOf(String webhookId) {
+        return deliveries.stream().filter(d -> webhookId.equals(d.webhookId())).toList();
     }
 
     public String url(String path) {

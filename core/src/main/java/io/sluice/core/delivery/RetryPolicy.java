@@ -3,7 +3,6 @@ package io.sluice.core.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,7 +12,7 @@ import java.util.random.RandomGenerator;
  * dead-letters it; anything else is tried again on the schedule, within the job's
  * {@code max_retries}, each delay drawn ±10 % so that receivers recovering from an outage
  * are not met by a synchronised wave. {@code Retry-After} is honoured: the next attempt
- * waits at least that long, at most as long as the longest tier.
+ * waits at least that long, at most as long as the schedule's longest delay.
  */
 public final class RetryPolicy {
 
@@ -37,8 +36,15 @@ public final class RetryPolicy {
     }
 
     static final double JITTER = 0.10;
-    /** Error classes no retry can cure. */
-    static final Set<String> PERMANENT_ERRORS = Set.of("ssrf_blocked", "invalid_url", "signing");
+
+    /**
+     * The least a retry placed in {@code tier} waits from the moment it was decided: tiers
+     * are chosen no longer than the wait and jitter takes off at most 10 %. The tier consumer
+     * reads no further into a tier than this allows.
+     */
+    public static Duration shortestWait(Duration tier) {
+        return Duration.ofMillis(Math.round(tier.toMillis() * (1 - JITTER)));
+    }
 
     private final RetrySchedule schedule;
     private final RandomGenerator random;
@@ -59,7 +65,7 @@ public final class RetryPolicy {
             case AttemptOutcome.Delivered delivered -> new NextStep.Complete();
             case AttemptOutcome.Failed failed when Integer.valueOf(410).equals(failed.statusCode()) ->
                     new NextStep.DisableEndpoint("the receiver answered 410 Gone");
-            case AttemptOutcome.Failed failed when PERMANENT_ERRORS.contains(failed.errorClass()) ->
+            case AttemptOutcome.Failed failed when failed.permanent() ->
                     new NextStep.DeadLetter(failed.errorClass() + ": " + failed.message());
             case AttemptOutcome.Failed failed -> retry(failed, attempt, maxRetries, retryAfter, now);
         };
@@ -72,7 +78,7 @@ public final class RetryPolicy {
             return new NextStep.DeadLetter("gave up after " + attempt + " attempt" + (attempt == 1 ? "" : "s")
                     + "; last: " + failed.message());
         }
-        Duration longest = schedule.tiers().getLast();
+        Duration longest = schedule.longest();
         Duration wanted = retryAfter.filter(r -> r.compareTo(scheduled.get()) > 0)
                 .map(r -> r.compareTo(longest) > 0 ? longest : r)
                 .orElse(scheduled.get());

@@ -40,20 +40,57 @@ public record RetrySchedule(List<Duration> tiers, List<Duration> delays) {
         return new RetrySchedule(durations(tiers), durations(delays));
     }
 
-    /** The delay before attempt {@code attempt + 1}, or none when the schedule has no more. */
+    /**
+     * The delay before attempt {@code attempt + 1}. Past the end of the schedule its last
+     * delay repeats, so a job's {@code max_retries} above the schedule's length is honoured;
+     * empty when the schedule has no delays at all.
+     */
     public Optional<Duration> delayAfter(int attempt) {
-        return attempt >= 1 && attempt <= delays.size()
-                ? Optional.of(delays.get(attempt - 1)) : Optional.empty();
+        if (attempt < 1 || delays.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(delays.get(Math.min(attempt, delays.size()) - 1));
     }
 
-    /** The smallest tier at least {@code delay} long, or the longest tier. */
+    /** Retries the schedule spells out: the default {@code max_retries} of a webhook job. */
+    public int retries() {
+        return delays.size();
+    }
+
+    /**
+     * The longest tier not longer than {@code delay} (the shortest when all are longer). A
+     * record never waits in a tier longer than it should: the tier consumer may read it
+     * early and holds it until its own due time, but must never find it already overdue
+     * because the tier was slower than the wait.
+     */
     public Duration tierFor(Duration delay) {
+        Duration chosen = tiers.getFirst();
         for (Duration tier : tiers) {
-            if (tier.compareTo(delay) >= 0) {
-                return tier;
+            if (tier.compareTo(delay) <= 0) {
+                chosen = tier;
             }
         }
-        return tiers.getLast();
+        return chosen;
+    }
+
+    /** The longest delay of the schedule, or the longest tier when the schedule is empty. */
+    public Duration longest() {
+        return delays.stream().max(Duration::compareTo).orElse(tiers.getLast());
+    }
+
+    /** A tier's short name, as in topic names: {@code 500ms}, {@code 5s}, {@code 30m}, {@code 24h}. */
+    public static String label(Duration tier) {
+        long ms = tier.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1_000 == 0) {
+            return ms / 1_000 + "s";
+        }
+        return ms + "ms";
     }
 
     static List<Duration> durations(String text) {

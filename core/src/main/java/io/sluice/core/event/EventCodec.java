@@ -11,6 +11,8 @@ public final class EventCodec {
     private static final JsonMapper JSON = JsonMapper.builder()
             // Readers must survive fields added by newer writers.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // ... and fields older writers did not have (a number absent reads as 0).
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private EventCodec() {

@@ -12,18 +12,22 @@ import java.util.Set;
 public enum JobState {
     /** Waiting for its time or its dependencies; released by the scheduler. */
     SCHEDULED,
-    /** Accepted and durable, on its way to a worker; moved on by the state projector. */
+    /**
+     * Accepted and durable, on its way to a worker, or waiting in a retry tier for its next
+     * attempt ({@code next_attempt_at}); moved on by the state projector.
+     */
     PENDING,
     /** An attempt is in flight; the projector records its outcome. */
     PROCESSING,
     /** A receiver answered 2xx (or a worker completed it). Terminal. */
     COMPLETED,
     /**
-     * The last attempt failed. Until tiered retries exist this is where a failed delivery
-     * rests; a later successful (duplicate) attempt may still complete it.
+     * Failed for good outside the webhook path (Spooled's state for a worker's job that may
+     * not retry); webhook deliveries retry or are dead-lettered instead. A later successful
+     * (duplicate) attempt may still complete it.
      */
     FAILED,
-    /** Attempts exhausted; kept for inspection, retry or purge. */
+    /** Attempts exhausted, or a failure no retry can cure; kept for inspection, retry (back to pending) or purge. */
     DEADLETTER,
     /** Cancelled by a user before it ran. Terminal. */
     CANCELLED;
@@ -32,7 +36,8 @@ public enum JobState {
 
     static {
         NEXT.put(SCHEDULED, EnumSet.of(PENDING, CANCELLED));
-        NEXT.put(PENDING, EnumSet.of(PROCESSING, COMPLETED, FAILED, DEADLETTER, CANCELLED, SCHEDULED));
+        // PENDING to PENDING: an attempt failed and the next one is due later.
+        NEXT.put(PENDING, EnumSet.of(PENDING, PROCESSING, COMPLETED, FAILED, DEADLETTER, CANCELLED, SCHEDULED));
         NEXT.put(PROCESSING, EnumSet.of(PENDING, COMPLETED, FAILED, DEADLETTER));
         // At-least-once: a duplicate attempt that succeeded after a recorded failure wins.
         NEXT.put(FAILED, EnumSet.of(PENDING, PROCESSING, COMPLETED, DEADLETTER));
@@ -54,6 +59,24 @@ public enum JobState {
             }
         }
         return sources;
+    }
+
+    /**
+     * The states a user may send back to {@link #PENDING} by hand ({@code POST /jobs/{id}/retry}):
+     * jobs that were given up, never ones still on their way or already done. Each of them
+     * {@linkplain #canMoveTo(JobState) may move} to pending.
+     */
+    public static Set<JobState> manuallyRetryable() {
+        return EnumSet.of(FAILED, DEADLETTER);
+    }
+
+    /**
+     * The states a failed attempt with a retry due may move a job from: only a job still on
+     * its way. A late event of an old attempt must not revive a job that was given up
+     * (dead-lettered or failed) or finished; only a manual retry does that.
+     */
+    public static Set<JobState> retryScheduledFrom() {
+        return EnumSet.of(PENDING, PROCESSING);
     }
 
     public boolean isTerminal() {

@@ -1,18 +1,34 @@
 package io.sluice.core.kafka;
 
+import io.sluice.core.delivery.AttemptSummary;
+import io.sluice.core.delivery.EndpointLimits;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One record on {@code sluice.deliveries}: the value is the exact body to POST (so what is
- * signed is what was stored), everything else travels in headers. The record key is the
- * job id.
+ * One record on {@code sluice.deliveries}, a retry tier or the dead-letter topic: the value
+ * is the exact body to POST (so what is signed is what was stored), everything else
+ * travels in headers. The record key is the job id.
  *
  * <p>The endpoint's URL and secret travel with the record so the worker needs no database;
  * the cost is that a secret rotated after enqueue is not seen by that record's attempts.
+ *
+ * @param limits     the endpoint's rate and concurrency limits, enforced by the worker
+ * @param attempt    the attempt this record is for, from 1 (reset to 1 by a manual retry)
+ * @param maxRetries attempts allowed after the first
+ * @param dueAt      when the attempt may start; null for the first attempt (at once)
+ * @param history    the attempts made so far, oldest first (at most {@link #MAX_HISTORY})
+ * @param slotReserved the endpoint's rate limit already granted this attempt its start time (dueAt):
+ *                   it must not be counted against the limit a second time
  */
 public record DeliveryMessage(
         UUID jobId,
@@ -22,6 +38,12 @@ public record DeliveryMessage(
         String url,
         String secret,
         int timeoutMs,
+        EndpointLimits limits,
+        int attempt,
+        int maxRetries,
+        Instant dueAt,
+        List<AttemptSummary> history,
+        boolean slotReserved,
         byte[] payload) {
 
     public static final String H_JOB_ID = "sluice-job-id";
@@ -31,6 +53,60 @@ public record DeliveryMessage(
     public static final String H_URL = "sluice-url";
     public static final String H_SECRET = "sluice-secret";
     public static final String H_TIMEOUT_MS = "sluice-timeout-ms";
+    public static final String H_ATTEMPT = "sluice-attempt";
+    public static final String H_MAX_RETRIES = "sluice-max-retries";
+    public static final String H_DUE_AT = "sluice-due-at";
+    public static final String H_HISTORY = "sluice-attempts";
+    public static final String H_RATE_LIMIT = "sluice-rate-limit";
+    public static final String H_MAX_CONCURRENCY = "sluice-max-concurrency";
+    public static final String H_SLOT_RESERVED = "sluice-slot-reserved";
+
+    /** max_retries is at most 100; the newest summaries are the ones worth keeping. */
+    public static final int MAX_HISTORY = 20;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<AttemptSummary>> HISTORY = new TypeReference<>() {
+    };
+
+    public DeliveryMessage {
+        history = List.copyOf(history);
+    }
+
+    /** The first attempt of a job: due at once, nothing tried yet. */
+    public static DeliveryMessage first(UUID jobId, UUID organizationId, UUID endpointId, String queue, String url,
+                                        String secret, int timeoutMs, EndpointLimits limits, int maxRetries,
+                                        byte[] payload) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, 1,
+                maxRetries, null, List.of(), false, payload);
+    }
+
+    /** The record of the next attempt, due at {@code due}, remembering the one just made. */
+    public DeliveryMessage next(AttemptSummary made, Instant due) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+                attempt + 1, maxRetries, due, historyWith(made), false, payload);
+    }
+
+    /**
+     * This attempt again, not made yet, due at {@code due}: the endpoint could not take it now.
+     *
+     * @param slotReserved the rate limit reserved {@code due} for it
+     */
+    public DeliveryMessage deferredTo(Instant due, boolean slotReserved) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, attempt,
+                maxRetries, due, history, slotReserved, payload);
+    }
+
+    /** This record with the attempt just made added to its history: what the dead-letter topic keeps. */
+    public DeliveryMessage withHistory(AttemptSummary made) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, attempt,
+                maxRetries, null, historyWith(made), false, payload);
+    }
+
+    private List<AttemptSummary> historyWith(AttemptSummary made) {
+        List<AttemptSummary> longer = new ArrayList<>(history);
+        longer.add(made);
+        return longer.size() > MAX_HISTORY ? longer.subList(longer.size() - MAX_HISTORY, longer.size()) : longer;
+    }
 
     public String key() {
         return jobId.toString();
@@ -46,6 +122,23 @@ public record DeliveryMessage(
         headers.put(H_URL, utf8(url));
         headers.put(H_SECRET, utf8(secret));
         headers.put(H_TIMEOUT_MS, utf8(Integer.toString(timeoutMs)));
+        if (limits.ratePerSecond() != null) {
+            headers.put(H_RATE_LIMIT, utf8(limits.ratePerSecond().toString()));
+        }
+        if (limits.maxConcurrency() != null) {
+            headers.put(H_MAX_CONCURRENCY, utf8(limits.maxConcurrency().toString()));
+        }
+        headers.put(H_ATTEMPT, utf8(Integer.toString(attempt)));
+        headers.put(H_MAX_RETRIES, utf8(Integer.toString(maxRetries)));
+        if (dueAt != null) {
+            headers.put(H_DUE_AT, utf8(Long.toString(dueAt.toEpochMilli())));
+        }
+        if (!history.isEmpty()) {
+            headers.put(H_HISTORY, JSON.writeValueAsBytes(history));
+        }
+        if (slotReserved) {
+            headers.put(H_SLOT_RESERVED, utf8("true"));
+        }
         return headers;
     }
 
@@ -57,6 +150,10 @@ public record DeliveryMessage(
      */
     public static DeliveryMessage read(Function<String, byte[]> header, byte[] value) {
         try {
+            String due = optional(header, H_DUE_AT);
+            byte[] history = header.apply(H_HISTORY);
+            String rate = optional(header, H_RATE_LIMIT);
+            String concurrency = optional(header, H_MAX_CONCURRENCY);
             return new DeliveryMessage(
                     UUID.fromString(required(header, H_JOB_ID)),
                     UUID.fromString(required(header, H_ORG_ID)),
@@ -65,27 +162,39 @@ public record DeliveryMessage(
                     required(header, H_URL),
                     required(header, H_SECRET),
                     Integer.parseInt(required(header, H_TIMEOUT_MS)),
+                    new EndpointLimits(rate == null ? null : Integer.valueOf(rate),
+                            concurrency == null ? null : Integer.valueOf(concurrency)),
+                    Integer.parseInt(required(header, H_ATTEMPT)),
+                    Integer.parseInt(required(header, H_MAX_RETRIES)),
+                    due == null ? null : Instant.ofEpochMilli(Long.parseLong(due)),
+                    history == null ? List.of() : JSON.readValue(history, HISTORY),
+                    "true".equals(optional(header, H_SLOT_RESERVED)),
                     value == null ? new byte[0] : value);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | JacksonException e) {
             throw new MalformedRecordException("unreadable delivery record: " + e.getMessage(), e);
         }
     }
 
-    private static String required(Function<String, byte[]> header, String name) {
-        byte[] bytes = header.apply(name);
-        if (bytes == null) {
+    static String required(Function<String, byte[]> header, String name) {
+        String text = optional(header, name);
+        if (text == null) {
             throw new MalformedRecordException("delivery record without header " + name, null);
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        return text;
     }
 
-    private static byte[] utf8(String text) {
+    static String optional(Function<String, byte[]> header, String name) {
+        byte[] bytes = header.apply(name);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public String toString() {
         // Never print the secret or the payload.
-        return "DeliveryMessage[job=" + jobId + ", endpoint=" + endpointId + ", url=" + url + "]";
+        return "DeliveryMessage[job=" + jobId + ", endpoint=" + endpointId + ", attempt=" + attempt + ", url=" + url + "]";
     }
 }

@@ -27,4 +27,32 @@ class AttemptOutcomeTest {
     void noResponseIsAFailureWithoutStatus() {
         assertThat(AttemptOutcome.ofError("timeout", "15 s")).isEqualTo(new AttemptOutcome.Failed(null, "timeout", "15 s"));
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {429, 500, 502, 503, 504})
+    void overloadAndServerErrorsCountAgainstTheReceiversHealth(int status) {
+        assertThat(((AttemptOutcome.Failed) AttemptOutcome.ofStatus(status)).receiverUnhealthy()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {301, 400, 401, 404, 410, 422})
+    void anAnswerFromALiveReceiverDoesNot(int status) {
+        assertThat(((AttemptOutcome.Failed) AttemptOutcome.ofStatus(status)).receiverUnhealthy()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timeout", "connect", "dns", "network"})
+    void noAnswerAtAllCountsAgainstIt(String errorClass) {
+        AttemptOutcome.Failed failed = (AttemptOutcome.Failed) AttemptOutcome.ofError(errorClass, "x");
+        assertThat(failed.receiverUnhealthy()).isTrue();
+        assertThat(failed.permanent()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ssrf_blocked", "invalid_url", "signing"})
+    void aFailureNoRetryCanCureSaysNothingAboutTheReceiver(String errorClass) {
+        AttemptOutcome.Failed failed = (AttemptOutcome.Failed) AttemptOutcome.ofError(errorClass, "x");
+        assertThat(failed.permanent()).isTrue();
+        assertThat(failed.receiverUnhealthy()).isFalse();
+    }
 }

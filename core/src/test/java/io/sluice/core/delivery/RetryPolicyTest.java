@@ -86,10 +86,13 @@ class RetryPolicyTest {
     }
 
     @Test
-    void theScheduleEndsAfterTenAttemptsWhateverMaxRetriesSays() {
+    void pastTheEndOfTheScheduleItsLastDelayRepeatsUntilMaxRetries() {
         assertThat(policy.decide(AttemptOutcome.ofStatus(500), 9, 100, Optional.empty(), NOW))
                 .isInstanceOfSatisfying(NextStep.Retry.class, retry -> assertThat(retry.tier()).isEqualTo(Duration.ofHours(24)));
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 10, 100, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 40, 100, Optional.empty(), NOW))
+                .isInstanceOfSatisfying(NextStep.Retry.class, retry -> assertThat(retry.tier()).isEqualTo(Duration.ofHours(24)));
+        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 101, 100, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(schedule.retries()).as("the default schedule: ten attempts").isEqualTo(9);
     }
 
     @Test
@@ -98,7 +101,8 @@ class RetryPolicyTest {
             NextStep longer = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(90)), NOW);
             assertThat(longer).isInstanceOfSatisfying(NextStep.Retry.class, retry -> {
                 assertThat(retry.due()).isAfterOrEqualTo(NOW.plusSeconds(90));
-                assertThat(retry.tier()).isEqualTo(Duration.ofMinutes(5));
+                // the longest tier that is not longer than the wait: held there until due
+                assertThat(retry.tier()).isEqualTo(Duration.ofSeconds(5));
             });
             NextStep shorter = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(2)), NOW);
             assertThat(shorter).isInstanceOfSatisfying(NextStep.Retry.class,
@@ -112,11 +116,23 @@ class RetryPolicyTest {
     }
 
     @Test
+    void noRetryIsDueBeforeTheShortestWaitOfItsTierSoTheTierConsumerMayStopReadingThere() {
+        for (int i = 0; i < 500; i++) {
+            int attempt = 1 + i % 9;
+            Optional<Duration> retryAfter = i % 3 == 0 ? Optional.of(Duration.ofSeconds(i)) : Optional.empty();
+            NextStep next = policy.decide(AttemptOutcome.ofStatus(503), attempt, 9, retryAfter, NOW);
+            assertThat(next).isInstanceOfSatisfying(NextStep.Retry.class, retry ->
+                    assertThat(retry.due()).isAfterOrEqualTo(NOW.plus(RetryPolicy.shortestWait(retry.tier()))));
+        }
+    }
+
+    @Test
     void shortTestSchedulesParse() {
         RetrySchedule quick = RetrySchedule.parse("1s,2s,3s", "1s,2s,3s");
         assertThat(quick.delayAfter(1)).contains(Duration.ofSeconds(1));
         assertThat(quick.delayAfter(3)).contains(Duration.ofSeconds(3));
-        assertThat(quick.delayAfter(4)).isEmpty();
+        assertThat(quick.delayAfter(4)).as("past the end the last delay repeats").contains(Duration.ofSeconds(3));
+        assertThat(RetrySchedule.parse("1s", "").delayAfter(1)).isEmpty();
         assertThat(RetrySchedule.parse("500ms, 1d", "1d").tiers()).containsExactly(Duration.ofMillis(500), Duration.ofDays(1));
     }
 

@@ -16,7 +16,7 @@ class EventCodecTest {
     void anAttemptSurvivesTheRoundTrip() {
         AttemptRecorded attempt = new AttemptRecorded(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
                 UUID.randomUUID(), Instant.parse("2026-11-28T10:00:00.123456Z"), 42, null, null, "timeout",
-                "no answer in 15 s", JobState.FAILED, "worker-1");
+                "no answer in 15 s", JobState.PENDING, "worker-1", 2, Instant.parse("2026-11-28T10:05:00Z"), null, false);
 
         JobEvent read = EventCodec.decode(attempt.type(), EventCodec.encode(attempt));
 

@@ -23,6 +23,20 @@ class JobStateTest {
     }
 
     @Test
+    void aFailedAttemptWithARetryDueLeavesTheJobPendingAndOnlyAManualRetryRevivesADeadLetter() {
+        assertThat(JobState.PENDING.canMoveTo(JobState.PENDING)).isTrue();
+        assertThat(JobState.sourcesOf(JobState.DEADLETTER)).contains(JobState.PENDING).doesNotContain(JobState.COMPLETED);
+        assertThat(JobState.DEADLETTER.canMoveTo(JobState.PENDING)).isTrue();
+        assertThat(JobState.DEADLETTER.canMoveTo(JobState.COMPLETED)).isFalse();
+    }
+
+    @Test
+    void onlyGivenUpJobsMayBeRetriedByHandAndEachOfThemMayMoveToPending() {
+        assertThat(JobState.manuallyRetryable()).containsExactlyInAnyOrder(JobState.FAILED, JobState.DEADLETTER);
+        assertThat(JobState.manuallyRetryable()).allSatisfy(state -> assertThat(state.canMoveTo(JobState.PENDING)).isTrue());
+    }
+
+    @Test
     void onlyNotYetRunJobsCanBeCancelled() {
         assertThat(JobState.sourcesOf(JobState.CANCELLED)).containsExactlyInAnyOrder(JobState.SCHEDULED, JobState.PENDING);
     }

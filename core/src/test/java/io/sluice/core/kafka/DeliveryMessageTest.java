@@ -3,15 +3,20 @@ package io.sluice.core.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.core.delivery.AttemptSummary;
+import io.sluice.core.delivery.EndpointLimits;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class DeliveryMessageTest {
 
-    private final DeliveryMessage message = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000,
+    private final DeliveryMessage message = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), 4,
             "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
 
     @Test
@@ -27,7 +32,52 @@ class DeliveryMessageTest {
         assertThat(read.secret()).isEqualTo(message.secret());
         assertThat(read.timeoutMs()).isEqualTo(15_000);
         assertThat(read.payload()).isEqualTo(message.payload());
+        assertThat(read.limits()).isEqualTo(new EndpointLimits(50, 8));
+        assertThat(read.attempt()).isEqualTo(1);
+        assertThat(read.maxRetries()).isEqualTo(4);
+        assertThat(read.dueAt()).isNull();
+        assertThat(read.history()).isEmpty();
         assertThat(message.key()).isEqualTo(message.jobId().toString());
+    }
+
+    @Test
+    void theNextAttemptCarriesItsDueTimeAndEveryEarlierAttempt() {
+        AttemptSummary first = new AttemptSummary(1, Instant.parse("2026-11-28T10:00:00Z"), 40, 503, "http_status", "HTTP 503");
+        AttemptSummary second = new AttemptSummary(2, Instant.parse("2026-11-28T10:00:05Z"), 15_000, null, "timeout", "x".repeat(1000));
+        Instant due = Instant.parse("2026-11-28T10:05:05Z");
+
+        DeliveryMessage third = message.next(first, Instant.parse("2026-11-28T10:00:05Z")).next(second, due);
+        DeliveryMessage read = DeliveryMessage.read(third.headers()::get, third.payload());
+
+        assertThat(read.attempt()).isEqualTo(3);
+        assertThat(read.dueAt()).isEqualTo(due);
+        assertThat(read.history()).hasSize(2);
+        assertThat(read.history().getFirst()).isEqualTo(first);
+        assertThat(read.history().get(1).error()).hasSize(AttemptSummary.MAX_ERROR_CHARS);
+    }
+
+    @Test
+    void theHistoryKeepsTheNewestAttemptsOnly() {
+        DeliveryMessage later = message;
+        for (int i = 1; i <= DeliveryMessage.MAX_HISTORY + 5; i++) {
+            later = later.next(new AttemptSummary(i, Instant.EPOCH, 1, 500, "http_status", "no"), Instant.EPOCH);
+        }
+
+        assertThat(later.history()).hasSize(DeliveryMessage.MAX_HISTORY);
+        assertThat(later.history().getLast().attempt()).isEqualTo(DeliveryMessage.MAX_HISTORY + 5);
+    }
+
+    @Test
+    void aDeadLetterKeepsTheDeliveryItsReasonAndWhen() {
+        AttemptSummary last = new AttemptSummary(1, Instant.parse("2026-11-28T10:00:00Z"), 40, 500, "http_status", "HTTP 500");
+        DeadLetter dead = new DeadLetter(message.withHistory(last), "gave up after 1 attempt", Instant.parse("2026-11-28T10:00:01Z"));
+
+        DeadLetter read = DeadLetter.read(dead.headers()::get, message.payload());
+
+        assertThat(read.reason()).isEqualTo("gave up after 1 attempt");
+        assertThat(read.deadAt()).isEqualTo(dead.deadAt());
+        assertThat(read.delivery().history()).containsExactly(last);
+        assertThat(read.delivery().jobId()).isEqualTo(message.jobId());
     }
 
     @Test
@@ -47,10 +97,15 @@ class DeliveryMessageTest {
 
     @Test
     void theCatalogCreatesEveryTopicWithItsPartitionsAndADurableMinIsr() {
-        Topics topics = new Topics("sluice", 12, 6, (short) 3);
+        Topics topics = new Topics("sluice", 12, 6, (short) 3,
+                List.of(Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(24)), Duration.ofDays(30));
 
         assertThat(topics.all()).extracting(TopicSpec::name)
-                .containsExactly("sluice.deliveries", "sluice.events", "sluice.dlq", "sluice.stats");
+                .containsExactly("sluice.deliveries", "sluice.events", "sluice.dlq", "sluice.stats",
+                        "sluice.retry.5s", "sluice.retry.30m", "sluice.retry.24h");
+        assertThat(topics.all().get(4).partitions()).isEqualTo(12);
+        assertThat(topics.all().get(2).configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
+        assertThatThrownBy(() -> topics.retryTier(Duration.ofMinutes(5))).hasMessageContaining("no retry tier");
         assertThat(topics.all().getFirst().partitions()).isEqualTo(12);
         assertThat(topics.all().getFirst().configs()).containsEntry("min.insync.replicas", "2");
         assertThat(topics.all().get(3).configs()).containsEntry("cleanup.policy", "compact");

@@ -1,5 +1,6 @@
 package io.sluice.ingest.endpoint;
 
+import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
@@ -23,6 +24,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,14 +34,26 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class EndpointController {
 
-    public record CreateEndpoint(String url, String description, Integer timeoutSeconds) {
+    public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
+                                 Integer maxConcurrency) {
     }
 
+    /** A partial update: absent fields keep their value. {@code enabled: true} re-enables a disabled endpoint. */
+    public record UpdateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
+                                 Integer maxConcurrency, Boolean enabled) {
+    }
+
+    /**
+     * An endpoint with its health: {@code disabled_reason} and {@code disabled_at} say why and
+     * when it was disabled; {@code failing_since} when its current run of failed attempts began.
+     */
     public record EndpointView(UUID id, String url, String description, String secret, boolean enabled,
-                               int timeoutSeconds, Instant createdAt, Instant updatedAt) {
+                               int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, String disabledReason,
+                               Instant disabledAt, Instant failingSince, Instant createdAt, Instant updatedAt) {
         static EndpointView of(Endpoint e) {
             return new EndpointView(e.id(), e.url(), e.description(), e.secret(), e.enabled(),
-                    e.timeoutMs() / 1000, e.createdAt(), e.updatedAt());
+                    e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(), e.disabledReason(),
+                    e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt());
         }
     }
 
@@ -64,19 +79,71 @@ public class EndpointController {
     public EndpointView create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                @RequestBody CreateEndpoint request) {
         String url = checkedUrl(request.url());
-        if (request.description() != null && request.description().length() > 1000) {
-            throw ApiException.validation("description must be at most 1000 characters");
-        }
-        int timeoutSeconds = request.timeoutSeconds() == null
-                ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds();
-        if (timeoutSeconds < 1 || timeoutSeconds > 60) {
-            throw ApiException.validation("timeout_seconds must be between 1 and 60");
-        }
-        Instant now = clock.instant();
-        Endpoint endpoint = new Endpoint(ids.next(), organizationId, url, request.description(),
-                WebhookSecret.generate(secureRandom).toString(), true, timeoutSeconds * 1000, now, now);
+        checkedDescription(request.description());
+        int timeoutSeconds = checkedTimeout(request.timeoutSeconds() == null
+                ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds());
+        Endpoint endpoint = Endpoint.created(ids.next(), organizationId, url, request.description(),
+                WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
+                limits(request.rateLimit(), request.maxConcurrency()), clock.instant());
         endpoints.create(endpoint);
         return EndpointView.of(endpoint);
+    }
+
+    /**
+     * Changes an endpoint; PUT and PATCH both take a partial update. Enabling a disabled
+     * endpoint clears its health record; jobs dead-lettered meanwhile stay in the dead-letter
+     * queue until retried.
+     */
+    @RequestMapping(path = "/api/v1/endpoints/{id}", method = {RequestMethod.PATCH, RequestMethod.PUT})
+    public EndpointView update(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                               @PathVariable String id, @RequestBody UpdateEndpoint request) {
+        Endpoint current = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
+                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        String url = request.url() == null ? current.url() : checkedUrl(request.url());
+        String description = request.description() == null ? current.description() : checkedDescription(request.description());
+        int timeoutMs = request.timeoutSeconds() == null ? current.timeoutMs() : checkedTimeout(request.timeoutSeconds()) * 1000;
+        EndpointLimits limits = limits(
+                request.rateLimit() == null ? current.limits().ratePerSecond() : request.rateLimit(),
+                request.maxConcurrency() == null ? current.limits().maxConcurrency() : request.maxConcurrency());
+        Instant now = clock.instant();
+        boolean enabled = request.enabled() == null ? current.enabled() : request.enabled();
+        Endpoint updated;
+        if (enabled == current.enabled()) {
+            updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), enabled, timeoutMs,
+                    limits, current.disabledReason(), current.disabledAt(), current.failingSince(), current.createdAt(), now);
+        } else if (enabled) {
+            updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), true, timeoutMs,
+                    limits, null, null, null, current.createdAt(), now);
+        } else {
+            updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), false, timeoutMs,
+                    limits, "disabled by its owner", now, current.failingSince(), current.createdAt(), now);
+        }
+        if (!endpoints.update(updated)) {
+            throw ApiException.notFound("Endpoint not found");
+        }
+        return EndpointView.of(updated);
+    }
+
+    private static String checkedDescription(String description) {
+        if (description != null && description.length() > 1000) {
+            throw ApiException.validation("description must be at most 1000 characters", Map.of("field", "description"));
+        }
+        return description;
+    }
+
+    private static int checkedTimeout(int timeoutSeconds) {
+        if (timeoutSeconds < 1 || timeoutSeconds > 60) {
+            throw ApiException.validation("timeout_seconds must be between 1 and 60", Map.of("field", "timeout_seconds"));
+        }
+        return timeoutSeconds;
+    }
+
+    private static EndpointLimits limits(Integer rateLimit, Integer maxConcurrency) {
+        try {
+            return new EndpointLimits(rateLimit, maxConcurrency);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
     }
 
     @GetMapping("/api/v1/endpoints")

@@ -1,5 +1,6 @@
 package io.sluice.ingest.job;
 
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
@@ -24,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class JobFactory {
 
-    static final int DEFAULT_MAX_RETRIES = 3;
     static final int MAX_IDEMPOTENCY_KEY = 255;
     static final int MAX_TAGS_BYTES = 64 * 1024;
 
@@ -38,10 +38,17 @@ public class JobFactory {
     private final IngestProperties properties;
     private final Uuid7 ids;
     private final Clock clock;
+    private final int defaultMaxRetries;
     /** Endpoints are never deleted yet, so a positive answer can be remembered. */
     private final Map<UUID, UUID> knownEndpoints = new ConcurrentHashMap<>();
 
-    public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock) {
+    /**
+     * @param retrySchedule the default schedule: a job that does not say its {@code max_retries}
+     *                      gets as many as the schedule spells out (Standard Webhooks' ten attempts)
+     */
+    public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock,
+                      RetrySchedule retrySchedule) {
+        this.defaultMaxRetries = retrySchedule.retries();
         this.json = json;
         this.endpoints = endpoints;
         this.properties = properties;
@@ -62,7 +69,7 @@ public class JobFactory {
             throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
         }
         int priority = within("priority", spec.priority(), 0, -100, 100);
-        int maxRetries = within("max_retries", spec.maxRetries(), DEFAULT_MAX_RETRIES, 0, 100);
+        int maxRetries = within("max_retries", spec.maxRetries(), defaultMaxRetries, 0, 100);
         Integer timeout = spec.timeoutSeconds() == null ? null : within("timeout_seconds", spec.timeoutSeconds(), 0, 1, 86_400);
         Instant now = clock.instant();
         if (spec.scheduledAt() != null && spec.scheduledAt().isAfter(now)) {

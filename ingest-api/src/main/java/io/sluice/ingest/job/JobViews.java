@@ -35,32 +35,36 @@ public final class JobViews {
         }
     }
 
-    /** The full job: the Spooled shape plus {@code endpoint_id} and {@code attempts}. */
+    /**
+     * The full job: the Spooled shape plus {@code endpoint_id}, {@code next_attempt_at} (when a
+     * pending job's next attempt is due) and {@code attempts}. {@code attempt} counts every
+     * attempt made; {@code retry_count} those after the first since the job was (re)started.
+     */
     public record JobView(
             UUID id, UUID organizationId, String queueName, String status,
             @JsonRawValue String payload, Object result, int retryCount, int attempt, int maxRetries,
             String lastError, Instant createdAt, Instant scheduledAt, Instant startedAt, Instant completedAt,
-            Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
+            Instant nextAttemptAt, Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
             String idempotencyKey, Instant updatedAt, UUID endpointId, List<AttemptView> attempts) {
 
-        static JobView of(JobRecord job, List<AttemptRecord> attempts) {
+        public static JobView of(JobRecord job, List<AttemptRecord> attempts) {
             return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), null,
-                    Math.max(0, job.attempts() - 1), job.attempts(), job.maxRetries(), job.lastError(),
-                    job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.expiresAt(),
-                    job.priority(), job.tags(), job.timeoutSeconds(), job.idempotencyKey(), job.updatedAt(),
-                    job.endpointId(), attempts.stream().map(AttemptView::of).toList());
+                    job.retryCount(), job.attempts(), job.maxRetries(), job.lastError(),
+                    job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt(),
+                    job.expiresAt(), job.priority(), job.tags(), job.timeoutSeconds(), job.idempotencyKey(),
+                    job.updatedAt(), job.endpointId(), attempts.stream().map(AttemptView::of).toList());
         }
     }
 
     /** An entry of the job list. */
     public record JobSummary(UUID id, String queueName, String status, int priority, int retryCount, int attempt,
                              int maxRetries, String jobType, String lastError, Instant createdAt,
-                             Instant scheduledAt, Instant startedAt, Instant completedAt) {
-        static JobSummary of(JobRecord job) {
+                             Instant scheduledAt, Instant startedAt, Instant completedAt, Instant nextAttemptAt) {
+        public static JobSummary of(JobRecord job) {
             return new JobSummary(job.id(), job.queueName(), job.state(), job.priority(),
-                    Math.max(0, job.attempts() - 1), job.attempts(), job.maxRetries(),
+                    job.retryCount(), job.attempts(), job.maxRetries(),
                     job.endpointId() == null ? "worker" : "webhook", job.lastError(), job.createdAt(),
-                    job.scheduledAt(), job.startedAt(), job.completedAt());
+                    job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt());
         }
     }
 }

@@ -84,9 +84,10 @@ public class OutboxRelay implements SmartLifecycle {
     private void publish(List<OutboxDelivery> batch) throws Exception {
         List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
         for (OutboxDelivery delivery : batch) {
-            DeliveryMessage message = new DeliveryMessage(delivery.jobId(), delivery.organizationId(),
+            DeliveryMessage message = DeliveryMessage.first(delivery.jobId(), delivery.organizationId(),
                     delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.secret(),
-                    delivery.timeoutMs(), delivery.payload().getBytes(StandardCharsets.UTF_8));
+                    delivery.timeoutMs(), delivery.limits(), delivery.maxRetries(),
+                    delivery.payload().getBytes(StandardCharsets.UTF_8));
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(topics.deliveries(), message.key(), message.payload());
             message.headers().forEach((name, value) -> record.headers().add(name, value));

@@ -1,0 +1,184 @@
+package io.sluice.worker;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.sluice.core.delivery.AttemptOutcome;
+import io.sluice.core.kafka.DeliveryMessage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Admits a delivery to its endpoint, queues it, or defers it: per endpoint a circuit breaker,
+ * a bound on deliveries in flight (further ones wait in a short in-memory queue, as a fast
+ * receiver's burst should) and, when the endpoint asks for one, a rate limit. A delivery the
+ * endpoint cannot take soon (circuit open, queue full, rate booked ahead) waits in the retry
+ * path and keeps its attempt. So a slow or dead receiver holds at most its own small share of
+ * the worker's deliveries in flight, and nothing about it is slow for endpoints sharing its
+ * partitions.
+ *
+ * <p>Limits are per worker: with several workers an endpoint's limits apply to each.
+ */
+@Component
+public class EndpointGate {
+
+    /** The outcome of asking to deliver. */
+    public sealed interface Admission {
+        /** Started, or queued to start when one of the endpoint's deliveries finishes. */
+        record Accepted() implements Admission {
+        }
+
+        /**
+         * Not now: try again after {@code delay}.
+         *
+         * @param slotReserved the rate limiter reserved the start time {@code delay} from now
+         */
+        record Deferred(Duration delay, String reason, boolean slotReserved) implements Admission {
+        }
+    }
+
+    /** One started delivery's hold on its endpoint. */
+    public final class Pass {
+        private final Endpoint endpoint;
+        private final long startNanos = System.nanoTime();
+
+        private Pass(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** Frees the endpoint's slot for the next queued delivery and tells its breaker how the attempt went. */
+        public void finished(AttemptOutcome outcome) {
+            long nanos = System.nanoTime() - startNanos;
+            if (outcome instanceof AttemptOutcome.Failed failed && failed.receiverUnhealthy()) {
+                endpoint.breaker.onError(nanos, TimeUnit.NANOSECONDS, new ReceiverUnhealthy(failed.message()));
+            } else {
+                endpoint.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+            Runnable next;
+            synchronized (endpoint) {
+                next = endpoint.waiting.poll();
+                if (next == null) {
+                    endpoint.running--;
+                }
+            }
+            if (next != null) {
+                next.run();
+            }
+        }
+    }
+
+    /** Recorded by the breaker as the cause of a failed call; never thrown. */
+    private static final class ReceiverUnhealthy extends RuntimeException {
+        ReceiverUnhealthy(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Per endpoint; {@code running} and {@code waiting} are guarded by the instance's lock. */
+    private static final class Endpoint {
+        final CircuitBreaker breaker;
+        final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+        int running;
+        volatile RateLimiter limiter;
+
+        Endpoint(CircuitBreaker breaker) {
+            this.breaker = breaker;
+        }
+    }
+
+    /** Deliveries the rate limit may book ahead; a backlog beyond it is deferred without a booking. */
+    private static final Duration MAX_RESERVATION = Duration.ofHours(1);
+    /** Close enough to now to start at once rather than make a round trip through a tier. */
+    private static final long START_NOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final CircuitBreakerRegistry breakers;
+    private final EndpointHealthProperties health;
+    private final int defaultMaxConcurrency;
+    private final int maxQueuedPerEndpoint;
+    private final Map<UUID, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    public EndpointGate(EndpointHealthProperties health, WorkerProperties worker) {
+        this.health = health;
+        this.defaultMaxConcurrency = worker.maxConnectionsPerEndpoint();
+        // One endpoint may hold an eighth of the worker's deliveries in flight, queued or running:
+        // a dead one cannot crowd out the rest, a fast one's burst still flows.
+        this.maxQueuedPerEndpoint = Math.max(1, worker.maxInFlight() / 8);
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(health.slidingWindow())
+                .minimumNumberOfCalls(health.minimumCalls())
+                .failureRateThreshold(health.failureRateThreshold())
+                .waitDurationInOpenState(health.openWait())
+                .permittedNumberOfCallsInHalfOpenState(health.halfOpenCalls())
+                .build());
+    }
+
+    /**
+     * @param start starts the delivery with its pass, now (on this thread) or when a slot frees
+     *              up (on the thread that finished the previous delivery); not called when deferred
+     */
+    public Admission admit(DeliveryMessage delivery, Consumer<Pass> start) {
+        Endpoint endpoint = endpoints.computeIfAbsent(delivery.endpointId(),
+                id -> new Endpoint(breakers.circuitBreaker(id.toString())));
+        if (!endpoint.breaker.tryAcquirePermission()) {
+            boolean open = endpoint.breaker.getState() == CircuitBreaker.State.OPEN;
+            return new Admission.Deferred(open ? health.openWait() : Duration.ZERO,
+                    open ? "circuit open" : "circuit half-open, probing", false);
+        }
+        Integer rate = delivery.limits().ratePerSecond();
+        if (rate != null && !delivery.slotReserved()) {
+            long waitNanos = limiter(endpoint, delivery, rate).reservePermission();
+            if (waitNanos > START_NOW_NANOS || waitNanos < 0) {
+                endpoint.breaker.releasePermission();
+                // Negative: the hour ahead is fully booked; try again later without a booking.
+                return waitNanos < 0
+                        ? new Admission.Deferred(MAX_RESERVATION, "rate limited", false)
+                        : new Admission.Deferred(Duration.ofNanos(waitNanos), "rate limited", true);
+            }
+        }
+        int max = delivery.limits().maxConcurrency() != null ? delivery.limits().maxConcurrency() : defaultMaxConcurrency;
+        Pass pass = new Pass(endpoint);
+        synchronized (endpoint) {
+            if (endpoint.running >= max) {
+                if (endpoint.waiting.size() >= maxQueuedPerEndpoint) {
+                    endpoint.breaker.releasePermission();
+                    return new Admission.Deferred(Duration.ZERO, "endpoint queue full", false);
+                }
+                endpoint.waiting.add(() -> start.accept(pass));
+                return new Admission.Accepted();
+            }
+            endpoint.running++;
+        }
+        start.accept(pass);
+        return new Admission.Accepted();
+    }
+    private static RateLimiter limiter(Endpoint endpoint, DeliveryMessage delivery, int rate) {
+        RateLimiter limiter = endpoint.limiter;
+        if (limiter == null) {
+            synchronized (endpoint) {
+                limiter = endpoint.limiter;
+                if (limiter == null) {
+                    limiter = RateLimiter.of(delivery.endpointId().toString(), RateLimiterConfig.custom()
+                            .limitForPeriod(rate)
+                            .limitRefreshPeriod(Duration.ofSeconds(1))
+                            .timeoutDuration(MAX_RESERVATION)
+                            .build());
+                    endpoint.limiter = limiter;
+                }
+            }
+        }
+        if (limiter.getRateLimiterConfig().getLimitForPeriod() != rate) {
+            // The owner changed the limit; records sent before the change still carry the old one.
+            limiter.changeLimitForPeriod(rate);
+        }
+        return limiter;
+    }
+}

@@ -1,0 +1,170 @@
+package io.sluice.ingest.dlq;
+
+import io.sluice.core.job.JobState;
+import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.dlq.DeadLetterRequests.PurgeDeadLetters;
+import io.sluice.ingest.dlq.DeadLetterRequests.ReplayDeadLetters;
+import io.sluice.ingest.dlq.DeadLetterRequests.RetryDeadLetters;
+import io.sluice.ingest.dlq.DeadLetterViews.Purged;
+import io.sluice.ingest.dlq.DeadLetterViews.Replayed;
+import io.sluice.ingest.dlq.DeadLetterViews.Retried;
+import io.sluice.ingest.job.JobViews.JobSummary;
+import io.sluice.ingest.job.JobViews.JobView;
+import io.sluice.ingest.relay.OutboxRelay;
+import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.Ids;
+import io.sluice.store.DeadLetterPurge;
+import io.sluice.store.DeadLetterQuery;
+import io.sluice.store.DeadLetterRetry;
+import io.sluice.store.DeadLetterStore;
+import io.sluice.store.JobRetry;
+import io.sluice.store.JobRetryResult;
+import io.sluice.store.JobStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The dead-letter queue (Spooled's {@code /jobs/dlq} routes) and the retry of one job. The
+ * literal {@code /jobs/dlq...} paths win over {@code /jobs/{id}...} in Spring's matching, so
+ * "dlq" is never taken for a job id. Every route answers after its commit; a commit that sent
+ * jobs back to the outbox wakes the relay so they are published at once.
+ */
+@RestController
+public class DeadLetterController {
+
+    private static final int MAX_LIST_LIMIT = 100;
+    private static final int MAX_RETRY_LIMIT = 100;
+    private static final int DEFAULT_PURGE_LIMIT = 1_000;
+    private static final int DEFAULT_REPLAY_LIMIT = 1_000;
+    private static final String RETRYABLE = JobState.manuallyRetryable().stream()
+            .map(JobState::wireName).sorted().collect(Collectors.joining(" or "));
+
+    private final DeadLetterStore deadLetters;
+    private final JobStore jobs;
+    private final OutboxRelay relay;
+    private final DeadLetterReplayer replayer;
+
+    public DeadLetterController(DeadLetterStore deadLetters, JobStore jobs, OutboxRelay relay,
+                                DeadLetterReplayer replayer) {
+        this.deadLetters = deadLetters;
+        this.jobs = jobs;
+        this.relay = relay;
+        this.replayer = replayer;
+    }
+
+    /** Newest dead first; a limit above 100 is clamped, as on the job list. */
+    @GetMapping("/api/v1/jobs/dlq")
+    public List<JobSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                 @RequestParam(name = "queue_name", required = false) String queueName,
+                                 @RequestParam(defaultValue = "50") int limit,
+                                 @RequestParam(defaultValue = "0") int offset) {
+        return deadLetters.list(new DeadLetterQuery(organizationId, queueName, Math.clamp(limit, 1, MAX_LIST_LIMIT),
+                        Math.max(0, offset)))
+                .stream().map(JobSummary::of).toList();
+    }
+
+    /** Jobs that are not dead-lettered (any more) are skipped, not an error. */
+    @PostMapping("/api/v1/jobs/dlq/retry")
+    public Retried retry(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                         @RequestBody(required = false) RetryDeadLetters request) {
+        RetryDeadLetters body = request != null ? request : new RetryDeadLetters(null, null, null);
+        int limit = limit(body.limit(), MAX_RETRY_LIMIT, MAX_RETRY_LIMIT);
+        List<UUID> jobIds = body.jobIds() == null ? null : jobIds(body.jobIds());
+        List<UUID> retried = deadLetters.retry(new DeadLetterRetry(organizationId, jobIds, body.queueName(), limit));
+        if (!retried.isEmpty()) {
+            relay.wake();
+        }
+        return new Retried(retried.size(), retried);
+    }
+
+    @PostMapping("/api/v1/jobs/dlq/purge")
+    public Purged purge(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                        @RequestBody(required = false) PurgeDeadLetters request) {
+        if (request == null || !Boolean.TRUE.equals(request.confirm())) {
+            throw ApiException.validation("confirm must be true to purge dead-lettered jobs",
+                    Map.of("field", "confirm"));
+        }
+        int limit = limit(request.limit(), DEFAULT_PURGE_LIMIT, DeadLetterPurge.MAX_LIMIT);
+        return new Purged(deadLetters.purge(
+                new DeadLetterPurge(organizationId, request.queueName(), request.olderThan(), limit)));
+    }
+
+    /**
+     * Sluice: re-sends the jobs of dead letters on the DLQ topic that are still dead-lettered
+     * (see {@link DeadLetterReplayer}); answers when the scan is done.
+     */
+    @PostMapping("/api/v1/jobs/dlq/replay")
+    public Replayed replay(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                           @RequestBody(required = false) ReplayDeadLetters request) {
+        ReplayDeadLetters body = request != null ? request : new ReplayDeadLetters(null, null, null, null, null);
+        UUID endpointId = null;
+        if (body.endpointId() != null) {
+            endpointId = Ids.parse(body.endpointId()).orElseThrow(() ->
+                    ApiException.validation("endpoint_id must be a UUID", Map.of("field", "endpoint_id")));
+        }
+        if (body.from() != null && body.to() != null && !body.from().isBefore(body.to())) {
+            throw ApiException.validation("from must be before to", Map.of("field", "from"));
+        }
+        int limit = limit(body.limit(), DEFAULT_REPLAY_LIMIT, DeadLetterRetry.MAX_LIMIT);
+        DeadLetterReplayer.Result result = replayer.replay(
+                new ReplayScope(organizationId, body.queueName(), endpointId, body.from(), body.to()), limit);
+        return new Replayed(result.scanned(), result.matched(), result.replayed());
+    }
+
+    /**
+     * Spooled's {@code POST /jobs/{id}/retry}: a failed or dead-lettered job back to pending
+     * with its retry count reset; any body is ignored (clients send none).
+     */
+    @PostMapping("/api/v1/jobs/{id}/retry")
+    public JobView retryJob(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                            @PathVariable String id) {
+        Optional<UUID> jobId = Ids.parse(id);
+        if (jobId.isEmpty()) {
+            throw ApiException.notFound("Job not found");
+        }
+        return switch (deadLetters.retryJob(new JobRetry(organizationId, jobId.get()))) {
+            case JobRetryResult.Retried(var job) -> {
+                relay.wake();
+                yield JobView.of(job, jobs.attempts(job.id()));
+            }
+            case JobRetryResult.NotFound() -> throw ApiException.notFound("Job not found");
+            case JobRetryResult.NotRetryable(var state) -> throw ApiException.conflict(
+                    "Job is " + state.wireName() + "; only " + RETRYABLE + " jobs can be retried");
+        };
+    }
+
+    private static int limit(Integer requested, int fallback, int max) {
+        int limit = requested != null ? requested : fallback;
+        if (limit < 1 || limit > max) {
+            throw ApiException.validation("limit must be between 1 and " + max, Map.of("field", "limit"));
+        }
+        return limit;
+    }
+
+    private static List<UUID> jobIds(List<String> texts) {
+        if (texts.size() > MAX_RETRY_LIMIT) {
+            throw ApiException.validation("job_ids may hold at most " + MAX_RETRY_LIMIT + " ids",
+                    Map.of("field", "job_ids"));
+        }
+        List<UUID> ids = new ArrayList<>(texts.size());
+        List<String> invalid = new ArrayList<>();
+        for (String text : texts) {
+            Ids.parse(text).ifPresentOrElse(ids::add, () -> invalid.add(String.valueOf(text)));
+        }
+        if (!invalid.isEmpty()) {
+            throw ApiException.validation("job_ids must be UUIDs", Map.of("field", "job_ids", "invalid", invalid));
+        }
+        return ids;
+    }
+}
