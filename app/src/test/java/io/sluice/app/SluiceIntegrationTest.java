@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * against the JVM's real PostgreSQL and Kafka. Every subclass shares one Spring context.
  * The gRPC port is random too, so a running Sluice or another test JVM is no obstacle.
  * Deliveries may reach loopback, where the test receivers listen; retries wait 1, 2 and 3 s;
- * an endpoint's circuit opens when half of its last 20 attempts (at least 10) failed, for 2 s.
+ * an endpoint's circuit opens when 80 % of its last 20 attempts (at least 10) failed, for 2 s.
  */
 @SpringBootTest(classes = SluiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8",

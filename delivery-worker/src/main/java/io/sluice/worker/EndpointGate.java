@@ -6,9 +6,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.sluice.core.delivery.AttemptOutcome;
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.kafka.DeliveryMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,10 +20,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Admits a delivery to its endpoint, queues it, or defers it: per endpoint a circuit breaker,
- * a bound on deliveries in flight (further ones wait in a short in-memory queue, as a fast
- * receiver's burst should) and, when the endpoint asks for one, a rate limit. A delivery the
- * endpoint cannot take soon (circuit open, queue full, rate booked ahead) waits in the retry
- * path and keeps its attempt. So a slow or dead receiver holds at most its own small share of
+ * a bound on deliveries in flight and, when the endpoint asks for one, a rate limit. Beyond
+ * the bound deliveries wait in an in-memory queue as long as the endpoint would start them
+ * sooner than the retry path could (its shortest tier), judged by how long its deliveries
+ * take and how long the oldest running one has been going; so a fast receiver's burst flows. A delivery the
+ * endpoint cannot take soon (circuit open, queue too slow, rate booked ahead) waits in the
+ * retry path and keeps its attempt. So a slow or dead receiver holds only a small share of
  * the worker's deliveries in flight, and nothing about it is slow for endpoints sharing its
  * partitions.
  *
@@ -45,13 +49,19 @@ public class EndpointGate {
         }
     }
 
-    /** One started delivery's hold on its endpoint. */
+    /** One delivery's hold on its endpoint, from when it starts. */
     public final class Pass {
         private final Endpoint endpoint;
-        private final long startNanos = System.nanoTime();
+        private long startNanos;
 
         private Pass(Endpoint endpoint) {
             this.endpoint = endpoint;
+        }
+
+        /** Called under the endpoint's lock. */
+        private void started() {
+            startNanos = System.nanoTime();
+            endpoint.running.add(this);
         }
 
         /** Frees the endpoint's slot for the next queued delivery and tells its breaker how the attempt went. */
@@ -62,15 +72,18 @@ public class EndpointGate {
             } else {
                 endpoint.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
-            Runnable next;
+            Queued next;
             synchronized (endpoint) {
+                endpoint.running.remove(this);
+                endpoint.averageNanos = endpoint.averageNanos == 0 ? nanos
+                        : (long) (endpoint.averageNanos * (1 - LATENCY_WEIGHT) + nanos * LATENCY_WEIGHT);
                 next = endpoint.waiting.poll();
-                if (next == null) {
-                    endpoint.running--;
+                if (next != null) {
+                    next.pass().started();
                 }
             }
             if (next != null) {
-                next.run();
+                next.start().accept(next.pass());
             }
         }
     }
@@ -82,15 +95,31 @@ public class EndpointGate {
         }
     }
 
-    /** Per endpoint; {@code running} and {@code waiting} are guarded by the instance's lock. */
+    private record Queued(Pass pass, Consumer<Pass> start) {
+    }
+
+    /** Per endpoint; {@code running}, {@code waiting} and {@code averageNanos} are guarded by the instance's lock. */
     private static final class Endpoint {
         final CircuitBreaker breaker;
-        final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-        int running;
+        /** In start order: the first has been running longest. */
+        final LinkedHashSet<Pass> running = new LinkedHashSet<>();
+        final ArrayDeque<Queued> waiting = new ArrayDeque<>();
+        long averageNanos;
         volatile RateLimiter limiter;
 
         Endpoint(CircuitBreaker breaker) {
             this.breaker = breaker;
+        }
+
+        /**
+         * How long a delivery queued now would wait: the queue ahead of it, at the pace
+         * deliveries finish. A delivery running for over {@link #STALLED_NANOS} says more than
+         * the average while nothing finishes (a receiver that stopped answering).
+         */
+        long expectedWaitNanos(int max, long now) {
+            long oldest = running.isEmpty() ? 0 : now - running.getFirst().startNanos;
+            long perDelivery = oldest > STALLED_NANOS ? Math.max(averageNanos, oldest) : averageNanos;
+            return (waiting.size() + 1) * perDelivery / max;
         }
     }
 
@@ -98,19 +127,22 @@ public class EndpointGate {
     private static final Duration MAX_RESERVATION = Duration.ofHours(1);
     /** Close enough to now to start at once rather than make a round trip through a tier. */
     private static final long START_NOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Longer than a healthy receiver's slowest answers on a loaded machine, far below a timeout. */
+    private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Weight of the newest attempt in an endpoint's average duration: it follows a change within ~20 attempts. */
+    private static final double LATENCY_WEIGHT = 0.1;
 
     private final CircuitBreakerRegistry breakers;
     private final EndpointHealthProperties health;
     private final int defaultMaxConcurrency;
-    private final int maxQueuedPerEndpoint;
+    /** Longest a delivery waits in memory for its endpoint: beyond, the retry path is as quick. */
+    private final long maxQueueWaitNanos;
     private final Map<UUID, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-    public EndpointGate(EndpointHealthProperties health, WorkerProperties worker) {
+    public EndpointGate(EndpointHealthProperties health, WorkerProperties worker, RetrySchedule schedule) {
         this.health = health;
+        this.maxQueueWaitNanos = schedule.tiers().getFirst().toNanos();
         this.defaultMaxConcurrency = worker.maxConnectionsPerEndpoint();
-        // One endpoint may hold an eighth of the worker's deliveries in flight, queued or running:
-        // a dead one cannot crowd out the rest, a fast one's burst still flows.
-        this.maxQueuedPerEndpoint = Math.max(1, worker.maxInFlight() / 8);
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(health.slidingWindow())
@@ -147,15 +179,15 @@ public class EndpointGate {
         int max = delivery.limits().maxConcurrency() != null ? delivery.limits().maxConcurrency() : defaultMaxConcurrency;
         Pass pass = new Pass(endpoint);
         synchronized (endpoint) {
-            if (endpoint.running >= max) {
-                if (endpoint.waiting.size() >= maxQueuedPerEndpoint) {
+            if (endpoint.running.size() >= max) {
+                if (endpoint.expectedWaitNanos(max, System.nanoTime()) > maxQueueWaitNanos) {
                     endpoint.breaker.releasePermission();
-                    return new Admission.Deferred(Duration.ZERO, "endpoint queue full", false);
+                    return new Admission.Deferred(Duration.ZERO, "endpoint busy", false);
                 }
-                endpoint.waiting.add(() -> start.accept(pass));
+                endpoint.waiting.add(new Queued(pass, start));
                 return new Admission.Accepted();
             }
-            endpoint.running++;
+            pass.started();
         }
         start.accept(pass);
         return new Admission.Accepted();

@@ -30,6 +30,8 @@ import org.springframework.stereotype.Component;
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** Long enough for a batch to be published and committed. */
+    private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(5);
 
     private final OutboxStore outbox;
     private final KafkaTemplate<String, byte[]> kafka;
@@ -141,13 +143,23 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /**
+     * Lets a batch in progress finish; one still stuck after {@link #STOP_GRACE} (waiting for a
+     * database connection that will not come, say) is interrupted: its transaction rolls back
+     * and its rows are published after the restart.
+     */
     @Override
     public void stop() {
         running = false;
         signal(true);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Thread loop : loops) {
             try {
-                loop.join(properties.ackTimeout().toMillis());
+                loop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (loop.isAlive()) {
+                    loop.interrupt();
+                    loop.join(properties.ackTimeout().toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
