@@ -133,13 +133,13 @@ public class EndpointGate {
     private static final double LATENCY_WEIGHT = 0.1;
 
     private final CircuitBreakerRegistry breakers;
-    private final EndpointHealthProperties health;
+    private final CircuitBreakerProperties health;
     private final int defaultMaxConcurrency;
     /** Longest a delivery waits in memory for its endpoint: beyond, the retry path is as quick. */
     private final long maxQueueWaitNanos;
     private final Map<UUID, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-    public EndpointGate(EndpointHealthProperties health, WorkerProperties worker, RetrySchedule schedule) {
+    public EndpointGate(CircuitBreakerProperties health, WorkerProperties worker, RetrySchedule schedule) {
         this.health = health;
         this.maxQueueWaitNanos = schedule.tiers().getFirst().toNanos();
         this.defaultMaxConcurrency = worker.maxConnectionsPerEndpoint();
