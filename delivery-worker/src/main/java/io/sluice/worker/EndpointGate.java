@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,13 +62,13 @@ public class EndpointGate {
 
         /** Called under the endpoint's lock. */
         private void started() {
-            startNanos = System.nanoTime();
+            startNanos = ticker.getAsLong();
             endpoint.running.add(this);
         }
 
         /** Frees the endpoint's slot for the next queued delivery and tells its breaker how the attempt went. */
         public void finished(AttemptOutcome outcome) {
-            long nanos = System.nanoTime() - startNanos;
+            long nanos = ticker.getAsLong() - startNanos;
             if (outcome instanceof AttemptOutcome.Failed failed && failed.receiverUnhealthy()) {
                 endpoint.breaker.onError(nanos, TimeUnit.NANOSECONDS, new ReceiverUnhealthy(failed.message()));
             } else {
@@ -133,13 +135,21 @@ public class EndpointGate {
     private static final double LATENCY_WEIGHT = 0.1;
 
     private final CircuitBreakerRegistry breakers;
-    private final EndpointHealthProperties health;
+    private final CircuitBreakerProperties health;
     private final int defaultMaxConcurrency;
     /** Longest a delivery waits in memory for its endpoint: beyond, the retry path is as quick. */
     private final long maxQueueWaitNanos;
     private final Map<UUID, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final LongSupplier ticker;
 
-    public EndpointGate(EndpointHealthProperties health, WorkerProperties worker, RetrySchedule schedule) {
+    @Autowired
+    public EndpointGate(CircuitBreakerProperties health, WorkerProperties worker, RetrySchedule schedule) {
+        this(health, worker, schedule, System::nanoTime);
+    }
+
+    /** @param ticker nanoseconds, as {@link System#nanoTime()}: how long deliveries take */
+    EndpointGate(CircuitBreakerProperties health, WorkerProperties worker, RetrySchedule schedule, LongSupplier ticker) {
+        this.ticker = ticker;
         this.health = health;
         this.maxQueueWaitNanos = schedule.tiers().getFirst().toNanos();
         this.defaultMaxConcurrency = worker.maxConnectionsPerEndpoint();
@@ -180,7 +190,7 @@ public class EndpointGate {
         Pass pass = new Pass(endpoint);
         synchronized (endpoint) {
             if (endpoint.running.size() >= max) {
-                if (endpoint.expectedWaitNanos(max, System.nanoTime()) > maxQueueWaitNanos) {
+                if (endpoint.expectedWaitNanos(max, ticker.getAsLong()) > maxQueueWaitNanos) {
                     endpoint.breaker.releasePermission();
                     return new Admission.Deferred(Duration.ZERO, "endpoint busy", false);
                 }

@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * about 30 s).
  */
 @ConfigurationProperties("sluice.worker.circuit-breaker")
-public record EndpointHealthProperties(
+public record CircuitBreakerProperties(
         @DefaultValue("80") float failureRateThreshold,
         @DefaultValue("100") int slidingWindow,
         @DefaultValue("50") int minimumCalls,
