@@ -56,9 +56,9 @@ public class SluiceConfiguration {
     }
 
     @Bean
-    RetryPolicy retryPolicy(RetrySchedule schedule) {
+    RetryPolicy retryPolicy() {
         // Jitter only needs to spread retries, not to be unpredictable; each thread uses its own state.
-        return new RetryPolicy(schedule, java.util.concurrent.ThreadLocalRandom.current());
+        return new RetryPolicy(java.util.concurrent.ThreadLocalRandom.current());
     }
 
     /**

@@ -65,6 +65,39 @@ class RetryIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void anEndpointsOwnScheduleReplacesTheDefault() {
+        // given: an endpoint whose retries wait 3 s (the default schedule's first is 1 s)
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        receiver.answering(d -> calls.computeIfAbsent(d.webhookId(), k -> new AtomicInteger()).incrementAndGet() == 1 ? 503 : 200);
+        SluiceClient.Tenant tenant = client.newOrganization(unique("own-schedule"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/own"), "\"retry_schedule\":[\"3s\"]");
+        Fixture fixture = new Fixture(client, tenant, endpoint, "own-schedule");
+
+        // when
+        String id = fixture.enqueue("{\"n\":5}", Optional.empty());
+
+        // then
+        awaitStatus(fixture, id, "completed");
+        List<TestReceiver.Delivery> seen = receiver.deliveriesOf(id);
+        assertThat(Duration.between(seen.get(0).receivedAt(), seen.get(1).receivedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2700));
+        assertThat(client.get(tenant.apiKey(), "/api/v1/endpoints/" + endpoint.id()).body().get("retry_schedule")
+                .get(0).asString()).isEqualTo("3s");
+    }
+
+    @Test
+    void aScheduleWithADelayThatIsNoTierIsRefused() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("bad-schedule"));
+
+        SluiceClient.Answer refused = client.post(tenant.apiKey(), "/api/v1/endpoints",
+                "{\"url\":\"" + receiver.url("/x") + "\",\"retry_schedule\":[\"1s\",\"7s\"]}");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().get("code").asString()).isEqualTo("VALIDATION_ERROR");
+        assertThat(refused.body().get("message").asString()).contains("7s").contains("the tiers are 1s,2s,3s");
+    }
+
+    @Test
     void aJobWaitingForItsNextAttemptIsPendingAndSaysWhenItIsDue() {
         // given: a receiver that is down
         receiver.answering(d -> 503);

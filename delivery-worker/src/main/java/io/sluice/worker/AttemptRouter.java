@@ -51,8 +51,8 @@ public class AttemptRouter {
     /** @param onDurable run once, when every record this attempt leads to is acknowledged */
     public void route(DeliveryMessage delivery, AttemptReport report, Runnable onDurable) {
         Instant now = clock.instant();
-        NextStep next = policy.decide(report.outcome(), delivery.attempt(), delivery.maxRetries(),
-                report.retryAfter(), now);
+        NextStep next = policy.decide(scheduleOf(delivery), report.outcome(), delivery.attempt(),
+                delivery.maxRetries(), report.retryAfter(), now);
         switch (next) {
             case NextStep.Complete complete ->
                     events.publish(event(delivery, report, JobState.COMPLETED, null, null, false), onDurable);
@@ -66,6 +66,18 @@ public class AttemptRouter {
             case NextStep.DeadLetter dead -> deadLetter(delivery, report, dead.reason(), false, now, onDurable);
             // The projector disables the endpoint; the job is given up either way.
             case NextStep.DisableEndpoint gone -> deadLetter(delivery, report, gone.reason(), true, now, onDurable);
+        }
+    }
+
+    /** The endpoint's own schedule, or the default; an endpoint delay without a tier (the tiers changed) falls back. */
+    private RetrySchedule scheduleOf(DeliveryMessage delivery) {
+        if (delivery.retrySchedule().isEmpty()) {
+            return schedule;
+        }
+        try {
+            return schedule.withDelays(delivery.retrySchedule());
+        } catch (IllegalArgumentException tierGone) {
+            return schedule;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.delivery.RetrySchedule;
+import java.time.Duration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -15,7 +17,7 @@ public class EndpointStore {
 
     private static final String COLUMNS = """
             id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
-            disabled_reason, disabled_at, failing_since, created_at, updated_at""";
+            disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule""";
 
     private final JdbcTemplate jdbc;
 
@@ -24,12 +26,12 @@ public class EndpointStore {
     }
 
     public void create(Endpoint endpoint) {
-        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
                 endpoint.secret(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
                 Rows.timestamp(endpoint.failingSince()), Rows.timestamp(endpoint.createdAt()),
-                Rows.timestamp(endpoint.updatedAt()));
+                Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()));
     }
 
     /**
@@ -40,12 +42,14 @@ public class EndpointStore {
     public boolean update(Endpoint endpoint) {
         return jdbc.update("""
                 UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
-                    max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?
+                    max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?,
+                    retry_schedule = ?
                 WHERE organization_id = ? AND id = ?""",
                 endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
                 endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),
                 Rows.timestamp(endpoint.disabledAt()), Rows.timestamp(endpoint.failingSince()),
-                Rows.timestamp(endpoint.updatedAt()), endpoint.organizationId(), endpoint.id()) == 1;
+                Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()), endpoint.organizationId(),
+                endpoint.id()) == 1;
     }
 
     public Optional<Endpoint> get(UUID organizationId, UUID id) {
@@ -62,7 +66,15 @@ public class EndpointStore {
     private static Endpoint endpoint(ResultSet rs, int row) throws SQLException {
         return new Endpoint(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getInt(7),
-                new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), rs.getString(10), Rows.instant(rs, 11),
-                Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14));
+                new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
+                rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14));
+    }
+
+    static List<Duration> schedule(String text) {
+        return text == null ? List.of() : RetrySchedule.durations(text);
+    }
+
+    private static String scheduleText(List<Duration> schedule) {
+        return schedule.isEmpty() ? null : RetrySchedule.labels(schedule);
     }
 }

@@ -59,7 +59,7 @@ public class OutboxStore {
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
                            e.url, e.secret, e.timeout_ms, e.id IS NOT NULL, j.max_retries, e.rate_limit,
-                           e.max_concurrency, e.enabled, e.disabled_reason
+                           e.max_concurrency, e.enabled, e.disabled_reason, e.retry_schedule
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id""",
@@ -67,10 +67,11 @@ public class OutboxStore {
                             ? new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
                                     rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getInt(11),
-                                    new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13))),
+                                    new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13)),
+                                    EndpointStore.schedule(rs.getString(16))),
                                     rs.getBoolean(14), rs.getString(15))
                             : new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                                    null, null, null, null, null, null, 0, 0, EndpointLimits.NONE), false, null),
+                                    null, null, null, null, null, null, 0, 0, EndpointLimits.NONE, List.of()), false, null),
                     limit);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.

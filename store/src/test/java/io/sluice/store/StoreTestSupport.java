@@ -93,7 +93,7 @@ final class StoreTestSupport {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Endpoint endpoint = Endpoint.created(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
-                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, now);
+                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, java.util.List.of(), now);
         new EndpointStore(jdbc).create(endpoint);
         return endpoint;
     }

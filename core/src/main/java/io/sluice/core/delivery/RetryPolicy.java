@@ -46,33 +46,33 @@ public final class RetryPolicy {
         return Duration.ofMillis(Math.round(tier.toMillis() * (1 - JITTER)));
     }
 
-    private final RetrySchedule schedule;
     private final RandomGenerator random;
 
-    public RetryPolicy(RetrySchedule schedule, RandomGenerator random) {
-        this.schedule = schedule;
+    public RetryPolicy(RandomGenerator random) {
         this.random = random;
     }
 
     /**
+     * @param schedule   the delivery's schedule: its endpoint's, or the default
      * @param attempt    which attempt this was, from 1
      * @param maxRetries the job's {@code max_retries}: attempts after the first
      * @param retryAfter the receiver's {@code Retry-After}, if it sent one
      * @param now        when the attempt ended
      */
-    public NextStep decide(AttemptOutcome outcome, int attempt, int maxRetries, Optional<Duration> retryAfter, Instant now) {
+    public NextStep decide(RetrySchedule schedule, AttemptOutcome outcome, int attempt, int maxRetries,
+                           Optional<Duration> retryAfter, Instant now) {
         return switch (outcome) {
             case AttemptOutcome.Delivered delivered -> new NextStep.Complete();
             case AttemptOutcome.Failed failed when Integer.valueOf(410).equals(failed.statusCode()) ->
                     new NextStep.DisableEndpoint("the receiver answered 410 Gone");
             case AttemptOutcome.Failed failed when failed.permanent() ->
                     new NextStep.DeadLetter(failed.errorClass() + ": " + failed.message());
-            case AttemptOutcome.Failed failed -> retry(failed, attempt, maxRetries, retryAfter, now);
+            case AttemptOutcome.Failed failed -> retry(schedule, failed, attempt, maxRetries, retryAfter, now);
         };
     }
 
-    private NextStep retry(AttemptOutcome.Failed failed, int attempt, int maxRetries, Optional<Duration> retryAfter,
-                           Instant now) {
+    private NextStep retry(RetrySchedule schedule, AttemptOutcome.Failed failed, int attempt, int maxRetries,
+                           Optional<Duration> retryAfter, Instant now) {
         Optional<Duration> scheduled = attempt <= maxRetries ? schedule.delayAfter(attempt) : Optional.empty();
         if (scheduled.isEmpty()) {
             return new NextStep.DeadLetter("gave up after " + attempt + " attempt" + (attempt == 1 ? "" : "s")

@@ -30,7 +30,7 @@ public record RetrySchedule(List<Duration> tiers, List<Duration> delays) {
         }
         for (Duration delay : delays) {
             if (!tiers.contains(delay)) {
-                throw new IllegalArgumentException("retry delay " + delay + " is not one of the tiers " + tiers);
+                throw new IllegalArgumentException("retry delay " + label(delay) + " is not one of the tiers " + labels(tiers));
             }
         }
     }
@@ -38,6 +38,20 @@ public record RetrySchedule(List<Duration> tiers, List<Duration> delays) {
     /** Parses comma-separated durations such as {@code 5s,5m,2h,1d} (units ms, s, m, h, d). */
     public static RetrySchedule parse(String tiers, String delays) {
         return new RetrySchedule(durations(tiers), durations(delays));
+    }
+
+    /**
+     * The same tiers with other delays: an endpoint's own schedule.
+     *
+     * @throws IllegalArgumentException when a delay is not one of the tiers
+     */
+    public RetrySchedule withDelays(List<Duration> otherDelays) {
+        return new RetrySchedule(tiers, otherDelays);
+    }
+
+    /** Durations as {@link #label}s, comma-separated: the form {@link #durations} reads. */
+    public static String labels(List<Duration> durations) {
+        return String.join(",", durations.stream().map(RetrySchedule::label).toList());
     }
 
     /**
@@ -93,7 +107,8 @@ public record RetrySchedule(List<Duration> tiers, List<Duration> delays) {
         return ms + "ms";
     }
 
-    static List<Duration> durations(String text) {
+    /** Comma-separated durations such as {@code 5s,5m,2h,1d} (units ms, s, m, h, d). */
+    public static List<Duration> durations(String text) {
         List<Duration> out = new ArrayList<>();
         for (String part : text.split(",")) {
             String item = part.strip().toLowerCase(Locale.ROOT);

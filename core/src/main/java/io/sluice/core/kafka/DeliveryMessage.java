@@ -2,7 +2,9 @@ package io.sluice.core.kafka;
 
 import io.sluice.core.delivery.AttemptSummary;
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.delivery.RetrySchedule;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the cost is that a secret rotated after enqueue is not seen by that record's attempts.
  *
  * @param limits     the endpoint's rate and concurrency limits, enforced by the worker
+ * @param retrySchedule the endpoint's own retry delays; empty: the default schedule
  * @param attempt    the attempt this record is for, from 1 (reset to 1 by a manual retry)
  * @param maxRetries attempts allowed after the first
  * @param dueAt      when the attempt may start; null for the first attempt (at once)
@@ -39,6 +42,7 @@ public record DeliveryMessage(
         String secret,
         int timeoutMs,
         EndpointLimits limits,
+        List<Duration> retrySchedule,
         int attempt,
         int maxRetries,
         Instant dueAt,
@@ -60,6 +64,7 @@ public record DeliveryMessage(
     public static final String H_RATE_LIMIT = "sluice-rate-limit";
     public static final String H_MAX_CONCURRENCY = "sluice-max-concurrency";
     public static final String H_SLOT_RESERVED = "sluice-slot-reserved";
+    public static final String H_RETRY_SCHEDULE = "sluice-retry-schedule";
 
     /** max_retries is at most 100; the newest summaries are the ones worth keeping. */
     public static final int MAX_HISTORY = 20;
@@ -69,21 +74,22 @@ public record DeliveryMessage(
     };
 
     public DeliveryMessage {
+        retrySchedule = List.copyOf(retrySchedule);
         history = List.copyOf(history);
     }
 
     /** The first attempt of a job: due at once, nothing tried yet. */
     public static DeliveryMessage first(UUID jobId, UUID organizationId, UUID endpointId, String queue, String url,
-                                        String secret, int timeoutMs, EndpointLimits limits, int maxRetries,
-                                        byte[] payload) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, 1,
-                maxRetries, null, List.of(), false, payload);
+                                        String secret, int timeoutMs, EndpointLimits limits,
+                                        List<Duration> retrySchedule, int maxRetries, byte[] payload) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+                retrySchedule, 1, maxRetries, null, List.of(), false, payload);
     }
 
     /** The record of the next attempt, due at {@code due}, remembering the one just made. */
     public DeliveryMessage next(AttemptSummary made, Instant due) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
-                attempt + 1, maxRetries, due, historyWith(made), false, payload);
+                retrySchedule, attempt + 1, maxRetries, due, historyWith(made), false, payload);
     }
 
     /**
@@ -92,14 +98,14 @@ public record DeliveryMessage(
      * @param slotReserved the rate limit reserved {@code due} for it
      */
     public DeliveryMessage deferredTo(Instant due, boolean slotReserved) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, attempt,
-                maxRetries, due, history, slotReserved, payload);
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+                retrySchedule, attempt, maxRetries, due, history, slotReserved, payload);
     }
 
     /** This record with the attempt just made added to its history: what the dead-letter topic keeps. */
     public DeliveryMessage withHistory(AttemptSummary made) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits, attempt,
-                maxRetries, null, historyWith(made), false, payload);
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+                retrySchedule, attempt, maxRetries, null, historyWith(made), false, payload);
     }
 
     private List<AttemptSummary> historyWith(AttemptSummary made) {
@@ -128,6 +134,9 @@ public record DeliveryMessage(
         if (limits.maxConcurrency() != null) {
             headers.put(H_MAX_CONCURRENCY, utf8(limits.maxConcurrency().toString()));
         }
+        if (!retrySchedule.isEmpty()) {
+            headers.put(H_RETRY_SCHEDULE, utf8(RetrySchedule.labels(retrySchedule)));
+        }
         headers.put(H_ATTEMPT, utf8(Integer.toString(attempt)));
         headers.put(H_MAX_RETRIES, utf8(Integer.toString(maxRetries)));
         if (dueAt != null) {
@@ -154,6 +163,7 @@ public record DeliveryMessage(
             byte[] history = header.apply(H_HISTORY);
             String rate = optional(header, H_RATE_LIMIT);
             String concurrency = optional(header, H_MAX_CONCURRENCY);
+            String schedule = optional(header, H_RETRY_SCHEDULE);
             return new DeliveryMessage(
                     UUID.fromString(required(header, H_JOB_ID)),
                     UUID.fromString(required(header, H_ORG_ID)),
@@ -164,6 +174,7 @@ public record DeliveryMessage(
                     Integer.parseInt(required(header, H_TIMEOUT_MS)),
                     new EndpointLimits(rate == null ? null : Integer.valueOf(rate),
                             concurrency == null ? null : Integer.valueOf(concurrency)),
+                    schedule == null ? List.of() : RetrySchedule.durations(schedule),
                     Integer.parseInt(required(header, H_ATTEMPT)),
                     Integer.parseInt(required(header, H_MAX_RETRIES)),
                     due == null ? null : Instant.ofEpochMilli(Long.parseLong(due)),

@@ -16,24 +16,24 @@ class RetryPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private final RetrySchedule schedule = RetrySchedule.parse(RetrySchedule.DEFAULT_TIERS, RetrySchedule.DEFAULT_DELAYS);
-    private final RetryPolicy policy = new RetryPolicy(schedule, new SplittableRandom(7));
+    private final RetryPolicy policy = new RetryPolicy(new SplittableRandom(7));
 
     @Test
     void aDeliveredAttemptCompletesTheJob() {
-        assertThat(policy.decide(AttemptOutcome.ofStatus(204), 1, 3, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(204), 1, 3, Optional.empty(), NOW))
                 .isInstanceOf(NextStep.Complete.class);
     }
 
     @Test
     void goneDisablesTheEndpoint() {
-        assertThat(policy.decide(AttemptOutcome.ofStatus(410), 1, 3, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(410), 1, 3, Optional.empty(), NOW))
                 .isInstanceOf(NextStep.DisableEndpoint.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ssrf_blocked", "invalid_url", "signing"})
     void aFailureNoRetryCanCureIsDeadLetteredAtOnce(String errorClass) {
-        NextStep next = policy.decide(AttemptOutcome.ofError(errorClass, "no"), 1, 10, Optional.empty(), NOW);
+        NextStep next = policy.decide(schedule, AttemptOutcome.ofError(errorClass, "no"), 1, 10, Optional.empty(), NOW);
 
         assertThat(next).isInstanceOfSatisfying(NextStep.DeadLetter.class,
                 dead -> assertThat(dead.reason()).startsWith(errorClass));
@@ -42,14 +42,14 @@ class RetryPolicyTest {
     @ParameterizedTest
     @ValueSource(ints = {301, 400, 404, 429, 500, 502, 503, 504})
     void otherAnswersAreRetried(int status) {
-        assertThat(policy.decide(AttemptOutcome.ofStatus(status), 1, 3, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(status), 1, 3, Optional.empty(), NOW))
                 .isInstanceOf(NextStep.Retry.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"timeout", "connect", "dns", "network"})
     void errorsWithoutAnAnswerAreRetried(String errorClass) {
-        assertThat(policy.decide(AttemptOutcome.ofError(errorClass, "x"), 1, 3, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofError(errorClass, "x"), 1, 3, Optional.empty(), NOW))
                 .isInstanceOf(NextStep.Retry.class);
     }
 
@@ -58,7 +58,7 @@ class RetryPolicyTest {
         Duration[] expected = {Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2)};
         for (int attempt = 1; attempt <= expected.length; attempt++) {
             for (int i = 0; i < 200; i++) {
-                NextStep next = policy.decide(AttemptOutcome.ofStatus(503), attempt, 10, Optional.empty(), NOW);
+                NextStep next = policy.decide(schedule, AttemptOutcome.ofStatus(503), attempt, 10, Optional.empty(), NOW);
                 Duration delay = expected[attempt - 1];
                 assertThat(next).isInstanceOfSatisfying(NextStep.Retry.class, retry -> {
                     assertThat(retry.tier()).isEqualTo(delay);
@@ -72,43 +72,43 @@ class RetryPolicyTest {
     @Test
     void theJitterSpreadsRetries() {
         long distinct = java.util.stream.IntStream.range(0, 50)
-                .mapToObj(i -> policy.decide(AttemptOutcome.ofStatus(503), 2, 10, Optional.empty(), NOW))
+                .mapToObj(i -> policy.decide(schedule, AttemptOutcome.ofStatus(503), 2, 10, Optional.empty(), NOW))
                 .map(next -> ((NextStep.Retry) next).due()).distinct().count();
         assertThat(distinct).isGreaterThan(40);
     }
 
     @Test
     void maxRetriesBoundsTheAttempts() {
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 2, 2, Optional.empty(), NOW)).isInstanceOf(NextStep.Retry.class);
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 3, 2, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(500), 2, 2, Optional.empty(), NOW)).isInstanceOf(NextStep.Retry.class);
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(500), 3, 2, Optional.empty(), NOW))
                 .isInstanceOfSatisfying(NextStep.DeadLetter.class, dead -> assertThat(dead.reason()).contains("3 attempts"));
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 1, 0, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(500), 1, 0, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
     }
 
     @Test
     void pastTheEndOfTheScheduleItsLastDelayRepeatsUntilMaxRetries() {
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 9, 100, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(500), 9, 100, Optional.empty(), NOW))
                 .isInstanceOfSatisfying(NextStep.Retry.class, retry -> assertThat(retry.tier()).isEqualTo(Duration.ofHours(24)));
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 40, 100, Optional.empty(), NOW))
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(500), 40, 100, Optional.empty(), NOW))
                 .isInstanceOfSatisfying(NextStep.Retry.class, retry -> assertThat(retry.tier()).isEqualTo(Duration.ofHours(24)));
-        assertThat(policy.decide(AttemptOutcome.ofStatus(500), 101, 100, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
+        assertThat(policy.decide(schedule, AttemptOutcome.ofStatus(500), 101, 100, Optional.empty(), NOW)).isInstanceOf(NextStep.DeadLetter.class);
         assertThat(schedule.retries()).as("the default schedule: ten attempts").isEqualTo(9);
     }
 
     @Test
     void retryAfterIsAFloorCappedByTheLongestTier() {
         for (int i = 0; i < 100; i++) {
-            NextStep longer = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(90)), NOW);
+            NextStep longer = policy.decide(schedule, AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(90)), NOW);
             assertThat(longer).isInstanceOfSatisfying(NextStep.Retry.class, retry -> {
                 assertThat(retry.due()).isAfterOrEqualTo(NOW.plusSeconds(90));
                 // the longest tier that is not longer than the wait: held there until due
                 assertThat(retry.tier()).isEqualTo(Duration.ofSeconds(5));
             });
-            NextStep shorter = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(2)), NOW);
+            NextStep shorter = policy.decide(schedule, AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofSeconds(2)), NOW);
             assertThat(shorter).isInstanceOfSatisfying(NextStep.Retry.class,
                     retry -> assertThat(retry.due()).isAfterOrEqualTo(NOW.plusSeconds(5)));
         }
-        NextStep huge = policy.decide(AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofDays(30)), NOW);
+        NextStep huge = policy.decide(schedule, AttemptOutcome.ofStatus(429), 1, 3, Optional.of(Duration.ofDays(30)), NOW);
         assertThat(huge).isInstanceOfSatisfying(NextStep.Retry.class, retry -> {
             assertThat(retry.tier()).isEqualTo(Duration.ofHours(24));
             assertThat(retry.due()).isBeforeOrEqualTo(NOW.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(144)));
@@ -120,7 +120,7 @@ class RetryPolicyTest {
         for (int i = 0; i < 500; i++) {
             int attempt = 1 + i % 9;
             Optional<Duration> retryAfter = i % 3 == 0 ? Optional.of(Duration.ofSeconds(i)) : Optional.empty();
-            NextStep next = policy.decide(AttemptOutcome.ofStatus(503), attempt, 9, retryAfter, NOW);
+            NextStep next = policy.decide(schedule, AttemptOutcome.ofStatus(503), attempt, 9, retryAfter, NOW);
             assertThat(next).isInstanceOfSatisfying(NextStep.Retry.class, retry ->
                     assertThat(retry.due()).isAfterOrEqualTo(NOW.plus(RetryPolicy.shortestWait(retry.tier()))));
         }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryMessageTest {
 
     private final DeliveryMessage message = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), 4,
+            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), List.of(Duration.ofMinutes(1), Duration.ofMinutes(10)), 4,
             "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
 
     @Test
@@ -33,6 +33,7 @@ class DeliveryMessageTest {
         assertThat(read.timeoutMs()).isEqualTo(15_000);
         assertThat(read.payload()).isEqualTo(message.payload());
         assertThat(read.limits()).isEqualTo(new EndpointLimits(50, 8));
+        assertThat(read.retrySchedule()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(10));
         assertThat(read.attempt()).isEqualTo(1);
         assertThat(read.maxRetries()).isEqualTo(4);
         assertThat(read.dueAt()).isNull();

@@ -1,6 +1,7 @@
 package io.sluice.ingest.endpoint;
 
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
@@ -13,6 +14,7 @@ import io.sluice.store.EndpointStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +36,20 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class EndpointController {
 
+    /** max_retries is at most 100; past its end a schedule's last delay repeats. */
+    private static final int MAX_SCHEDULE = 100;
+
+    /** {@code retry_schedule}: delays such as {@code ["1m", "10m", "1h"]}, each one of the retry tiers. */
     public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
-                                 Integer maxConcurrency) {
+                                 Integer maxConcurrency, List<String> retrySchedule) {
     }
 
-    /** A partial update: absent fields keep their value. {@code enabled: true} re-enables a disabled endpoint. */
+    /**
+     * A partial update: absent fields keep their value. {@code enabled: true} re-enables a
+     * disabled endpoint; an empty {@code retry_schedule} returns it to the default schedule.
+     */
     public record UpdateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
-                                 Integer maxConcurrency, Boolean enabled) {
+                                 Integer maxConcurrency, List<String> retrySchedule, Boolean enabled) {
     }
 
     /**
@@ -48,12 +57,14 @@ public class EndpointController {
      * when it was disabled; {@code failing_since} when its current run of failed attempts began.
      */
     public record EndpointView(UUID id, String url, String description, String secret, boolean enabled,
-                               int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, String disabledReason,
-                               Instant disabledAt, Instant failingSince, Instant createdAt, Instant updatedAt) {
+                               int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, List<String> retrySchedule,
+                               String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt,
+                               Instant updatedAt) {
         static EndpointView of(Endpoint e) {
             return new EndpointView(e.id(), e.url(), e.description(), e.secret(), e.enabled(),
-                    e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(), e.disabledReason(),
-                    e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt());
+                    e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
+                    e.retrySchedule().isEmpty() ? null : e.retrySchedule().stream().map(RetrySchedule::label).toList(),
+                    e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt());
         }
     }
 
@@ -63,9 +74,12 @@ public class EndpointController {
     private final RandomGenerator secureRandom;
     private final Clock clock;
     private final SsrfGuard ssrfGuard;
+    private final RetrySchedule defaultSchedule;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
-                              RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard) {
+                              RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
+                              RetrySchedule defaultSchedule) {
+        this.defaultSchedule = defaultSchedule;
         this.endpoints = endpoints;
         this.properties = properties;
         this.ids = ids;
@@ -84,7 +98,7 @@ public class EndpointController {
                 ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds());
         Endpoint endpoint = Endpoint.created(ids.next(), organizationId, url, request.description(),
                 WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
-                limits(request.rateLimit(), request.maxConcurrency()), clock.instant());
+                limits(request.rateLimit(), request.maxConcurrency()), schedule(request.retrySchedule()), clock.instant());
         endpoints.create(endpoint);
         return EndpointView.of(endpoint);
     }
@@ -105,18 +119,21 @@ public class EndpointController {
         EndpointLimits limits = limits(
                 request.rateLimit() == null ? current.limits().ratePerSecond() : request.rateLimit(),
                 request.maxConcurrency() == null ? current.limits().maxConcurrency() : request.maxConcurrency());
+        List<Duration> retrySchedule = request.retrySchedule() == null
+                ? current.retrySchedule() : schedule(request.retrySchedule());
         Instant now = clock.instant();
         boolean enabled = request.enabled() == null ? current.enabled() : request.enabled();
         Endpoint updated;
         if (enabled == current.enabled()) {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), enabled, timeoutMs,
-                    limits, current.disabledReason(), current.disabledAt(), current.failingSince(), current.createdAt(), now);
+                    limits, retrySchedule, current.disabledReason(), current.disabledAt(), current.failingSince(),
+                    current.createdAt(), now);
         } else if (enabled) {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), true, timeoutMs,
-                    limits, null, null, null, current.createdAt(), now);
+                    limits, retrySchedule, null, null, null, current.createdAt(), now);
         } else {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), false, timeoutMs,
-                    limits, "disabled by its owner", now, current.failingSince(), current.createdAt(), now);
+                    limits, retrySchedule, "disabled by its owner", now, current.failingSince(), current.createdAt(), now);
         }
         if (!endpoints.update(updated)) {
             throw ApiException.notFound("Endpoint not found");
@@ -136,6 +153,24 @@ public class EndpointController {
             throw ApiException.validation("timeout_seconds must be between 1 and 60", Map.of("field", "timeout_seconds"));
         }
         return timeoutSeconds;
+    }
+
+    /** Each delay must be one of the retry tiers: a tier is a Kafka topic, created at start. */
+    private List<Duration> schedule(List<String> delays) {
+        if (delays == null || delays.isEmpty()) {
+            return List.of();
+        }
+        if (delays.size() > MAX_SCHEDULE) {
+            throw ApiException.validation("retry_schedule holds at most " + MAX_SCHEDULE + " delays",
+                    Map.of("field", "retry_schedule"));
+        }
+        try {
+            List<Duration> parsed = RetrySchedule.durations(String.join(",", delays));
+            return defaultSchedule.withDelays(parsed).delays();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("retry_schedule: " + e.getMessage() + "; the tiers are "
+                    + RetrySchedule.labels(defaultSchedule.tiers()), Map.of("field", "retry_schedule"));
+        }
     }
 
     private static EndpointLimits limits(Integer rateLimit, Integer maxConcurrency) {
