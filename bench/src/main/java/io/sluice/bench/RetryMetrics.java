@@ -34,8 +34,8 @@ public record RetryMetrics(Double latenessP50Seconds, Double latenessP99Seconds,
     static RetryMetrics parse(String text, String tier) {
         String tag = "tier=\"" + tier + "\"";
         return new RetryMetrics(
-                boxed(PrometheusText.value(text, LATENESS + "{quantile=\"0.5\"," + tag + "}")),
-                boxed(PrometheusText.value(text, LATENESS + "{quantile=\"0.99\"," + tag + "}")),
+                boxed(PrometheusText.value(text, LATENESS + "{" + tag + ",quantile=\"0.5\"}")),
+                boxed(PrometheusText.value(text, LATENESS + "{" + tag + ",quantile=\"0.99\"}")),
                 boxed(PrometheusText.value(text, LATENESS + "_max{" + tag + "}")),
                 (long) PrometheusText.value(text, LATENESS + "_count{" + tag + "}").orElse(0),
                 PrometheusText.value(text, LATENESS + "_sum{" + tag + "}").orElse(0),

@@ -6,15 +6,15 @@ import org.junit.jupiter.api.Test;
 
 class RetryMetricsTest {
 
-    /** As Sluice serves it at /actuator/prometheus. */
+    /** As Sluice serves it at /actuator/prometheus (copied from a running Sluice: the tier label comes first). */
     private static final String SCRAPE = """
             # HELP sluice_retry_forwarded_total \s
             # TYPE sluice_retry_forwarded_total counter
             sluice_retry_forwarded_total 4283.0
             # TYPE sluice_retry_lateness_seconds summary
-            sluice_retry_lateness_seconds{quantile="0.5",tier="1s"} 0.5
-            sluice_retry_lateness_seconds{quantile="0.5",tier="5s"} 0.012582912
-            sluice_retry_lateness_seconds{quantile="0.99",tier="5s"} 0.104857600
+            sluice_retry_lateness_seconds{tier="1s",quantile="0.5"} 0.5
+            sluice_retry_lateness_seconds{tier="5s",quantile="0.5"} 0.012582912
+            sluice_retry_lateness_seconds{tier="5s",quantile="0.99"} 0.104857600
             sluice_retry_lateness_seconds_count{tier="5s"} 4283
             sluice_retry_lateness_seconds_sum{tier="5s"} 85.66
             # TYPE sluice_retry_lateness_seconds_max gauge
