@@ -135,7 +135,7 @@ public class EndpointGate {
     private static final double LATENCY_WEIGHT = 0.1;
 
     private final CircuitBreakerRegistry breakers;
-    private final CircuitBreakerProperties health;
+    private final Duration openWait;
     private final int defaultMaxConcurrency;
     /** Longest a delivery waits in memory for its endpoint: beyond, the retry path is as quick. */
     private final long maxQueueWaitNanos;
@@ -143,23 +143,23 @@ public class EndpointGate {
     private final LongSupplier ticker;
 
     @Autowired
-    public EndpointGate(CircuitBreakerProperties health, WorkerProperties worker, RetrySchedule schedule) {
-        this(health, worker, schedule, System::nanoTime);
+    public EndpointGate(CircuitBreakerProperties breaker, WorkerProperties worker, RetrySchedule schedule) {
+        this(breaker, worker, schedule, System::nanoTime);
     }
 
     /** @param ticker nanoseconds, as {@link System#nanoTime()}: how long deliveries take */
-    EndpointGate(CircuitBreakerProperties health, WorkerProperties worker, RetrySchedule schedule, LongSupplier ticker) {
+    EndpointGate(CircuitBreakerProperties breaker, WorkerProperties worker, RetrySchedule schedule, LongSupplier ticker) {
         this.ticker = ticker;
-        this.health = health;
+        this.openWait = breaker.openWait();
         this.maxQueueWaitNanos = schedule.tiers().getFirst().toNanos();
         this.defaultMaxConcurrency = worker.maxConnectionsPerEndpoint();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(health.slidingWindow())
-                .minimumNumberOfCalls(health.minimumCalls())
-                .failureRateThreshold(health.failureRateThreshold())
-                .waitDurationInOpenState(health.openWait())
-                .permittedNumberOfCallsInHalfOpenState(health.halfOpenCalls())
+                .slidingWindowSize(breaker.slidingWindow())
+                .minimumNumberOfCalls(breaker.minimumCalls())
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .waitDurationInOpenState(breaker.openWait())
+                .permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
                 .build());
     }
 
@@ -172,7 +172,7 @@ public class EndpointGate {
                 id -> new Endpoint(breakers.circuitBreaker(id.toString())));
         if (!endpoint.breaker.tryAcquirePermission()) {
             boolean open = endpoint.breaker.getState() == CircuitBreaker.State.OPEN;
-            return new Admission.Deferred(open ? health.openWait() : Duration.ZERO,
+            return new Admission.Deferred(open ? openWait : Duration.ZERO,
                     open ? "circuit open" : "circuit half-open, probing", false);
         }
         Integer rate = delivery.limits().ratePerSecond();
