@@ -1,10 +1,8 @@
 package io.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.testkit.TestReceiver;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -114,11 +112,5 @@ class DeadLetterIT extends SluiceIntegrationTest {
                 + maxRetries + "}");
         assertThat(created.status()).isEqualTo(201);
         return created.body().get("id").asString();
-    }
-
-    private JsonNode awaitStatus(SluiceClient.Tenant tenant, String id, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> status.equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
-        return client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body();
     }
 }

@@ -137,10 +137,4 @@ class EndpointHealthIT extends SluiceIntegrationTest {
         assertThat(created.status()).isEqualTo(201);
         return created.body().get("id").asString();
     }
-
-    private JsonNode awaitStatus(SluiceClient.Tenant tenant, String id, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> status.equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
-        return client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body();
-    }
 }

@@ -52,7 +52,7 @@ class RetryIT extends SluiceIntegrationTest {
         String id = fixture.enqueue("{\"n\":1}", Optional.empty());
 
         // then
-        JsonNode job = awaitStatus(fixture, id, "completed");
+        JsonNode job = awaitStatus(fixture.tenant(), id, "completed");
         assertThat(job.get("attempts")).hasSize(3);
         assertThat(job.get("attempts")).extracting(a -> a.get("status_code").asInt()).containsExactly(503, 503, 200);
         assertThat(job.get("retry_count").asInt()).isEqualTo(2);
@@ -77,7 +77,7 @@ class RetryIT extends SluiceIntegrationTest {
         String id = fixture.enqueue("{\"n\":5}", Optional.empty());
 
         // then
-        awaitStatus(fixture, id, "completed");
+        awaitStatus(fixture.tenant(), id, "completed");
         List<TestReceiver.Delivery> seen = receiver.deliveriesOf(id);
         assertThat(Duration.between(seen.get(0).receivedAt(), seen.get(1).receivedAt()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(2700));
@@ -129,7 +129,7 @@ class RetryIT extends SluiceIntegrationTest {
         String id = fixture.enqueue("{\"n\":3}", Optional.of(2));
 
         // then
-        JsonNode job = awaitStatus(fixture, id, "deadletter");
+        JsonNode job = awaitStatus(fixture.tenant(), id, "deadletter");
         assertThat(job.get("attempts")).hasSize(3);
         assertThat(job.get("last_error").asString()).contains("gave up after 3 attempts");
         assertThat(receiver.deliveriesOf(id)).hasSize(3);
@@ -152,7 +152,7 @@ class RetryIT extends SluiceIntegrationTest {
         String id = fixture.enqueue("{\"n\":4}", Optional.empty());
 
         // then: the second attempt came at least 2 s after the first, not after the schedule's 1 s
-        awaitStatus(fixture, id, "completed");
+        awaitStatus(fixture.tenant(), id, "completed");
         List<TestReceiver.Delivery> seen = receiver.deliveriesOf(id);
         assertThat(seen).hasSize(2);
         assertThat(Duration.between(seen.get(0).receivedAt(), seen.get(1).receivedAt()))
@@ -222,12 +222,6 @@ class RetryIT extends SluiceIntegrationTest {
     private Fixture fixture(String queue) {
         SluiceClient.Tenant tenant = client.newOrganization(unique(queue));
         return new Fixture(client, tenant, client.newEndpoint(tenant, receiver.url("/" + queue)), queue);
-    }
-
-    private static JsonNode awaitStatus(Fixture fixture, String id, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> status.equals(fixture.job(id).get("status").asString()));
-        return fixture.job(id);
     }
 
     /** Reads the dead-letter topic from the start until the job's record shows up. */

@@ -1,11 +1,15 @@
 package io.sluice.app;
 
+import static org.awaitility.Awaitility.await;
+
 import io.sluice.testkit.RealServers;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Base of the in-process integration tests: the whole application on a random port,
@@ -34,6 +38,13 @@ abstract class SluiceIntegrationTest {
     @BeforeEach
     void connect() {
         client = new SluiceClient("http://127.0.0.1:" + port);
+    }
+
+    /** Waits (up to a minute) until the job has {@code status}, then returns it as the API shows it. */
+    JsonNode awaitStatus(SluiceClient.Tenant tenant, String id, String status) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> status.equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
+        return client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body();
     }
 
     static String unique(String prefix) {

@@ -7,12 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -21,8 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -41,8 +36,6 @@ public class DeliveryConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    /** A final commit gives up after this when the broker is gone: the records are read again, never lost. */
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     /** Longest a stopping worker waits for in-flight attempts (above the 60 s endpoint timeout cap). */
     private static final long DRAIN_TIMEOUT_MS = 65_000;
 
@@ -75,24 +68,13 @@ public class DeliveryConsumer implements SmartLifecycle {
         this.malformed = meters.counter("sluice.worker.malformed");
     }
 
-    private KafkaConsumer<String, byte[]> createConsumer() {
-        Map<String, Object> config = new HashMap<>(kafkaProperties.buildConsumerProperties());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(config);
-    }
-
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = createConsumer()) {
+        try (KafkaConsumer<String, byte[]> c = ConsumerFactory.create(kafkaProperties, properties.groupId())) {
             consumer = c;
             c.subscribe(List.of(topics.deliveries()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commitSync(c);
+                    offsets.commitSync(c);
                     offsets.forget(partitions);
                 }
 
@@ -110,14 +92,7 @@ public class DeliveryConsumer implements SmartLifecycle {
                     }
                     applyBackpressure(c);
                     if (System.nanoTime() - lastCommit >= commitEvery) {
-                        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> ready = offsets.committable();
-                        if (!ready.isEmpty()) {
-                            c.commitAsync(ready, (o, e) -> {
-                                if (e != null) {
-                                    log.debug("Offset commit failed, a later one will cover it: {}", e.toString());
-                                }
-                            });
-                        }
+                        offsets.commitAsync(c);
                         lastCommit = System.nanoTime();
                     }
                 } catch (WakeupException e) {
@@ -184,19 +159,7 @@ public class DeliveryConsumer implements SmartLifecycle {
                 break;
             }
         }
-        commitSync(c);
-    }
-
-    private void commitSync(KafkaConsumer<String, byte[]> c) {
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> ready = offsets.committable();
-        if (ready.isEmpty()) {
-            return;
-        }
-        try {
-            c.commitSync(ready, COMMIT_TIMEOUT);
-        } catch (RuntimeException e) {
-            log.warn("Offset commit failed; those records will be delivered again: {}", e.toString());
-        }
+        offsets.commitSync(c);
     }
 
     @Override

@@ -20,18 +20,14 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -61,8 +57,6 @@ public class RetryTierConsumer implements SmartLifecycle {
     /** Producer timestamps and the deciding clock differ by a little: resume a partition this much early. */
     private static final long CLOCK_SLACK_MS = 500;
     private static final long STOP_TIMEOUT_MS = 30_000;
-    /** A final commit gives up after this when the broker is gone: the records are read again, never lost. */
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /** A record read from a tier, waiting for its due time. */
     private record Held(long dueMs, TopicPartition partition, ConsumerRecord<String, byte[]> record) {
@@ -107,24 +101,13 @@ public class RetryTierConsumer implements SmartLifecycle {
         meters.gauge("sluice.retry.held", held, PriorityQueue::size);
     }
 
-    private KafkaConsumer<String, byte[]> createConsumer() {
-        Map<String, Object> config = new HashMap<>(kafkaProperties.buildConsumerProperties());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.retryGroupId());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(config);
-    }
-
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = createConsumer()) {
+        try (KafkaConsumer<String, byte[]> c = ConsumerFactory.create(kafkaProperties, properties.retryGroupId())) {
             consumer = c;
             c.subscribe(List.copyOf(tierOfTopic.keySet()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commitSync(c);
+                    offsets.commitSync(c);
                     release(partitions);
                 }
 
@@ -143,7 +126,7 @@ public class RetryTierConsumer implements SmartLifecycle {
                 try {
                     runOnce(c);
                     if (System.nanoTime() - lastCommit >= commitEvery) {
-                        commitAsync(c);
+                        offsets.commitAsync(c);
                         lastCommit = System.nanoTime();
                     }
                 } catch (WakeupException e) {
@@ -152,7 +135,7 @@ public class RetryTierConsumer implements SmartLifecycle {
                     log.error("Retry tier consumer loop error; continuing", t);
                 }
             }
-            commitSync(c);
+            offsets.commitSync(c);
         } finally {
             consumer = null;
             stopped.countDown();
@@ -270,29 +253,6 @@ public class RetryTierConsumer implements SmartLifecycle {
         gone.forEach(resumeAt::remove);
         pausedForSpace.removeAll(gone);
         offsets.forget(gone);
-    }
-
-    private void commitAsync(KafkaConsumer<String, byte[]> c) {
-        Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
-        if (!ready.isEmpty()) {
-            c.commitAsync(ready, (o, e) -> {
-                if (e != null) {
-                    log.debug("Retry offset commit failed, a later one will cover it: {}", e.toString());
-                }
-            });
-        }
-    }
-
-    private void commitSync(KafkaConsumer<String, byte[]> c) {
-        Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
-        if (ready.isEmpty()) {
-            return;
-        }
-        try {
-            c.commitSync(ready, COMMIT_TIMEOUT);
-        } catch (RuntimeException e) {
-            log.warn("Retry offset commit failed; those retries will be read again: {}", e.toString());
-        }
     }
 
     @Override
