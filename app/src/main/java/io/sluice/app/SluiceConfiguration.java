@@ -2,6 +2,7 @@ package io.sluice.app;
 
 import io.sluice.core.delivery.RetryPolicy;
 import io.sluice.core.delivery.RetrySchedule;
+import io.sluice.store.JobDefaults;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.TopicSpec;
 import io.sluice.core.kafka.Topics;
@@ -53,6 +54,12 @@ public class SluiceConfiguration {
     @Bean
     RetrySchedule retrySchedule(RetryProperties properties) {
         return RetrySchedule.parse(properties.tiers(), properties.schedule());
+    }
+
+    /** A job that names no {@code max_retries}, in a queue that names none, gets one retry per delay of the schedule. */
+    @Bean
+    JobDefaults jobDefaults(RetrySchedule retrySchedule) {
+        return new JobDefaults(retrySchedule.retries());
     }
 
     @Bean

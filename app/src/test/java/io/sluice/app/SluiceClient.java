@@ -64,6 +64,12 @@ final class SluiceClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Answer put(String apiKey, String path, String json) {
+        return send(apiKey, HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Receiver newEndpoint(Tenant tenant, String url, String settings) {
         Answer created = post(tenant.apiKey(), "/api/v1/endpoints", "{\"url\":\"" + url + "\"," + settings + "}");
         if (created.status() != 201) {

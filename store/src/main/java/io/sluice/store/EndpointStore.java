@@ -74,7 +74,7 @@ public class EndpointStore {
         return text == null ? List.of() : RetrySchedule.durations(text);
     }
 
-    private static String scheduleText(List<Duration> schedule) {
+    static String scheduleText(List<Duration> schedule) {
         return schedule.isEmpty() ? null : RetrySchedule.labels(schedule);
     }
 }

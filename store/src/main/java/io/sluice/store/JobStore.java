@@ -27,17 +27,21 @@ public class JobStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final JobDefaults defaults;
 
-    public JobStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+    public JobStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, JobDefaults defaults) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+        this.defaults = defaults;
     }
 
     /**
      * Inserts many jobs in one transaction: the idempotency keys, the job rows and, for jobs
      * delivered by HTTP, their outbox rows. One statement per table whatever the batch size,
      * so a group commit of hundreds of jobs costs a handful of round trips and one fsync.
+     * A queue seen for the first time gets its row; a job that leaves {@code max_retries} or
+     * {@code timeout_seconds} open takes its queue's, read in the same statement.
      *
      * @param idempotencyTtl how long a key keeps answering with its job
      * @return one result per job, in the order given
@@ -157,7 +161,7 @@ public class JobStore {
         return taken;
     }
 
-    private static void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
+    private void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         if (jobs.isEmpty()) {
             return;
         }
@@ -187,28 +191,40 @@ public class JobStore {
             tags[i] = job.tags();
             expires[i] = job.expiresAt() == null ? null : job.expiresAt().toString();
         }
+        // Queue rows are created in a fixed order so that two batches adding the same new
+        // queues wait for each other instead of deadlocking.
         try (PreparedStatement insert = connection.prepareStatement("""
+                WITH x AS (
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::int[],
+                                         ?::int[], ?::text[], ?::text[], ?::text[])
+                         AS x(i, o, q, p, e, pr, mr, t, k, tg, ex)),
+                new_queues AS (
+                    INSERT INTO queues (organization_id, name, created_at, updated_at)
+                    SELECT DISTINCT o, q, ?::timestamptz, ?::timestamptz FROM x ORDER BY o, q
+                    ON CONFLICT (organization_id, name) DO NOTHING)
                 INSERT INTO jobs (id, organization_id, queue_name, state, payload, endpoint_id, priority,
                                   max_retries, timeout_seconds, idempotency_key, tags, expires_at,
                                   created_at, updated_at)
-                SELECT i, o, q, 'pending', p::json, e, pr, mr, t, k, tg::jsonb, ex::timestamptz, ?, ?
-                FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::int[],
-                            ?::int[], ?::text[], ?::text[], ?::text[])
-                     AS x(i, o, q, p, e, pr, mr, t, k, tg, ex)""")) {
+                SELECT x.i, x.o, x.q, 'pending', x.p::json, x.e, x.pr, COALESCE(x.mr, c.max_retries, ?),
+                       COALESCE(x.t, c.default_timeout), x.k, x.tg::jsonb, x.ex::timestamptz, ?, ?
+                FROM x LEFT JOIN queues c ON c.organization_id = x.o AND c.name = x.q""")) {
             Timestamp at = Timestamp.from(now);
-            insert.setTimestamp(1, at);
-            insert.setTimestamp(2, at);
-            insert.setArray(3, connection.createArrayOf("uuid", ids));
-            insert.setArray(4, connection.createArrayOf("uuid", orgs));
-            insert.setArray(5, connection.createArrayOf("text", queues));
-            insert.setArray(6, connection.createArrayOf("text", payloads));
-            insert.setArray(7, connection.createArrayOf("uuid", endpoints));
-            insert.setArray(8, connection.createArrayOf("int4", priorities));
-            insert.setArray(9, connection.createArrayOf("int4", maxRetries));
-            insert.setArray(10, connection.createArrayOf("int4", timeouts));
-            insert.setArray(11, connection.createArrayOf("text", keys));
-            insert.setArray(12, connection.createArrayOf("text", tags));
-            insert.setArray(13, connection.createArrayOf("text", expires));
+            insert.setArray(1, connection.createArrayOf("uuid", ids));
+            insert.setArray(2, connection.createArrayOf("uuid", orgs));
+            insert.setArray(3, connection.createArrayOf("text", queues));
+            insert.setArray(4, connection.createArrayOf("text", payloads));
+            insert.setArray(5, connection.createArrayOf("uuid", endpoints));
+            insert.setArray(6, connection.createArrayOf("int4", priorities));
+            insert.setArray(7, connection.createArrayOf("int4", maxRetries));
+            insert.setArray(8, connection.createArrayOf("int4", timeouts));
+            insert.setArray(9, connection.createArrayOf("text", keys));
+            insert.setArray(10, connection.createArrayOf("text", tags));
+            insert.setArray(11, connection.createArrayOf("text", expires));
+            insert.setTimestamp(12, at);
+            insert.setTimestamp(13, at);
+            insert.setInt(14, defaults.maxRetries());
+            insert.setTimestamp(15, at);
+            insert.setTimestamp(16, at);
             insert.executeUpdate();
         }
     }

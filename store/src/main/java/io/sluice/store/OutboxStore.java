@@ -58,11 +58,12 @@ public class OutboxStore {
                         WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
-                           e.url, e.secret, e.timeout_ms, e.id IS NOT NULL, j.max_retries, e.rate_limit,
-                           e.max_concurrency, e.enabled, e.disabled_reason, e.retry_schedule
+                           e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
+                           e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule)
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
-                    LEFT JOIN endpoints e ON e.id = j.endpoint_id""",
+                    LEFT JOIN endpoints e ON e.id = j.endpoint_id
+                    LEFT JOIN queues q ON q.organization_id = j.organization_id AND q.name = j.queue_name""",
                     (rs, n) -> rs.getBoolean(10)
                             ? new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),

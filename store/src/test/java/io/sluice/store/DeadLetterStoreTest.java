@@ -31,11 +31,11 @@ class DeadLetterStoreTest {
     private final StoreTestSupport db = StoreTestSupport.get();
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock);
     private final DeadLetterStore deadLetters = new DeadLetterStore(db.jdbc, db.tx, clock);
-    private final UUID org = UUID.randomUUID();
-    private final UUID other = UUID.randomUUID();
+    private final UUID org = db.newOrganization(clock);
+    private final UUID other = db.newOrganization(clock);
     private final UUID endpoint = UUID.randomUUID();
 
     @Test

@@ -27,7 +27,7 @@ class JobStoreConcurrencyTest {
     private final StoreTestSupport db = StoreTestSupport.get();
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
     @AfterEach
@@ -40,7 +40,7 @@ class JobStoreConcurrencyTest {
     void concurrentBatchesWithTheSameKeyAllResolveToOneJob() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             // given
-            UUID org = UUID.randomUUID();
+            UUID org = db.newOrganization(clock);
             String key = "race-" + round;
             CountDownLatch start = new CountDownLatch(1);
             List<Future<List<InsertedJob>>> calls = new ArrayList<>();
@@ -84,7 +84,7 @@ class JobStoreConcurrencyTest {
     void batchesSharingKeysInOppositeOrdersDoNotDeadlock() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             // given: two batches with the same fifty keys, one ascending, one descending
-            UUID org = UUID.randomUUID();
+            UUID org = db.newOrganization(clock);
             List<NewJob> ascending = new ArrayList<>();
             List<NewJob> descending = new ArrayList<>();
             for (int k = 0; k < 50; k++) {

@@ -18,7 +18,7 @@ class JobStoreInsertTest {
     private final StoreTestSupport db = StoreTestSupport.get();
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
 
     @Test
     void insertBatchWritesPendingJobsAndAnOutboxRowOnlyForJobsWithAnEndpoint() {
@@ -56,7 +56,7 @@ class JobStoreInsertTest {
     @Test
     void aRepeatedIdempotencyKeyReturnsTheExistingJobAndWritesNoSecondJob() {
         // given
-        UUID org = UUID.randomUUID();
+        UUID org = db.newOrganization(clock);
         NewJob first = job(ids.next(), org, "default", null, "order-42");
         jobs.insertBatch(List.of(first), TTL);
         clock.advance(Duration.ofMinutes(5));
@@ -74,7 +74,7 @@ class JobStoreInsertTest {
     @Test
     void theSameKeyTwiceInOneBatchResolvesToOneJob() {
         // given
-        UUID org = UUID.randomUUID();
+        UUID org = db.newOrganization(clock);
         NewJob first = job(ids.next(), org, "default", null, "dup");
         NewJob unkeyed = job(ids.next(), org, "default", null, null);
         NewJob second = job(ids.next(), org, "default", null, "dup");
@@ -93,7 +93,7 @@ class JobStoreInsertTest {
     @Test
     void aKeyRepeatedInABatchAnswersWithTheJobAnEarlierBatchCreated() {
         // given
-        UUID org = UUID.randomUUID();
+        UUID org = db.newOrganization(clock);
         NewJob original = job(ids.next(), org, "default", null, "dup");
         jobs.insertBatch(List.of(original), TTL);
 
@@ -109,14 +109,14 @@ class JobStoreInsertTest {
     @Test
     void idempotencyKeysAreScopedPerOrganization() {
         // given
-        UUID one = UUID.randomUUID();
-        UUID other = UUID.randomUUID();
+        UUID one = db.newOrganization(clock);
+        UUID other = db.newOrganization(clock);
         NewJob ofOne = job(ids.next(), one, "default", null, "shared-key");
         jobs.insertBatch(List.of(ofOne), TTL);
 
         // when
         NewJob ofOther = job(ids.next(), other, "default", null, "shared-key");
-        NewJob ofBoth = job(ids.next(), UUID.randomUUID(), "default", null, "shared-key");
+        NewJob ofBoth = job(ids.next(), db.newOrganization(clock), "default", null, "shared-key");
         List<InsertedJob> results = jobs.insertBatch(List.of(ofOther, ofBoth), TTL);
 
         // then
@@ -128,7 +128,7 @@ class JobStoreInsertTest {
     @Test
     void anExpiredIdempotencyKeyIsTakenOverByANewJob() {
         // given
-        UUID org = UUID.randomUUID();
+        UUID org = db.newOrganization(clock);
         Duration ttl = Duration.ofMinutes(10);
         NewJob old = job(ids.next(), org, "default", null, "retry-me");
         jobs.insertBatch(List.of(old), ttl);

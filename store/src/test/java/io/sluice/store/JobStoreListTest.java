@@ -18,8 +18,8 @@ class JobStoreListTest {
     private final StoreTestSupport db = StoreTestSupport.get();
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
-    private final UUID org = UUID.randomUUID();
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
+    private final UUID org = db.newOrganization(clock);
 
     @Test
     void listIsNewestFirstAndPagesWithLimitAndOffset() {
@@ -65,7 +65,7 @@ class JobStoreListTest {
     @Test
     void neitherGetNorListShowAnotherOrganizationsJobs() {
         // given
-        UUID other = UUID.randomUUID();
+        UUID other = db.newOrganization(clock);
         NewJob ours = nextJob("default");
         NewJob theirs = job(ids.next(), other, "default", null, null);
         jobs.insertBatch(List.of(ours, theirs), Duration.ofHours(1));

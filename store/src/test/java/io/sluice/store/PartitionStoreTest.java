@@ -23,9 +23,9 @@ class PartitionStoreTest {
     private final StoreTestSupport db = StoreTestSupport.get();
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final PartitionStore partitions = new PartitionStore(db.jdbc);
-    private final UUID org = UUID.randomUUID();
+    private final UUID org = db.newOrganization(clock);
 
     @Test
     void ensureDailyIsIdempotent() {

@@ -1,7 +1,6 @@
 package io.sluice.ingest.endpoint;
 
 import io.sluice.core.delivery.EndpointLimits;
-import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
@@ -9,6 +8,7 @@ import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
+import io.sluice.ingest.web.RetryScheduleInput;
 import io.sluice.store.Endpoint;
 import io.sluice.store.EndpointStore;
 import java.net.URI;
@@ -36,9 +36,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class EndpointController {
 
-    /** max_retries is at most 100; past its end a schedule's last delay repeats. */
-    private static final int MAX_SCHEDULE = 100;
-
     /** {@code retry_schedule}: delays such as {@code ["1m", "10m", "1h"]}, each one of the retry tiers. */
     public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule) {
@@ -63,7 +60,7 @@ public class EndpointController {
         static EndpointView of(Endpoint e) {
             return new EndpointView(e.id(), e.url(), e.description(), e.secret(), e.enabled(),
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
-                    e.retrySchedule().isEmpty() ? null : e.retrySchedule().stream().map(RetrySchedule::label).toList(),
+                    RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt());
         }
     }
@@ -74,12 +71,12 @@ public class EndpointController {
     private final RandomGenerator secureRandom;
     private final Clock clock;
     private final SsrfGuard ssrfGuard;
-    private final RetrySchedule defaultSchedule;
+    private final RetryScheduleInput retrySchedules;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
                               RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
-                              RetrySchedule defaultSchedule) {
-        this.defaultSchedule = defaultSchedule;
+                              RetryScheduleInput retrySchedules) {
+        this.retrySchedules = retrySchedules;
         this.endpoints = endpoints;
         this.properties = properties;
         this.ids = ids;
@@ -98,7 +95,7 @@ public class EndpointController {
                 ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds());
         Endpoint endpoint = Endpoint.created(ids.next(), organizationId, url, request.description(),
                 WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
-                limits(request.rateLimit(), request.maxConcurrency()), schedule(request.retrySchedule()), clock.instant());
+                limits(request.rateLimit(), request.maxConcurrency()), retrySchedules.parse(request.retrySchedule()), clock.instant());
         endpoints.create(endpoint);
         return EndpointView.of(endpoint);
     }
@@ -120,7 +117,7 @@ public class EndpointController {
                 request.rateLimit() == null ? current.limits().ratePerSecond() : request.rateLimit(),
                 request.maxConcurrency() == null ? current.limits().maxConcurrency() : request.maxConcurrency());
         List<Duration> retrySchedule = request.retrySchedule() == null
-                ? current.retrySchedule() : schedule(request.retrySchedule());
+                ? current.retrySchedule() : retrySchedules.parse(request.retrySchedule());
         Instant now = clock.instant();
         boolean enabled = request.enabled() == null ? current.enabled() : request.enabled();
         Endpoint updated;
@@ -153,24 +150,6 @@ public class EndpointController {
             throw ApiException.validation("timeout_seconds must be between 1 and 60", Map.of("field", "timeout_seconds"));
         }
         return timeoutSeconds;
-    }
-
-    /** Each delay must be one of the retry tiers: a tier is a Kafka topic, created at start. */
-    private List<Duration> schedule(List<String> delays) {
-        if (delays == null || delays.isEmpty()) {
-            return List.of();
-        }
-        if (delays.size() > MAX_SCHEDULE) {
-            throw ApiException.validation("retry_schedule holds at most " + MAX_SCHEDULE + " delays",
-                    Map.of("field", "retry_schedule"));
-        }
-        try {
-            List<Duration> parsed = RetrySchedule.durations(String.join(",", delays));
-            return defaultSchedule.withDelays(parsed).delays();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.validation("retry_schedule: " + e.getMessage() + "; the tiers are "
-                    + RetrySchedule.labels(defaultSchedule.tiers()), Map.of("field", "retry_schedule"));
-        }
     }
 
     private static EndpointLimits limits(Integer rateLimit, Integer maxConcurrency) {

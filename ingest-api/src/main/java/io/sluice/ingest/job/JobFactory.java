@@ -1,6 +1,5 @@
 package io.sluice.ingest.job;
 
-import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
@@ -38,17 +37,10 @@ public class JobFactory {
     private final IngestProperties properties;
     private final Uuid7 ids;
     private final Clock clock;
-    private final int defaultMaxRetries;
     /** Endpoints are never deleted yet, so a positive answer can be remembered. */
     private final Map<UUID, UUID> knownEndpoints = new ConcurrentHashMap<>();
 
-    /**
-     * @param retrySchedule the default schedule: a job that does not say its {@code max_retries}
-     *                      gets as many as the schedule spells out (Standard Webhooks' ten attempts)
-     */
-    public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock,
-                      RetrySchedule retrySchedule) {
-        this.defaultMaxRetries = retrySchedule.retries();
+    public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock) {
         this.json = json;
         this.endpoints = endpoints;
         this.properties = properties;
@@ -69,7 +61,8 @@ public class JobFactory {
             throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
         }
         int priority = within("priority", spec.priority(), 0, -100, 100);
-        int maxRetries = within("max_retries", spec.maxRetries(), defaultMaxRetries, 0, 100);
+        // Left open, max_retries and timeout_seconds come from the queue's configuration when the job is written.
+        Integer maxRetries = spec.maxRetries() == null ? null : within("max_retries", spec.maxRetries(), 0, 0, 100);
         Integer timeout = spec.timeoutSeconds() == null ? null : within("timeout_seconds", spec.timeoutSeconds(), 0, 1, 86_400);
         Instant now = clock.instant();
         if (spec.scheduledAt() != null && spec.scheduledAt().isAfter(now)) {

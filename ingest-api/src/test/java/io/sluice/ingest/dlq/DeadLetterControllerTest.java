@@ -23,6 +23,7 @@ import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiErrorHandler;
 import io.sluice.ingest.write.JobWriter;
 import io.sluice.store.DeadLetterStore;
+import io.sluice.store.JobDefaults;
 import io.sluice.store.JobStore;
 import io.sluice.store.NewJob;
 import io.sluice.store.ProjectionStore;
@@ -52,10 +53,10 @@ class DeadLetterControllerTest {
     private final TestDatabase db = TestDatabase.get();
     private final Clock clock = Clock.systemUTC();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock);
     private final OutboxRelay relay = mock(OutboxRelay.class);
-    private final UUID org = UUID.randomUUID();
+    private final UUID org = db.newOrganization();
     private final UUID endpoint = UUID.randomUUID();
     private final MockMvc mvc = MockMvcBuilders
             .standaloneSetup(

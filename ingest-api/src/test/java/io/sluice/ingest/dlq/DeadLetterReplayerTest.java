@@ -11,6 +11,7 @@ import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.kafka.Topics;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.store.DeadLetterStore;
+import io.sluice.store.JobDefaults;
 import io.sluice.store.JobStore;
 import io.sluice.store.NewJob;
 import io.sluice.store.ProjectionStore;
@@ -46,11 +47,11 @@ class DeadLetterReplayerTest {
     private final String bootstrap = RealServers.get().bootstrapServers();
     private final Clock clock = Clock.systemUTC();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock);
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock);
     private final Topics topics = new Topics("replay-" + UUID.randomUUID(), 3, 3, (short) 1, List.of(),
             Duration.ofDays(1));
-    private final UUID org = UUID.randomUUID();
+    private final UUID org = db.newOrganization();
     private final UUID endpoint = UUID.randomUUID();
     private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -83,7 +84,7 @@ class DeadLetterReplayerTest {
         UUID second = deadLetteredJob(org, "emails");
         UUID completed = pendingJob(org, "emails");
         complete(completed);
-        UUID other = UUID.randomUUID();
+        UUID other = db.newOrganization();
         UUID theirs = deadLetteredJob(other, "emails");
         for (UUID job : List.of(first, second, completed)) {
             publish(job, org, endpoint, "emails", deadAt);

@@ -3,6 +3,9 @@ package io.sluice.ingest.dlq;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.testkit.RealServers;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -39,6 +42,15 @@ final class TestDatabase {
         HikariDataSource dataSource = new HikariDataSource(config);
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    /** A fresh organization row: queues, endpoints and keys belong to one. */
+    UUID newOrganization() {
+        UUID id = UUID.randomUUID();
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("INSERT INTO organizations (id, name, slug, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                id, "Test " + id, "test-" + id, now, now);
+        return id;
     }
 
     static synchronized TestDatabase get() {

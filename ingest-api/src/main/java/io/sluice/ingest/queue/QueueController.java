@@ -1,0 +1,156 @@
+package io.sluice.ingest.queue;
+
+import io.sluice.core.job.QueueName;
+import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.RetryScheduleInput;
+import io.sluice.store.JobDefaults;
+import io.sluice.store.Queue;
+import io.sluice.store.QueueStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Queues and their configuration (the Spooled queue routes). A queue's settings are defaults
+ * for the jobs accepted into it afterwards: a job already accepted keeps what it was given.
+ */
+@RestController
+public class QueueController {
+
+    static final int MAX_SETTINGS_BYTES = 64 * 1024;
+
+    /**
+     * A partial update: absent (or null) fields keep their value. {@code retry_schedule} is
+     * Sluice's: delays drawn from the retry tiers; an empty list returns to the default schedule.
+     */
+    public record ConfigureQueue(Integer maxRetries, Integer defaultTimeout, Integer rateLimit, Boolean enabled,
+                                 JsonNode settings, List<String> retrySchedule) {
+    }
+
+    /** A line of the queue list, as Spooled clients read it. */
+    public record QueueSummary(String queueName, int maxRetries, int defaultTimeout, Integer rateLimit,
+                               boolean enabled, List<String> retrySchedule) {
+    }
+
+    /**
+     * A queue with its effective settings: where the queue names none, the value Sluice applies
+     * ({@code max_retries}: one per delay of the schedule; {@code default_timeout}: the default
+     * endpoint timeout, since an HTTP delivery without a job or queue timeout gets its endpoint's).
+     */
+    public record QueueView(UUID id, UUID organizationId, String queueName, int maxRetries, int defaultTimeout,
+                            Integer rateLimit, boolean enabled, JsonNode settings, List<String> retrySchedule,
+                            Instant createdAt, Instant updatedAt) {
+    }
+
+    private final QueueStore queues;
+    private final RetryScheduleInput retrySchedules;
+    private final JobDefaults jobDefaults;
+    private final IngestProperties properties;
+    private final JsonMapper json;
+
+    public QueueController(QueueStore queues, RetryScheduleInput retrySchedules, JobDefaults jobDefaults,
+                           IngestProperties properties, JsonMapper json) {
+        this.queues = queues;
+        this.retrySchedules = retrySchedules;
+        this.jobDefaults = jobDefaults;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    @GetMapping("/api/v1/queues")
+    public List<QueueSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                   @RequestParam(defaultValue = "100") int limit,
+                                   @RequestParam(defaultValue = "0") int offset) {
+        return queues.list(organizationId, Math.clamp(limit, 1, 100), Math.max(offset, 0)).stream()
+                .map(q -> new QueueSummary(q.name(), maxRetries(q), defaultTimeout(q), q.rateLimit(), q.enabled(),
+                        RetryScheduleInput.view(q.retrySchedule())))
+                .toList();
+    }
+
+    @GetMapping("/api/v1/queues/{name}")
+    public QueueView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                         @PathVariable String name) {
+        return queues.get(organizationId, checkedName(name)).map(this::view)
+                .orElseThrow(() -> ApiException.notFound("Queue not found"));
+    }
+
+    /** Creates the queue when it does not exist yet, as Spooled does. */
+    @PutMapping("/api/v1/queues/{name}/config")
+    public QueueView configure(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                               @PathVariable String name, @RequestBody ConfigureQueue request) {
+        checkedName(name);
+        Integer maxRetries = within("max_retries", request.maxRetries(), 0, 100);
+        Integer defaultTimeout = within("default_timeout", request.defaultTimeout(), 1, 86_400);
+        if (request.rateLimit() != null) {
+            // Storing a limit nothing enforces would tell the owner a lie.
+            throw ApiException.validation("rate_limit on a queue is not enforced yet; set rate_limit on the endpoint",
+                    Map.of("field", "rate_limit"));
+        }
+        if (Boolean.FALSE.equals(request.enabled())) {
+            throw ApiException.validation("disabling (pausing) a queue is not supported yet", Map.of("field", "enabled"));
+        }
+        String settings = null;
+        if (request.settings() != null && !request.settings().isNull()) {
+            if (!request.settings().isObject()) {
+                throw ApiException.validation("settings must be a JSON object", Map.of("field", "settings"));
+            }
+            settings = json.writeValueAsString(request.settings());
+            if (settings.length() > MAX_SETTINGS_BYTES) {
+                throw ApiException.validation("settings must be at most 64 KB of JSON", Map.of("field", "settings"));
+            }
+        }
+        List<Duration> retrySchedule = request.retrySchedule() == null ? null : retrySchedules.parse(request.retrySchedule());
+        String newSettings = settings;
+        Queue configured = queues.configure(organizationId, name, current -> new Queue(current.id(),
+                organizationId, name,
+                maxRetries == null ? current.maxRetries() : maxRetries,
+                defaultTimeout == null ? current.defaultTimeout() : defaultTimeout,
+                current.rateLimit(), current.enabled(),
+                newSettings == null ? current.settings() : newSettings,
+                retrySchedule == null ? current.retrySchedule() : retrySchedule,
+                current.createdAt(), current.updatedAt()));
+        return view(configured);
+    }
+
+    private QueueView view(Queue q) {
+        return new QueueView(q.id(), q.organizationId(), q.name(), maxRetries(q), defaultTimeout(q), q.rateLimit(),
+                q.enabled(), json.readTree(q.settings()), RetryScheduleInput.view(q.retrySchedule()),
+                q.createdAt(), q.updatedAt());
+    }
+
+    private int maxRetries(Queue q) {
+        return q.maxRetries() == null ? jobDefaults.maxRetries() : q.maxRetries();
+    }
+
+    private int defaultTimeout(Queue q) {
+        return q.defaultTimeout() == null ? (int) properties.defaultEndpointTimeout().toSeconds() : q.defaultTimeout();
+    }
+
+    private static String checkedName(String name) {
+        String problem = QueueName.problemWith(name);
+        if (problem != null) {
+            throw ApiException.validation(problem, Map.of("field", "queue_name"));
+        }
+        return name;
+    }
+
+    private static Integer within(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw ApiException.validation(field + " must be between " + min + " and " + max, Map.of("field", field));
+        }
+        return value;
+    }
+}
