@@ -6,6 +6,7 @@ import io.sluice.core.delivery.RetryPolicy;
 import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.delivery.RetryPolicy.NextStep;
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.job.JobState;
 import io.sluice.core.kafka.DeadLetter;
 import io.sluice.core.kafka.DeliveryMessage;
@@ -94,6 +95,22 @@ public class AttemptRouter {
         DeliveryMessage later = delivery.deferredTo(clock.instant().plus(wait), deferred.slotReserved());
         meters.counter("sluice.worker.deferrals", "reason", deferred.reason()).increment();
         sender.send(topics.retryTier(schedule.tierFor(wait)), later.key(), later.headers(), later.payload(), onDurable);
+    }
+
+    /**
+     * Gives up a delivery without attempting it: its endpoint is disabled. The record goes to
+     * the dead-letter topic and the job is dead-lettered with the reason, spending no attempt.
+     *
+     * @param onDurable run once, when both records are acknowledged
+     */
+    public void withhold(DeliveryMessage delivery, String reason, Runnable onDurable) {
+        deadLettered.increment();
+        Instant now = clock.instant();
+        Runnable bothDurable = afterBoth(onDurable);
+        DeadLetter dead = new DeadLetter(delivery, reason, now);
+        sender.send(topics.deadLetters(), delivery.key(), dead.headers(), delivery.payload(), bothDurable);
+        events.publish(new DeliveryWithheld(delivery.jobId(), delivery.organizationId(), delivery.endpointId(), reason,
+                now), bothDurable);
     }
 
     private void deadLetter(DeliveryMessage delivery, AttemptReport report, String reason, boolean disablesEndpoint,

@@ -1,6 +1,7 @@
 package io.sluice.worker;
 
 import io.sluice.core.kafka.DeliveryMessage;
+import io.sluice.core.kafka.EndpointSnapshot;
 import io.sluice.core.kafka.MalformedRecordException;
 import io.sluice.core.kafka.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -45,6 +46,7 @@ public class DeliveryConsumer implements SmartLifecycle {
     private final WebhookDispatcher dispatcher;
     private final AttemptRouter router;
     private final EndpointGate gate;
+    private final EndpointDirectory directory;
     private final RecordSender sender;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Counter attempts;
@@ -55,8 +57,9 @@ public class DeliveryConsumer implements SmartLifecycle {
     private volatile CountDownLatch stopped = new CountDownLatch(0);
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
-                            WebhookDispatcher dispatcher, EndpointGate gate, AttemptRouter router,
-                            RecordSender sender, MeterRegistry meters) {
+                            WebhookDispatcher dispatcher, EndpointGate gate, EndpointDirectory directory,
+                            AttemptRouter router, RecordSender sender, MeterRegistry meters) {
+        this.directory = directory;
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
@@ -125,13 +128,23 @@ public class DeliveryConsumer implements SmartLifecycle {
             return;
         }
         Runnable durable = () -> offsets.finished(partition, offset);
-        EndpointGate.Admission admission = gate.admit(delivery, pass -> dispatcher.dispatch(delivery, attempt -> {
+        EndpointSnapshot endpoint = directory.get(delivery.endpointId());
+        if (endpoint != null && endpoint.version() >= delivery.endpointVersion()) {
+            if (!endpoint.enabled()) {
+                router.withhold(delivery, "endpoint disabled"
+                        + (endpoint.disabledReason() == null ? "" : ": " + endpoint.disabledReason()), durable);
+                return;
+            }
+            delivery = delivery.withEndpoint(endpoint);
+        }
+        DeliveryMessage target = delivery;
+        EndpointGate.Admission admission = gate.admit(target, pass -> dispatcher.dispatch(target, attempt -> {
             attempts.increment();
             pass.finished(attempt.outcome());
-            router.route(delivery, attempt, durable);
+            router.route(target, attempt, durable);
         }));
         if (admission instanceof EndpointGate.Admission.Deferred deferred) {
-            router.defer(delivery, deferred, durable);
+            router.defer(target, deferred, durable);
         }
     }
 

@@ -147,6 +147,6 @@ class EndpointGateTest {
 
     private DeliveryMessage delivery(EndpointLimits limits) {
         return DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), endpoint, "q", "https://example.com/hook",
-                "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 5_000, limits, List.of(), 3, "{}".getBytes(StandardCharsets.UTF_8));
+                "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 5_000, limits, 1, List.of(), 3, "{}".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -71,7 +71,7 @@ class WebhookDispatcherSsrfTest {
 
     private AttemptReport dispatch(String url) throws Exception {
         DeliveryMessage delivery = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "q",
-                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000, EndpointLimits.NONE, java.util.List.of(), 3,
+                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000, EndpointLimits.NONE, 1, java.util.List.of(), 3,
                 "{}".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<AttemptReport> recorded = new CompletableFuture<>();
         dispatcher.dispatch(delivery, recorded::complete);

@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.kafka.MalformedRecordException;
@@ -49,6 +50,7 @@ public class StateProjector {
             autoStartup = "${sluice.projector.enabled:true}")
     public void project(List<ConsumerRecord<String, byte[]>> records) {
         List<AttemptRecorded> attempts = new ArrayList<>(records.size());
+        List<DeliveryWithheld> withheld = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
             try {
@@ -56,6 +58,7 @@ public class StateProjector {
                         type == null ? null : new String(type.value(), StandardCharsets.UTF_8), record.value());
                 switch (event) {
                     case AttemptRecorded attempt -> attempts.add(attempt);
+                    case DeliveryWithheld held -> withheld.add(held);
                 }
             } catch (MalformedRecordException e) {
                 // Skipping is safe: the reconciler re-publishes a job whose outcome never arrives.
@@ -65,6 +68,7 @@ public class StateProjector {
             }
         }
         store.recordAttempts(attempts);
+        store.recordWithheld(withheld);
         // After the jobs: a failure here replays the batch, which both stores apply idempotently.
         endpointHealth.recordOutcomes(attempts, endpointPolicy.disableAfter());
         projected.increment(records.size());

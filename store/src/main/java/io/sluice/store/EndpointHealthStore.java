@@ -118,7 +118,7 @@ public class EndpointHealthStore {
             return;
         }
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?
+                UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?, version = version + 1
                 WHERE id = ANY(?::uuid[]) AND enabled""")) {
             update.setString(1, GONE_REASON);
             update.setTimestamp(2, Timestamp.from(now));
@@ -132,7 +132,7 @@ public class EndpointHealthStore {
                                        Duration after) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE endpoints
-                SET enabled = false, disabled_at = ?, updated_at = ?,
+                SET enabled = false, disabled_at = ?, updated_at = ?, version = version + 1,
                     disabled_reason = 'every attempt failed since '
                         || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                         || ' (endpoints are disabled after ' || ? || ' of failures)'

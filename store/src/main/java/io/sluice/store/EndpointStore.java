@@ -35,7 +35,8 @@ public class EndpointStore {
     }
 
     /**
-     * Writes an endpoint's settings and health as its owner changed them.
+     * Writes an endpoint's settings and health as its owner changed them, as a new version
+     * (see {@link EndpointPublicationStore}).
      *
      * @return false when there is no such endpoint in the organization
      */
@@ -43,7 +44,7 @@ public class EndpointStore {
         return jdbc.update("""
                 UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
                     max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?,
-                    retry_schedule = ?
+                    retry_schedule = ?, version = version + 1
                 WHERE organization_id = ? AND id = ?""",
                 endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
                 endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),

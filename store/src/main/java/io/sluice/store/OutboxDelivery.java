@@ -9,10 +9,11 @@ import java.util.UUID;
  * A claimed outbox row joined with its job, endpoint and queue: everything the relay publishes.
  *
  * @param timeoutMs     the job's own timeout ({@code timeout_seconds}, or its queue's default), else the endpoint's
+ * @param endpointVersion the version of the endpoint the URL, secret and limits are from
  * @param retrySchedule the endpoint's own delays, else the queue's; empty: the default schedule
  */
 public record OutboxDelivery(
         long outboxId, UUID jobId, UUID organizationId, UUID endpointId, String queueName,
         String payload, String url, String secret, int timeoutMs, int maxRetries, EndpointLimits limits,
-        List<Duration> retrySchedule) {
+        long endpointVersion, List<Duration> retrySchedule) {
 }

@@ -1,8 +1,6 @@
 package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
-import io.sluice.core.job.JobState;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -59,7 +57,7 @@ public class OutboxStore {
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
                            e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
-                           e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule)
+                           e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id
@@ -69,10 +67,10 @@ public class OutboxStore {
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
                                     rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getInt(11),
                                     new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13)),
-                                    EndpointStore.schedule(rs.getString(16))),
+                                    rs.getLong(17), EndpointStore.schedule(rs.getString(16))),
                                     rs.getBoolean(14), rs.getString(15))
                             : new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                                    null, null, null, null, null, null, 0, 0, EndpointLimits.NONE, List.of()), false, null),
+                                    null, null, null, null, null, null, 0, 0, EndpointLimits.NONE, 0, List.of()), false, null),
                     limit);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.
@@ -113,25 +111,12 @@ public class OutboxStore {
     /**
      * A job whose endpoint is disabled is not sent: it is dead-lettered at once, in the claim's
      * transaction, so that it can be retried from the dead-letter queue once the endpoint is
-     * enabled again. Guarded like every transition: a job that moved on meanwhile is left alone.
+     * enabled again.
      */
     private void deadLetterForDisabledEndpoints(List<Claimed> claimed) {
-        if (claimed.isEmpty()) {
-            return;
-        }
-        Timestamp now = Timestamp.from(clock.instant());
-        String[] sources = JobState.sourcesOf(JobState.DEADLETTER).stream().map(JobState::wireName).toArray(String[]::new);
         for (Claimed c : claimed) {
             String reason = "endpoint disabled" + (c.disabledReason() == null ? "" : ": " + c.disabledReason());
-            jdbc.update("""
-                    WITH moved AS (
-                        UPDATE jobs SET state = 'deadletter', last_error = ?, next_attempt_at = NULL, updated_at = ?
-                        WHERE id = ? AND state = ANY(?::text[])
-                        RETURNING id, organization_id, queue_name, endpoint_id)
-                    INSERT INTO dead_letters (job_id, organization_id, queue_name, endpoint_id, reason, dead_at)
-                    SELECT id, organization_id, queue_name, endpoint_id, ?, ? FROM moved
-                    ON CONFLICT (job_id) DO UPDATE SET reason = EXCLUDED.reason, dead_at = EXCLUDED.dead_at""",
-                    reason, now, c.delivery().jobId(), sources, reason, now);
+            DeadLetterRows.withoutAttempt(jdbc, c.delivery().jobId(), reason, clock.instant());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.store;
 
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.job.JobState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,6 +59,15 @@ public class ProjectionStore {
             countAttempts(connection, unmoved);
             return null;
         }));
+    }
+
+    /** Dead-letters the jobs whose deliveries were withheld (their endpoint was disabled), in one transaction. */
+    public void recordWithheld(List<DeliveryWithheld> withheld) {
+        if (withheld.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> withheld.forEach(w ->
+                DeadLetterRows.withoutAttempt(jdbc, w.jobId(), w.reason(), w.at())));
     }
 
     /**

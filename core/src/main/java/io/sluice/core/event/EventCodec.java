@@ -25,6 +25,7 @@ public final class EventCodec {
     public static JobEvent decode(String type, byte[] value) {
         Class<? extends JobEvent> kind = switch (type == null ? "" : type) {
             case JobEvent.ATTEMPT_RECORDED -> AttemptRecorded.class;
+            case JobEvent.DELIVERY_WITHHELD -> DeliveryWithheld.class;
             default -> throw new MalformedRecordException("unknown event type: " + type, null);
         };
         try {

@@ -21,10 +21,13 @@ import tools.jackson.databind.json.JsonMapper;
  * is the exact body to POST (so what is signed is what was stored), everything else
  * travels in headers. The record key is the job id.
  *
- * <p>The endpoint's URL and secret travel with the record so the worker needs no database;
- * the cost is that a secret rotated after enqueue is not seen by that record's attempts.
+ * <p>The endpoint's URL, secret and limits travel with the record so the worker needs no
+ * database. They are the endpoint as it was when the record was written; a worker that knows a
+ * newer version of the endpoint (from {@code sluice.endpoints}) uses that instead
+ * ({@link #withEndpoint}).
  *
  * @param limits     the endpoint's rate and concurrency limits, enforced by the worker
+ * @param endpointVersion the version of the endpoint the URL, secret and limits are from (0: unknown)
  * @param retrySchedule the endpoint's own retry delays; empty: the default schedule
  * @param attempt    the attempt this record is for, from 1 (reset to 1 by a manual retry)
  * @param maxRetries attempts allowed after the first
@@ -42,6 +45,7 @@ public record DeliveryMessage(
         String secret,
         int timeoutMs,
         EndpointLimits limits,
+        long endpointVersion,
         List<Duration> retrySchedule,
         int attempt,
         int maxRetries,
@@ -65,6 +69,7 @@ public record DeliveryMessage(
     public static final String H_MAX_CONCURRENCY = "sluice-max-concurrency";
     public static final String H_SLOT_RESERVED = "sluice-slot-reserved";
     public static final String H_RETRY_SCHEDULE = "sluice-retry-schedule";
+    public static final String H_ENDPOINT_VERSION = "sluice-endpoint-version";
 
     /** max_retries is at most 100; the newest summaries are the ones worth keeping. */
     public static final int MAX_HISTORY = 20;
@@ -80,16 +85,16 @@ public record DeliveryMessage(
 
     /** The first attempt of a job: due at once, nothing tried yet. */
     public static DeliveryMessage first(UUID jobId, UUID organizationId, UUID endpointId, String queue, String url,
-                                        String secret, int timeoutMs, EndpointLimits limits,
+                                        String secret, int timeoutMs, EndpointLimits limits, long endpointVersion,
                                         List<Duration> retrySchedule, int maxRetries, byte[] payload) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
-                retrySchedule, 1, maxRetries, null, List.of(), false, payload);
+                endpointVersion, retrySchedule, 1, maxRetries, null, List.of(), false, payload);
     }
 
     /** The record of the next attempt, due at {@code due}, remembering the one just made. */
     public DeliveryMessage next(AttemptSummary made, Instant due) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
-                retrySchedule, attempt + 1, maxRetries, due, historyWith(made), false, payload);
+                endpointVersion, retrySchedule, attempt + 1, maxRetries, due, historyWith(made), false, payload);
     }
 
     /**
@@ -99,13 +104,26 @@ public record DeliveryMessage(
      */
     public DeliveryMessage deferredTo(Instant due, boolean slotReserved) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
-                retrySchedule, attempt, maxRetries, due, history, slotReserved, payload);
+                endpointVersion, retrySchedule, attempt, maxRetries, due, history, slotReserved, payload);
     }
 
     /** This record with the attempt just made added to its history: what the dead-letter topic keeps. */
     public DeliveryMessage withHistory(AttemptSummary made) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
-                retrySchedule, attempt, maxRetries, null, historyWith(made), false, payload);
+                endpointVersion, retrySchedule, attempt, maxRetries, null, historyWith(made), false, payload);
+    }
+
+    /**
+     * This record aimed at the endpoint as {@code endpoint} describes it, when that is a newer
+     * version than the one the record carries; otherwise this record.
+     */
+    public DeliveryMessage withEndpoint(EndpointSnapshot endpoint) {
+        if (!endpoint.id().equals(endpointId) || endpoint.version() <= endpointVersion) {
+            return this;
+        }
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, endpoint.url(), endpoint.secret(),
+                timeoutMs, endpoint.limits(), endpoint.version(), retrySchedule, attempt, maxRetries, dueAt, history,
+                slotReserved, payload);
     }
 
     private List<AttemptSummary> historyWith(AttemptSummary made) {
@@ -133,6 +151,9 @@ public record DeliveryMessage(
         }
         if (limits.maxConcurrency() != null) {
             headers.put(H_MAX_CONCURRENCY, utf8(limits.maxConcurrency().toString()));
+        }
+        if (endpointVersion > 0) {
+            headers.put(H_ENDPOINT_VERSION, utf8(Long.toString(endpointVersion)));
         }
         if (!retrySchedule.isEmpty()) {
             headers.put(H_RETRY_SCHEDULE, utf8(RetrySchedule.labels(retrySchedule)));
@@ -164,6 +185,7 @@ public record DeliveryMessage(
             String rate = optional(header, H_RATE_LIMIT);
             String concurrency = optional(header, H_MAX_CONCURRENCY);
             String schedule = optional(header, H_RETRY_SCHEDULE);
+            String endpointVersion = optional(header, H_ENDPOINT_VERSION);
             return new DeliveryMessage(
                     UUID.fromString(required(header, H_JOB_ID)),
                     UUID.fromString(required(header, H_ORG_ID)),
@@ -174,6 +196,7 @@ public record DeliveryMessage(
                     Integer.parseInt(required(header, H_TIMEOUT_MS)),
                     new EndpointLimits(rate == null ? null : Integer.valueOf(rate),
                             concurrency == null ? null : Integer.valueOf(concurrency)),
+                    endpointVersion == null ? 0 : Long.parseLong(endpointVersion),
                     schedule == null ? List.of() : RetrySchedule.durations(schedule),
                     Integer.parseInt(required(header, H_ATTEMPT)),
                     Integer.parseInt(required(header, H_MAX_RETRIES)),

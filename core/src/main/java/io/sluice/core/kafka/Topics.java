@@ -42,6 +42,11 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
         return prefix + ".dlq";
     }
 
+    /** Compacted: the latest {@link EndpointSnapshot} of every endpoint, read whole by every worker. */
+    public String endpoints() {
+        return prefix + ".endpoints";
+    }
+
     public String stats() {
         return prefix + ".stats";
     }
@@ -65,6 +70,8 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
                 new TopicSpec(deadLetters(), deliveryPartitions, replicationFactor,
                         withRetention(durable, deadLetterRetention)),
                 new TopicSpec(stats(), eventPartitions, replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
+                new TopicSpec(endpoints(), eventPartitions, replicationFactor,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact"))));
         for (Duration tier : retryTiers) {
             Duration retention = tier.multipliedBy(2).compareTo(MIN_RETENTION) > 0 ? tier.multipliedBy(2) : MIN_RETENTION;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryMessageTest {
 
     private final DeliveryMessage message = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), List.of(Duration.ofMinutes(1), Duration.ofMinutes(10)), 4,
+            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), 3, List.of(Duration.ofMinutes(1), Duration.ofMinutes(10)), 4,
             "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
 
     @Test
@@ -33,6 +33,7 @@ class DeliveryMessageTest {
         assertThat(read.timeoutMs()).isEqualTo(15_000);
         assertThat(read.payload()).isEqualTo(message.payload());
         assertThat(read.limits()).isEqualTo(new EndpointLimits(50, 8));
+        assertThat(read.endpointVersion()).isEqualTo(3);
         assertThat(read.retrySchedule()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(10));
         assertThat(read.attempt()).isEqualTo(1);
         assertThat(read.maxRetries()).isEqualTo(4);
@@ -92,6 +93,29 @@ class DeliveryMessageTest {
     }
 
     @Test
+    void aNewerVersionOfItsEndpointReplacesTheUrlSecretAndLimitsItCarries() {
+        EndpointSnapshot newer = new EndpointSnapshot(message.endpointId(), message.organizationId(), 4,
+                "https://example.com/moved", "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0", true, null, 10, null);
+        EndpointSnapshot older = new EndpointSnapshot(message.endpointId(), message.organizationId(), 2,
+                "https://example.com/old", "whsec_b2xk", true, null, null, null);
+        EndpointSnapshot another = new EndpointSnapshot(UUID.randomUUID(), message.organizationId(), 9,
+                "https://example.com/other", "whsec_b2xk", true, null, null, null);
+
+        DeliveryMessage moved = message.withEndpoint(newer);
+
+        assertThat(moved.url()).isEqualTo("https://example.com/moved");
+        assertThat(moved.secret()).isEqualTo(newer.secret());
+        assertThat(moved.limits()).isEqualTo(new EndpointLimits(10, null));
+        assertThat(moved.endpointVersion()).isEqualTo(4);
+        assertThat(moved.timeoutMs()).isEqualTo(message.timeoutMs());
+        assertThat(moved.retrySchedule()).isEqualTo(message.retrySchedule());
+        assertThat(message.withEndpoint(older)).isSameAs(message);
+        assertThat(message.withEndpoint(another)).isSameAs(message);
+        assertThat(EndpointSnapshot.decode(newer.encode())).isEqualTo(newer);
+        assertThat(newer.toString()).doesNotContain("whsec_");
+    }
+
+    @Test
     void neverPrintsItsSecret() {
         assertThat(message.toString()).doesNotContain("whsec_");
     }
@@ -103,8 +127,9 @@ class DeliveryMessageTest {
 
         assertThat(topics.all()).extracting(TopicSpec::name)
                 .containsExactly("sluice.deliveries", "sluice.events", "sluice.dlq", "sluice.stats",
-                        "sluice.retry.5s", "sluice.retry.30m", "sluice.retry.24h");
-        assertThat(topics.all().get(4).partitions()).isEqualTo(12);
+                        "sluice.endpoints", "sluice.retry.5s", "sluice.retry.30m", "sluice.retry.24h");
+        assertThat(topics.all().get(5).partitions()).isEqualTo(12);
+        assertThat(topics.all().get(4).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.all().get(2).configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
         assertThatThrownBy(() -> topics.retryTier(Duration.ofMinutes(5))).hasMessageContaining("no retry tier");
         assertThat(topics.all().getFirst().partitions()).isEqualTo(12);

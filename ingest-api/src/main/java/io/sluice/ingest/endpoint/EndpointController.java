@@ -6,6 +6,7 @@ import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.relay.EndpointPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.ingest.web.RetryScheduleInput;
@@ -72,11 +73,13 @@ public class EndpointController {
     private final Clock clock;
     private final SsrfGuard ssrfGuard;
     private final RetryScheduleInput retrySchedules;
+    private final EndpointPublisher publisher;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
                               RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
-                              RetryScheduleInput retrySchedules) {
+                              RetryScheduleInput retrySchedules, EndpointPublisher publisher) {
         this.retrySchedules = retrySchedules;
+        this.publisher = publisher;
         this.endpoints = endpoints;
         this.properties = properties;
         this.ids = ids;
@@ -97,6 +100,7 @@ public class EndpointController {
                 WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
                 limits(request.rateLimit(), request.maxConcurrency()), retrySchedules.parse(request.retrySchedule()), clock.instant());
         endpoints.create(endpoint);
+        publisher.wake();
         return EndpointView.of(endpoint);
     }
 
@@ -135,6 +139,7 @@ public class EndpointController {
         if (!endpoints.update(updated)) {
             throw ApiException.notFound("Endpoint not found");
         }
+        publisher.wake();
         return EndpointView.of(updated);
     }
 

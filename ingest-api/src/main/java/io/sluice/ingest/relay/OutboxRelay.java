@@ -88,7 +88,8 @@ public class OutboxRelay implements SmartLifecycle {
         for (OutboxDelivery delivery : batch) {
             DeliveryMessage message = DeliveryMessage.first(delivery.jobId(), delivery.organizationId(),
                     delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.secret(),
-                    delivery.timeoutMs(), delivery.limits(), delivery.retrySchedule(), delivery.maxRetries(),
+                    delivery.timeoutMs(), delivery.limits(), delivery.endpointVersion(), delivery.retrySchedule(),
+                    delivery.maxRetries(),
                     delivery.payload().getBytes(StandardCharsets.UTF_8));
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(topics.deliveries(), message.key(), message.payload());

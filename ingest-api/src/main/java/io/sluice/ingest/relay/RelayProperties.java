@@ -11,11 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize    outbox rows claimed per transaction
  * @param pollInterval fallback poll when no commit woke the relay (commits by other nodes, crashes)
  * @param ackTimeout   how long a batch waits for Kafka before it is rolled back and retried
+ * @param endpointPollInterval how soon an endpoint changed by another node (or disabled by the
+ *                     projector) reaches the workers; changes made through this node go at once
  */
 @ConfigurationProperties("sluice.relay")
 public record RelayProperties(
         @DefaultValue("2") int threads,
         @DefaultValue("1000") int batchSize,
         @DefaultValue("100ms") Duration pollInterval,
-        @DefaultValue("30s") Duration ackTimeout) {
+        @DefaultValue("30s") Duration ackTimeout,
+        @DefaultValue("1s") Duration endpointPollInterval) {
 }
