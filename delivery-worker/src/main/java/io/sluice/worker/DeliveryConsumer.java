@@ -9,20 +9,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +27,7 @@ import org.springframework.stereotype.Component;
  * keeps polling, so it stays in its group.
  */
 @Component
-public class DeliveryConsumer implements SmartLifecycle {
+public class DeliveryConsumer extends GroupConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -48,17 +42,14 @@ public class DeliveryConsumer implements SmartLifecycle {
     private final EndpointGate gate;
     private final EndpointDirectory directory;
     private final RecordSender sender;
-    private final OffsetTracker offsets = new OffsetTracker();
     private final Counter attempts;
     private final Counter malformed;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread loop;
-    private volatile CountDownLatch stopped = new CountDownLatch(0);
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
                             WebhookDispatcher dispatcher, EndpointGate gate, EndpointDirectory directory,
                             AttemptRouter router, RecordSender sender, MeterRegistry meters) {
+        super("sluice-delivery-consumer", properties.enabled(), Duration.ofMillis(DRAIN_TIMEOUT_MS + 5_000),
+                properties.commitInterval());
         this.directory = directory;
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
@@ -71,44 +62,22 @@ public class DeliveryConsumer implements SmartLifecycle {
         this.malformed = meters.counter("sluice.worker.malformed");
     }
 
-    private void run() {
-        try (KafkaConsumer<String, byte[]> c = ConsumerFactory.create(kafkaProperties, properties.groupId())) {
-            consumer = c;
-            c.subscribe(List.of(topics.deliveries()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    offsets.commitSync(c);
-                    offsets.forget(partitions);
-                }
+    @Override
+    KafkaConsumer<String, byte[]> newConsumer() {
+        return ConsumerFactory.create(kafkaProperties, properties.groupId());
+    }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                }
-            });
-            long lastCommit = System.nanoTime();
-            long commitEvery = properties.commitInterval().toNanos();
-            while (running) {
-                try {
-                    ConsumerRecords<String, byte[]> records = c.poll(POLL_TIMEOUT);
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        handle(record);
-                    }
-                    applyBackpressure(c);
-                    if (System.nanoTime() - lastCommit >= commitEvery) {
-                        offsets.commitAsync(c);
-                        lastCommit = System.nanoTime();
-                    }
-                } catch (WakeupException e) {
-                    // stop() woke the poll
-                } catch (Throwable t) {
-                    log.error("Delivery consumer loop error; continuing", t);
-                }
-            }
-            drain(c);
-        } finally {
-            consumer = null;
-            stopped.countDown();
+    @Override
+    Collection<String> topicsToRead() {
+        return List.of(topics.deliveries());
+    }
+
+    @Override
+    void turn(KafkaConsumer<String, byte[]> c) {
+        for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
+            handle(record);
         }
+        applyBackpressure(c);
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
@@ -162,7 +131,9 @@ public class DeliveryConsumer implements SmartLifecycle {
         }
     }
 
-    private void drain(KafkaConsumer<String, byte[]> c) {
+    /** Lets the attempts in flight finish (up to {@link #DRAIN_TIMEOUT_MS}) so their offsets are committed. */
+    @Override
+    void finish(KafkaConsumer<String, byte[]> c) {
         long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
         while (offsets.inFlight() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -172,38 +143,5 @@ public class DeliveryConsumer implements SmartLifecycle {
                 break;
             }
         }
-        offsets.commitSync(c);
-    }
-
-    @Override
-    public void start() {
-        if (!properties.enabled() || running) {
-            return;
-        }
-        running = true;
-        stopped = new CountDownLatch(1);
-        loop = Thread.ofPlatform().name("sluice-delivery-consumer").start(this::run);
-    }
-
-    @Override
-    public void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            stopped.await(DRAIN_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * carries a complete description of its endpoint.
  */
 @Component
-public class EndpointDirectory implements SmartLifecycle {
+public class EndpointDirectory extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointDirectory.class);
     private static final Duration WARM_UP = Duration.ofSeconds(30);
@@ -41,12 +41,10 @@ public class EndpointDirectory implements SmartLifecycle {
     private final WorkerProperties properties;
     private final Topics topics;
     private final Map<UUID, EndpointSnapshot> endpoints = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread loop;
+    private volatile CountDownLatch caughtUp = new CountDownLatch(1);
 
     public EndpointDirectory(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics) {
+        super("sluice-endpoint-directory", properties.enabled(), Duration.ofSeconds(5));
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
@@ -67,15 +65,20 @@ public class EndpointDirectory implements SmartLifecycle {
         endpoints.merge(snapshot.id(), snapshot, (known, read) -> read.version() >= known.version() ? read : known);
     }
 
-    private void run() {
-        try (KafkaConsumer<String, byte[]> c = ConsumerFactory.createReader(kafkaProperties)) {
-            consumer = c;
+    @Override
+    KafkaConsumer<String, byte[]> newConsumer() {
+        return ConsumerFactory.createReader(kafkaProperties);
+    }
+
+    @Override
+    void run(KafkaConsumer<String, byte[]> c) {
+        try {
             List<TopicPartition> partitions = c.partitionsFor(topics.endpoints()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
-            while (running) {
+            while (isRunning()) {
                 try {
                     for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
                         read(record);
@@ -88,10 +91,9 @@ public class EndpointDirectory implements SmartLifecycle {
                     // stop() woke the poll
                 }
             }
-        } catch (Throwable t) {
-            log.error("Endpoint directory stopped; deliveries use the endpoint their records carry", t);
+        } catch (RuntimeException e) {
+            log.error("Endpoint directory stopped; deliveries use the endpoint their records carry", e);
         } finally {
-            consumer = null;
             caughtUp.countDown();
         }
     }
@@ -105,13 +107,17 @@ public class EndpointDirectory implements SmartLifecycle {
         }
     }
 
+    /** Returns once the topic is read to its end, or after {@link #WARM_UP}. */
     @Override
     public void start() {
-        if (!properties.enabled() || running) {
+        boolean wasRunning = isRunning();
+        if (!wasRunning) {
+            caughtUp = new CountDownLatch(1);
+        }
+        super.start();
+        if (wasRunning || !isRunning()) {
             return;
         }
-        running = true;
-        loop = Thread.ofPlatform().name("sluice-endpoint-directory").start(this::run);
         try {
             if (!caughtUp.await(WARM_UP.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Endpoint directory not caught up after {}; starting deliveries anyway", WARM_UP);
@@ -119,28 +125,6 @@ public class EndpointDirectory implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            loop.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     /** Before the consumers, which look endpoints up from their first record. */

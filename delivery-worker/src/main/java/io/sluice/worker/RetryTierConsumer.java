@@ -18,20 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,14 +45,13 @@ import org.springframework.stereotype.Component;
  * <p>All state below is touched by the polling thread only, except the offset tracker.
  */
 @Component
-public class RetryTierConsumer implements SmartLifecycle {
+public class RetryTierConsumer extends GroupConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(RetryTierConsumer.class);
     /** Longest poll: bounds how late a held record is sent on when nothing else wakes the loop. */
     private static final long MAX_POLL_MS = 100;
     /** Producer timestamps and the deciding clock differ by a little: resume a partition this much early. */
     private static final long CLOCK_SLACK_MS = 500;
-    private static final long STOP_TIMEOUT_MS = 30_000;
 
     /** A record read from a tier, waiting for its due time. */
     private record Held(long dueMs, TopicPartition partition, ConsumerRecord<String, byte[]> record) {
@@ -70,7 +65,6 @@ public class RetryTierConsumer implements SmartLifecycle {
     private final Topics topics;
     private final RecordSender sender;
     private final Clock clock;
-    private final OffsetTracker offsets = new OffsetTracker();
     private final PriorityQueue<Held> held = new PriorityQueue<>(Comparator.comparingLong(Held::dueMs));
     /** Partitions paused until their next record could be due, and until when. */
     private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
@@ -81,12 +75,10 @@ public class RetryTierConsumer implements SmartLifecycle {
     /** Per tier topic: how long after its due time a retry went back to the deliveries topic. */
     private final Map<String, Timer> lateness = new HashMap<>();
     private long heldBytes;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile CountDownLatch stopped = new CountDownLatch(0);
 
     public RetryTierConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
                              RetrySchedule schedule, RecordSender sender, Clock clock, MeterRegistry meters) {
+        super("sluice-retry-consumer", properties.enabled(), Duration.ofSeconds(30), properties.commitInterval());
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
@@ -101,45 +93,19 @@ public class RetryTierConsumer implements SmartLifecycle {
         meters.gauge("sluice.retry.held", held, PriorityQueue::size);
     }
 
-    private void run() {
-        try (KafkaConsumer<String, byte[]> c = ConsumerFactory.create(kafkaProperties, properties.retryGroupId())) {
-            consumer = c;
-            c.subscribe(List.copyOf(tierOfTopic.keySet()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    offsets.commitSync(c);
-                    release(partitions);
-                }
+    @Override
+    KafkaConsumer<String, byte[]> newConsumer() {
+        return ConsumerFactory.create(kafkaProperties, properties.retryGroupId());
+    }
 
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    release(partitions);
-                }
+    @Override
+    Collection<String> topicsToRead() {
+        return List.copyOf(tierOfTopic.keySet());
+    }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                }
-            });
-            long lastCommit = System.nanoTime();
-            long commitEvery = properties.commitInterval().toNanos();
-            while (running) {
-                try {
-                    runOnce(c);
-                    if (System.nanoTime() - lastCommit >= commitEvery) {
-                        offsets.commitAsync(c);
-                        lastCommit = System.nanoTime();
-                    }
-                } catch (WakeupException e) {
-                    // stop() woke the poll
-                } catch (Throwable t) {
-                    log.error("Retry tier consumer loop error; continuing", t);
-                }
-            }
-            offsets.commitSync(c);
-        } finally {
-            consumer = null;
-            stopped.countDown();
-        }
+    @Override
+    void turn(KafkaConsumer<String, byte[]> c) {
+        runOnce(c);
     }
 
     /** One turn: send on what is due, resume what may be read, read. */
@@ -241,7 +207,8 @@ public class RetryTierConsumer implements SmartLifecycle {
     }
 
     /** Partitions this consumer no longer owns: their held records are the new owner's to read again. */
-    private void release(Collection<TopicPartition> partitions) {
+    @Override
+    void release(Collection<TopicPartition> partitions) {
         Set<TopicPartition> gone = new HashSet<>(partitions);
         held.removeIf(h -> {
             if (gone.contains(h.partition())) {
@@ -253,37 +220,5 @@ public class RetryTierConsumer implements SmartLifecycle {
         gone.forEach(resumeAt::remove);
         pausedForSpace.removeAll(gone);
         offsets.forget(gone);
-    }
-
-    @Override
-    public void start() {
-        if (!properties.enabled() || running) {
-            return;
-        }
-        running = true;
-        stopped = new CountDownLatch(1);
-        Thread.ofPlatform().name("sluice-retry-consumer").start(this::run);
-    }
-
-    @Override
-    public void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            stopped.await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -66,27 +66,22 @@ public class EndpointPublisher implements SmartLifecycle {
 
     private void run() {
         while (running) {
+            int published = 0;
             try {
-                if (runOnce() < BATCH) {
+                published = runOnce();
+            } catch (RuntimeException e) {
+                // Nothing was marked published; the next round publishes the same versions.
+                log.warn("Publishing endpoint versions failed, will retry: {}", e.toString());
+            }
+            if (published < BATCH) {
+                try {
                     wakeups.tryAcquire(properties.endpointPollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeups.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Throwable t) {
-                // Nothing was marked published; the next round publishes the same versions.
-                log.warn("Publishing endpoint versions failed, will retry: {}", t.toString());
-                sleepQuietly(properties.endpointPollInterval().toMillis());
             }
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
