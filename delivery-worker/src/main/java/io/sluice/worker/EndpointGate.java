@@ -10,7 +10,9 @@ import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.kafka.DeliveryMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Admits a delivery to its endpoint, queues it, or defers it: per endpoint a circuit breaker,
- * a bound on deliveries in flight and, when the endpoint asks for one, a rate limit. Beyond
+ * a limit on deliveries in flight that adapts to how the receiver copes ({@link AdaptiveLimit},
+ * up to the endpoint's {@code max_concurrency}) and, when the endpoint asks for one, a rate limit. Beyond
  * the bound deliveries wait in an in-memory queue as long as the endpoint would start them
  * sooner than the retry path could (its shortest tier), judged by how long its deliveries
  * take and how long the oldest running one has been going; so a fast receiver's burst flows. A delivery the
@@ -54,10 +57,13 @@ public class EndpointGate {
     /** One delivery's hold on its endpoint, from when it starts. */
     public final class Pass {
         private final Endpoint endpoint;
+        /** The endpoint's bound on deliveries in flight, as the delivery carried it. */
+        private final int bound;
         private long startNanos;
 
-        private Pass(Endpoint endpoint) {
+        private Pass(Endpoint endpoint, int bound) {
             this.endpoint = endpoint;
+            this.bound = bound;
         }
 
         /** Called under the endpoint's lock. */
@@ -74,19 +80,21 @@ public class EndpointGate {
             } else {
                 endpoint.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
-            Queued next;
+            List<Queued> next = new ArrayList<>(1);
             synchronized (endpoint) {
                 endpoint.running.remove(this);
                 endpoint.averageNanos = endpoint.averageNanos == 0 ? nanos
                         : (long) (endpoint.averageNanos * (1 - LATENCY_WEIGHT) + nanos * LATENCY_WEIGHT);
-                next = endpoint.waiting.poll();
-                if (next != null) {
-                    next.pass().started();
+                endpoint.limit.onFinished(outcome, bound, startNanos, startNanos + nanos);
+                // A grown limit lets more than one queued delivery start.
+                int limit = endpoint.limit.current(bound);
+                while (endpoint.running.size() < limit && !endpoint.waiting.isEmpty()) {
+                    Queued queued = endpoint.waiting.poll();
+                    queued.pass().started();
+                    next.add(queued);
                 }
             }
-            if (next != null) {
-                next.start().accept(next.pass());
-            }
+            next.forEach(queued -> queued.start().accept(queued.pass()));
         }
     }
 
@@ -100,12 +108,13 @@ public class EndpointGate {
     private record Queued(Pass pass, Consumer<Pass> start) {
     }
 
-    /** Per endpoint; {@code running}, {@code waiting} and {@code averageNanos} are guarded by the instance's lock. */
+    /** Per endpoint; {@code running}, {@code waiting}, {@code limit} and {@code averageNanos} are guarded by the instance's lock. */
     private static final class Endpoint {
         final CircuitBreaker breaker;
         /** In start order: the first has been running longest. */
         final LinkedHashSet<Pass> running = new LinkedHashSet<>();
         final ArrayDeque<Queued> waiting = new ArrayDeque<>();
+        final AdaptiveLimit limit = new AdaptiveLimit();
         long averageNanos;
         volatile RateLimiter limiter;
 
@@ -118,10 +127,10 @@ public class EndpointGate {
          * deliveries finish. A delivery running for over {@link #STALLED_NANOS} says more than
          * the average while nothing finishes (a receiver that stopped answering).
          */
-        long expectedWaitNanos(int max, long now) {
+        long expectedWaitNanos(int inFlight, long now) {
             long oldest = running.isEmpty() ? 0 : now - running.getFirst().startNanos;
             long perDelivery = oldest > STALLED_NANOS ? Math.max(averageNanos, oldest) : averageNanos;
-            return (waiting.size() + 1) * perDelivery / max;
+            return (waiting.size() + 1) * perDelivery / inFlight;
         }
     }
 
@@ -186,11 +195,12 @@ public class EndpointGate {
                         : new Admission.Deferred(Duration.ofNanos(waitNanos), "rate limited", true);
             }
         }
-        int max = delivery.limits().maxConcurrency() != null ? delivery.limits().maxConcurrency() : defaultMaxConcurrency;
-        Pass pass = new Pass(endpoint);
+        int bound = delivery.limits().maxConcurrency() != null ? delivery.limits().maxConcurrency() : defaultMaxConcurrency;
+        Pass pass = new Pass(endpoint, bound);
         synchronized (endpoint) {
-            if (endpoint.running.size() >= max) {
-                if (endpoint.expectedWaitNanos(max, ticker.getAsLong()) > maxQueueWaitNanos) {
+            int limit = endpoint.limit.current(bound);
+            if (endpoint.running.size() >= limit) {
+                if (endpoint.expectedWaitNanos(endpoint.limit.expected(bound), ticker.getAsLong()) > maxQueueWaitNanos) {
                     endpoint.breaker.releasePermission();
                     return new Admission.Deferred(Duration.ZERO, "endpoint busy", false);
                 }

@@ -43,6 +43,22 @@ class EndpointGateTest {
     }
 
     @Test
+    void aNewEndpointGetsAFewDeliveriesAtOnceAndMoreAsTheySucceed() {
+        // given
+        for (int i = 0; i < 10; i++) {
+            assertThat(gate.admit(delivery(EndpointLimits.NONE), started::add)).isInstanceOf(Admission.Accepted.class);
+        }
+        assertThat(started).hasSize(AdaptiveLimit.INITIAL);
+
+        // when
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
+        started.getFirst().finished(OK);
+
+        // then: the limit grew to five, and three were still running
+        assertThat(started).hasSize(AdaptiveLimit.INITIAL + 2);
+    }
+
+    @Test
     void beyondItsConcurrencyDeliveriesQueueAndStartAsOthersFinish() {
         // given: two at a time
         EndpointLimits two = new EndpointLimits(null, 2);
@@ -104,8 +120,7 @@ class EndpointGateTest {
         for (int i = 0; i < 5; i++) {
             gate.admit(delivery(EndpointLimits.NONE), started::add);
         }
-        started.forEach(pass -> pass.finished(DOWN));
-        started.clear();
+        finishAll(DOWN);
 
         // when
         Admission admission = gate.admit(delivery(EndpointLimits.NONE), started::add);
@@ -120,7 +135,7 @@ class EndpointGateTest {
         for (int i = 0; i < 10; i++) {
             gate.admit(delivery(EndpointLimits.NONE), started::add);
         }
-        started.forEach(pass -> pass.finished(AttemptOutcome.ofStatus(404)));
+        finishAll(AttemptOutcome.ofStatus(404));
 
         assertThat(gate.admit(delivery(EndpointLimits.NONE), started::add)).isInstanceOf(Admission.Accepted.class);
     }
@@ -143,6 +158,14 @@ class EndpointGateTest {
         assertThat(gate.admit(second.deferredTo(Instant.now(), true), started::add))
                 .isInstanceOf(Admission.Accepted.class);
         assertThat(started).hasSize(2);
+    }
+
+    /** Finishes every started delivery with {@code outcome}, including those that start meanwhile. */
+    private void finishAll(AttemptOutcome outcome) {
+        for (int i = 0; i < started.size(); i++) {
+            started.get(i).finished(outcome);
+        }
+        started.clear();
     }
 
     private DeliveryMessage delivery(EndpointLimits limits) {
