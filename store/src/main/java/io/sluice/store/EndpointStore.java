@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -17,7 +18,7 @@ public class EndpointStore {
 
     private static final String COLUMNS = """
             id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
-            disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule""";
+            disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule, event_types, channels""";
 
     private final JdbcTemplate jdbc;
 
@@ -26,12 +27,14 @@ public class EndpointStore {
     }
 
     public void create(Endpoint endpoint) {
-        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[])",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
                 endpoint.secret(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
                 Rows.timestamp(endpoint.failingSince()), Rows.timestamp(endpoint.createdAt()),
-                Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()));
+                Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
+                textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()));
     }
 
     /**
@@ -44,13 +47,14 @@ public class EndpointStore {
         return jdbc.update("""
                 UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
                     max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?,
-                    retry_schedule = ?, version = version + 1
+                    retry_schedule = ?, event_types = ?::text[], channels = ?::text[], version = version + 1
                 WHERE organization_id = ? AND id = ?""",
                 endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
                 endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),
                 Rows.timestamp(endpoint.disabledAt()), Rows.timestamp(endpoint.failingSince()),
-                Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()), endpoint.organizationId(),
-                endpoint.id()) == 1;
+                Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
+                textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
+                endpoint.organizationId(), endpoint.id()) == 1;
     }
 
     public Optional<Endpoint> get(UUID organizationId, UUID id) {
@@ -68,11 +72,17 @@ public class EndpointStore {
         return new Endpoint(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getInt(7),
                 new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
-                rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14));
+                rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14),
+                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17)));
     }
 
     static List<Duration> schedule(String text) {
         return text == null ? List.of() : RetrySchedule.durations(text);
+    }
+
+    /** A text[] literal ({@code {"a","b"}}), or null for an empty list; elements are plain names, no quotes inside. */
+    private static String textArray(List<String> values) {
+        return values.isEmpty() ? null : values.stream().map(v -> '"' + v + '"').collect(Collectors.joining(",", "{", "}"));
     }
 
     static String scheduleText(List<Duration> schedule) {

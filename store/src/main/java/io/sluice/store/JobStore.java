@@ -161,6 +161,15 @@ public class JobStore {
         return taken;
     }
 
+    /**
+     * Inserts jobs that need no idempotency keys (a message's deliveries: the message holds the
+     * key) on a connection whose transaction the caller owns.
+     */
+    void insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
+        insertJobs(connection, jobs, now);
+        insertOutbox(connection, jobs);
+    }
+
     private void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         if (jobs.isEmpty()) {
             return;
@@ -177,6 +186,7 @@ public class JobStore {
         String[] keys = new String[n];
         String[] tags = new String[n];
         String[] expires = new String[n];
+        UUID[] messages = new UUID[n];
         for (int i = 0; i < n; i++) {
             NewJob job = jobs.get(i);
             ids[i] = job.id();
@@ -190,23 +200,24 @@ public class JobStore {
             keys[i] = job.idempotencyKey();
             tags[i] = job.tags();
             expires[i] = job.expiresAt() == null ? null : job.expiresAt().toString();
+            messages[i] = job.messageId();
         }
         // Queue rows are created in a fixed order so that two batches adding the same new
         // queues wait for each other instead of deadlocking.
         try (PreparedStatement insert = connection.prepareStatement("""
                 WITH x AS (
                     SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::int[],
-                                         ?::int[], ?::text[], ?::text[], ?::text[])
-                         AS x(i, o, q, p, e, pr, mr, t, k, tg, ex)),
+                                         ?::int[], ?::text[], ?::text[], ?::text[], ?::uuid[])
+                         AS x(i, o, q, p, e, pr, mr, t, k, tg, ex, m)),
                 new_queues AS (
                     INSERT INTO queues (organization_id, name, created_at, updated_at)
                     SELECT DISTINCT o, q, ?::timestamptz, ?::timestamptz FROM x ORDER BY o, q
                     ON CONFLICT (organization_id, name) DO NOTHING)
                 INSERT INTO jobs (id, organization_id, queue_name, state, payload, endpoint_id, priority,
-                                  max_retries, timeout_seconds, idempotency_key, tags, expires_at,
+                                  max_retries, timeout_seconds, idempotency_key, tags, expires_at, message_id,
                                   created_at, updated_at)
                 SELECT x.i, x.o, x.q, 'pending', x.p::json, x.e, x.pr, COALESCE(x.mr, c.max_retries, ?),
-                       COALESCE(x.t, c.default_timeout), x.k, x.tg::jsonb, x.ex::timestamptz, ?, ?
+                       COALESCE(x.t, c.default_timeout), x.k, x.tg::jsonb, x.ex::timestamptz, x.m, ?, ?
                 FROM x LEFT JOIN queues c ON c.organization_id = x.o AND c.name = x.q""")) {
             Timestamp at = Timestamp.from(now);
             insert.setArray(1, connection.createArrayOf("uuid", ids));
@@ -220,11 +231,12 @@ public class JobStore {
             insert.setArray(9, connection.createArrayOf("text", keys));
             insert.setArray(10, connection.createArrayOf("text", tags));
             insert.setArray(11, connection.createArrayOf("text", expires));
-            insert.setTimestamp(12, at);
+            insert.setArray(12, connection.createArrayOf("uuid", messages));
             insert.setTimestamp(13, at);
-            insert.setInt(14, defaults.maxRetries());
-            insert.setTimestamp(15, at);
+            insert.setTimestamp(14, at);
+            insert.setInt(15, defaults.maxRetries());
             insert.setTimestamp(16, at);
+            insert.setTimestamp(17, at);
             insert.executeUpdate();
         }
     }
@@ -254,6 +266,10 @@ public class JobStore {
         if (query.queueName() != null) {
             sql.append(" AND queue_name = ?");
             args.add(query.queueName());
+        }
+        if (query.endpointId() != null) {
+            sql.append(" AND endpoint_id = ?");
+            args.add(query.endpointId());
         }
         if (query.state() != null) {
             sql.append(" AND state = ?");

@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param maxRetries     null: the queue's, else {@link JobDefaults#maxRetries()}
  * @param timeoutSeconds null: the queue's default timeout, if it has one
  * @param tags           JSON text, or null
+ * @param messageId      the message this job delivers to one of its endpoints, or null
  */
 public record NewJob(
         UUID id,
@@ -23,5 +24,6 @@ public record NewJob(
         Integer timeoutSeconds,
         String idempotencyKey,
         String tags,
-        Instant expiresAt) {
+        Instant expiresAt,
+        UUID messageId) {
 }

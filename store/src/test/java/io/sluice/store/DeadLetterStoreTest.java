@@ -326,13 +326,13 @@ class DeadLetterStoreTest {
     @Test
     void purgeFreesTheIdempotencyKeyOfAPurgedJob() {
         // given
-        NewJob keyed = new NewJob(ids.next(), org, "emails", "{}", endpoint, 0, 3, null, "order-42", null, null);
+        NewJob keyed = new NewJob(ids.next(), org, "emails", "{}", endpoint, 0, 3, null, "order-42", null, null, null);
         jobs.insertBatch(List.of(keyed), TTL);
         deadLetter(org, keyed.id());
         deadLetters.purge(new DeadLetterPurge(org, null, null, 10));
 
         // when
-        NewJob again = new NewJob(ids.next(), org, "emails", "{}", endpoint, 0, 3, null, "order-42", null, null);
+        NewJob again = new NewJob(ids.next(), org, "emails", "{}", endpoint, 0, 3, null, "order-42", null, null, null);
         InsertedJob inserted = jobs.insertBatch(List.of(again), TTL).getFirst();
 
         // then

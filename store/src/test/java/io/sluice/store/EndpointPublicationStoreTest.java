@@ -49,7 +49,7 @@ class EndpointPublicationStoreTest {
         publications.publishChanged(100, batch -> { });
         Endpoint moved = new Endpoint(endpoint.id(), org, "https://receiver.test/moved", null, endpoint.secret(),
                 false, endpoint.timeoutMs(), new EndpointLimits(5, 2), List.of(), "disabled by its owner",
-                clock.instant(), null, endpoint.createdAt(), clock.instant());
+                clock.instant(), null, endpoint.createdAt(), clock.instant(), Subscription.ALL);
         endpoints.update(moved);
         List<EndpointSnapshot> published = new ArrayList<>();
 

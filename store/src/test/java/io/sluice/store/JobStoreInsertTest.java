@@ -26,7 +26,7 @@ class JobStoreInsertTest {
         UUID org = db.newOrganization(clock);
         Endpoint endpoint = db.newEndpoint(org, clock);
         NewJob delivered = new NewJob(ids.next(), org, "emails", "{\"to\": \"a@example.com\"}", endpoint.id(),
-                5, 7, 30, null, "{\"kind\": \"welcome\"}", clock.instant().plus(Duration.ofDays(2)));
+                5, 7, 30, null, "{\"kind\": \"welcome\"}", clock.instant().plus(Duration.ofDays(2)), null);
         NewJob pulled = job(ids.next(), org, "reports", null, null);
 
         // when

@@ -31,8 +31,8 @@ class JobStoreListTest {
         jobs.insertBatch(List.of(oldest), Duration.ofHours(1));
 
         // when
-        List<JobRecord> all = jobs.list(new JobQuery(org, null, null, 10, 0));
-        List<JobRecord> secondPage = jobs.list(new JobQuery(org, null, null, 2, 2));
+        List<JobRecord> all = jobs.list(new JobQuery(org, null, null, null, 10, 0));
+        List<JobRecord> secondPage = jobs.list(new JobQuery(org, null, null, null, 2, 2));
 
         // then
         assertThat(all).extracting(JobRecord::id).containsExactly(newest.id(), middle.id(), oldest.id());
@@ -51,15 +51,15 @@ class JobStoreListTest {
         complete(reportCompleted.id());
 
         // when
-        List<JobRecord> emails = jobs.list(new JobQuery(org, "emails", null, 10, 0));
-        List<JobRecord> completed = jobs.list(new JobQuery(org, null, "completed", 10, 0));
-        List<JobRecord> pendingReports = jobs.list(new JobQuery(org, "reports", "pending", 10, 0));
+        List<JobRecord> emails = jobs.list(new JobQuery(org, "emails", null, null, 10, 0));
+        List<JobRecord> completed = jobs.list(new JobQuery(org, null, null, "completed", 10, 0));
+        List<JobRecord> pendingReports = jobs.list(new JobQuery(org, "reports", null, "pending", 10, 0));
 
         // then
         assertThat(emails).extracting(JobRecord::id).containsExactly(emailCompleted.id(), emailPending.id());
         assertThat(completed).extracting(JobRecord::id).containsExactly(reportCompleted.id(), emailCompleted.id());
         assertThat(pendingReports).extracting(JobRecord::id).containsExactly(reportPending.id());
-        assertThat(jobs.list(new JobQuery(org, "nothing-here", null, 10, 0))).isEmpty();
+        assertThat(jobs.list(new JobQuery(org, "nothing-here", null, null, 10, 0))).isEmpty();
     }
 
     @Test
@@ -72,7 +72,7 @@ class JobStoreListTest {
 
         // when
         var crossGet = jobs.get(org, theirs.id());
-        List<JobRecord> listed = jobs.list(new JobQuery(org, null, null, 100, 0));
+        List<JobRecord> listed = jobs.list(new JobQuery(org, null, null, null, 100, 0));
 
         // then
         assertThat(crossGet).isEmpty();

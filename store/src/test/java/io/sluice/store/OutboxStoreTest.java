@@ -51,7 +51,7 @@ class OutboxStoreTest {
         UUID org = db.newOrganization(clock);
         Endpoint endpoint = db.newEndpoint(org, clock);
         String payload = "{ \"z\": 1,\n  \"a\": [1.50, 2e3, \"caf\\u00e9 é\"], \"dup\": 1, \"dup\": 2 }";
-        NewJob first = new NewJob(ids.next(), org, "invoices", payload, endpoint.id(), 0, 3, null, null, null, null);
+        NewJob first = new NewJob(ids.next(), org, "invoices", payload, endpoint.id(), 0, 3, null, null, null, null, null);
         NewJob second = job(ids.next(), org, "invoices", endpoint.id(), null);
         jobs.insertBatch(List.of(first, second), TTL);
         List<OutboxDelivery> published = new ArrayList<>();

@@ -81,7 +81,7 @@ class QueueStoreTest {
         queues.configure(org, "billing", q -> new Queue(q.id(), q.organizationId(), q.name(), 2, 45, null, true,
                 q.settings(), List.of(), q.createdAt(), q.updatedAt()));
         NewJob open = openJob("billing");
-        NewJob explicit = new NewJob(ids.next(), org, "billing", "{}", null, 0, 5, 10, null, null, null);
+        NewJob explicit = new NewJob(ids.next(), org, "billing", "{}", null, 0, 5, 10, null, null, null, null);
         NewJob elsewhere = openJob("reports");
 
         // when
@@ -105,9 +105,9 @@ class QueueStoreTest {
                 q.settings(), queueSchedule, q.createdAt(), q.updatedAt()));
         Endpoint plain = db.newEndpoint(org, clock);
         Endpoint scheduled = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/own", null, "whsec_x",
-                7_500, EndpointLimits.NONE, endpointSchedule, clock.instant());
+                7_500, EndpointLimits.NONE, endpointSchedule, Subscription.ALL, clock.instant());
         new EndpointStore(db.jdbc).create(scheduled);
-        NewJob toPlain = new NewJob(ids.next(), org, "billing", "{}", plain.id(), 0, 3, 20, null, null, null);
+        NewJob toPlain = new NewJob(ids.next(), org, "billing", "{}", plain.id(), 0, 3, 20, null, null, null, null);
         NewJob toScheduled = job(ids.next(), org, "billing", scheduled.id(), null);
         NewJob otherQueue = job(ids.next(), org, "reports", plain.id(), null);
         jobs.insertBatch(List.of(toPlain, toScheduled, otherQueue), TTL);
@@ -127,7 +127,7 @@ class QueueStoreTest {
     }
 
     private NewJob openJob(String queue) {
-        return new NewJob(ids.next(), org, queue, "{}", null, 0, null, null, null, null, null);
+        return new NewJob(ids.next(), org, queue, "{}", null, 0, null, null, null, null, null, null);
     }
 
     private static Queue withMaxRetries(Queue q, int maxRetries) {

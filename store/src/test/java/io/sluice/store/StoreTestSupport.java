@@ -93,7 +93,7 @@ final class StoreTestSupport {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Endpoint endpoint = Endpoint.created(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
-                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, java.util.List.of(), now);
+                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, java.util.List.of(), Subscription.ALL, now);
         new EndpointStore(jdbc).create(endpoint);
         return endpoint;
     }
@@ -105,6 +105,6 @@ final class StoreTestSupport {
 
     static NewJob job(UUID id, UUID organizationId, String queue, UUID endpointId, String idempotencyKey) {
         return new NewJob(id, organizationId, queue, "{\"job\": \"" + id + "\"}", endpointId, 0, 3, null,
-                idempotencyKey, null, null);
+                idempotencyKey, null, null, null);
     }
 }

@@ -13,14 +13,25 @@ public final class QueueName {
 
     /** @return null when valid, else the reason it is not */
     public static String problemWith(String name) {
+        return problemWith(name, "Queue name");
+    }
+
+    /**
+     * The same rule for the other names that become queue names or travel in lists (event
+     * types, channels).
+     *
+     * @param label what the name is, e.g. {@code "event_type"}
+     * @return null when valid, else the reason it is not
+     */
+    public static String problemWith(String name, String label) {
         if (name == null || name.isEmpty()) {
-            return "Queue name is required";
+            return label + " is required";
         }
         if (name.length() > MAX_LENGTH) {
-            return "Queue name must be at most " + MAX_LENGTH + " characters";
+            return label + " must be at most " + MAX_LENGTH + " characters";
         }
         if (!VALID.matcher(name).matches()) {
-            return "Queue name must be alphanumeric (with _ . -) and not start with . or -";
+            return label + " must be alphanumeric (with _ . -) and not start with . or -";
         }
         return null;
     }

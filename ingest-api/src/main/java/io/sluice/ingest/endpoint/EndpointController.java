@@ -6,12 +6,18 @@ import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.job.JobController;
+import io.sluice.ingest.job.JobViews;
 import io.sluice.ingest.relay.EndpointPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
+import io.sluice.ingest.web.NameList;
 import io.sluice.ingest.web.RetryScheduleInput;
 import io.sluice.store.Endpoint;
 import io.sluice.store.EndpointStore;
+import io.sluice.store.JobQuery;
+import io.sluice.store.JobStore;
+import io.sluice.store.Subscription;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -37,9 +43,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class EndpointController {
 
-    /** {@code retry_schedule}: delays such as {@code ["1m", "10m", "1h"]}, each one of the retry tiers. */
+    static final int MAX_NAMES = 100;
+
+    /**
+     * {@code retry_schedule}: delays such as {@code ["1m", "10m", "1h"]}, each one of the retry
+     * tiers. {@code event_types}: the event types it receives (absent or empty: all);
+     * {@code channels}: when given, it receives only messages published to one of them.
+     */
     public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
-                                 Integer maxConcurrency, List<String> retrySchedule) {
+                                 Integer maxConcurrency, List<String> retrySchedule, List<String> eventTypes,
+                                 List<String> channels) {
     }
 
     /**
@@ -47,7 +60,8 @@ public class EndpointController {
      * disabled endpoint; an empty {@code retry_schedule} returns it to the default schedule.
      */
     public record UpdateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
-                                 Integer maxConcurrency, List<String> retrySchedule, Boolean enabled) {
+                                 Integer maxConcurrency, List<String> retrySchedule, Boolean enabled,
+                                 List<String> eventTypes, List<String> channels) {
     }
 
     /**
@@ -57,12 +71,13 @@ public class EndpointController {
     public record EndpointView(UUID id, String url, String description, String secret, boolean enabled,
                                int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, List<String> retrySchedule,
                                String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt,
-                               Instant updatedAt) {
+                               Instant updatedAt, List<String> eventTypes, List<String> channels) {
         static EndpointView of(Endpoint e) {
             return new EndpointView(e.id(), e.url(), e.description(), e.secret(), e.enabled(),
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
                     RetryScheduleInput.view(e.retrySchedule()),
-                    e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt());
+                    e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
+                    e.subscription().eventTypes(), e.subscription().channels());
         }
     }
 
@@ -74,10 +89,12 @@ public class EndpointController {
     private final SsrfGuard ssrfGuard;
     private final RetryScheduleInput retrySchedules;
     private final EndpointPublisher publisher;
+    private final JobStore jobs;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
                               RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
-                              RetryScheduleInput retrySchedules, EndpointPublisher publisher) {
+                              RetryScheduleInput retrySchedules, EndpointPublisher publisher, JobStore jobs) {
+        this.jobs = jobs;
         this.retrySchedules = retrySchedules;
         this.publisher = publisher;
         this.endpoints = endpoints;
@@ -98,7 +115,9 @@ public class EndpointController {
                 ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds());
         Endpoint endpoint = Endpoint.created(ids.next(), organizationId, url, request.description(),
                 WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
-                limits(request.rateLimit(), request.maxConcurrency()), retrySchedules.parse(request.retrySchedule()), clock.instant());
+                limits(request.rateLimit(), request.maxConcurrency()), retrySchedules.parse(request.retrySchedule()),
+                new Subscription(NameList.checked("event_types", request.eventTypes(), MAX_NAMES), NameList.checked("channels", request.channels(), MAX_NAMES)),
+                clock.instant());
         endpoints.create(endpoint);
         publisher.wake();
         return EndpointView.of(endpoint);
@@ -124,17 +143,21 @@ public class EndpointController {
                 ? current.retrySchedule() : retrySchedules.parse(request.retrySchedule());
         Instant now = clock.instant();
         boolean enabled = request.enabled() == null ? current.enabled() : request.enabled();
+        Subscription subscription = new Subscription(
+                request.eventTypes() == null ? current.subscription().eventTypes() : NameList.checked("event_types", request.eventTypes(), MAX_NAMES),
+                request.channels() == null ? current.subscription().channels() : NameList.checked("channels", request.channels(), MAX_NAMES));
         Endpoint updated;
         if (enabled == current.enabled()) {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), enabled, timeoutMs,
                     limits, retrySchedule, current.disabledReason(), current.disabledAt(), current.failingSince(),
-                    current.createdAt(), now);
+                    current.createdAt(), now, subscription);
         } else if (enabled) {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), true, timeoutMs,
-                    limits, retrySchedule, null, null, null, current.createdAt(), now);
+                    limits, retrySchedule, null, null, null, current.createdAt(), now, subscription);
         } else {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), false, timeoutMs,
-                    limits, retrySchedule, "disabled by its owner", now, current.failingSince(), current.createdAt(), now);
+                    limits, retrySchedule, "disabled by its owner", now, current.failingSince(), current.createdAt(), now,
+                    subscription);
         }
         if (!endpoints.update(updated)) {
             throw ApiException.notFound("Endpoint not found");
@@ -171,6 +194,20 @@ public class EndpointController {
                                    @RequestParam(defaultValue = "0") int offset) {
         return endpoints.list(organizationId, Math.clamp(limit, 1, 100), Math.max(offset, 0))
                 .stream().map(EndpointView::of).toList();
+    }
+
+    /** The endpoint's deliveries, newest first ({@code status} filters, {@code limit} at most 100). */
+    @GetMapping("/api/v1/endpoints/{id}/jobs")
+    public List<JobViews.JobSummary> jobs(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                          @PathVariable String id,
+                                          @RequestParam(required = false) String status,
+                                          @RequestParam(defaultValue = "100") int limit,
+                                          @RequestParam(defaultValue = "0") int offset) {
+        Endpoint endpoint = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
+                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        return jobs.list(new JobQuery(organizationId, null, endpoint.id(), JobController.checkedStatus(status),
+                Math.clamp(limit, 1, 100),
+                Math.max(offset, 0))).stream().map(JobViews.JobSummary::of).toList();
     }
 
     @GetMapping("/api/v1/endpoints/{id}")

@@ -52,6 +52,18 @@ public class JobController {
         this.properties = properties;
     }
 
+    /** A {@code status} filter: null (any), or a job state's wire name; else 400. */
+    public static String checkedStatus(String status) {
+        if (status != null) {
+            try {
+                JobState.fromWireName(status);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation("unknown status '" + status + "'", Map.of("field", "status"));
+            }
+        }
+        return status;
+    }
+
     @PostMapping("/api/v1/jobs")
     public ResponseEntity<Created> create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                           @RequestBody CreateJob request) {
@@ -125,14 +137,7 @@ public class JobController {
                                  @RequestParam(required = false) String status,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
-        if (status != null) {
-            try {
-                JobState.fromWireName(status);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.validation("unknown status '" + status + "'", Map.of("field", "status"));
-            }
-        }
-        return jobs.list(new JobQuery(organizationId, queueName, status, Math.clamp(limit, 1, MAX_LIST_LIMIT),
+        return jobs.list(new JobQuery(organizationId, queueName, null, checkedStatus(status), Math.clamp(limit, 1, MAX_LIST_LIMIT),
                         Math.max(0, offset)))
                 .stream().map(JobSummary::of).toList();
     }

@@ -86,7 +86,7 @@ public class JobFactory {
         }
         UUID endpointId = spec.endpointId() == null ? null : endpointOf(organizationId, spec.endpointId());
         return new NewJob(ids.next(), organizationId, spec.queueName(), payload, endpointId, priority, maxRetries,
-                timeout, key, tags, spec.expiresAt());
+                timeout, key, tags, spec.expiresAt(), null);
     }
 
     private UUID endpointOf(UUID organizationId, String text) {

@@ -208,7 +208,7 @@ class DeadLetterControllerTest {
     }
 
     private UUID pendingJob(String queue) {
-        NewJob job = new NewJob(ids.next(), org, queue, "{}", endpoint, 0, 0, null, null, null, null);
+        NewJob job = new NewJob(ids.next(), org, queue, "{}", endpoint, 0, 0, null, null, null, null, null);
         jobs.insertBatch(List.of(job), Duration.ofHours(1));
         return job.id();
     }

@@ -172,7 +172,7 @@ class DeadLetterReplayerTest {
     }
 
     private UUID pendingJob(UUID organizationId, String queue) {
-        NewJob job = new NewJob(ids.next(), organizationId, queue, "{}", endpoint, 0, 0, null, null, null, null);
+        NewJob job = new NewJob(ids.next(), organizationId, queue, "{}", endpoint, 0, 0, null, null, null, null, null);
         jobs.insertBatch(List.of(job), Duration.ofHours(1));
         db.jdbc.update("DELETE FROM outbox WHERE job_id = ?", job.id()); // published long ago
         return job.id();

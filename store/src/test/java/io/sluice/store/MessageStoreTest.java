@@ -1,0 +1,122 @@
+package io.sluice.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.job.Uuid7;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/** Publishing a message: one delivery job per subscribed, enabled endpoint, all in one transaction. */
+class MessageStoreTest {
+
+    private final StoreTestSupport db = StoreTestSupport.get();
+    private final MutableClock clock = MutableClock.startingNow();
+    private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
+    private final MessageStore messages = new MessageStore(db.jdbc, db.tx, jobs, clock);
+    private final EndpointStore endpoints = new EndpointStore(db.jdbc);
+    private final UUID org = db.newOrganization(clock);
+
+    @Test
+    void aMessageGoesToEveryEnabledEndpointSubscribedToItsTypeAndChannel() {
+        // given
+        Endpoint all = endpoint(Subscription.ALL);
+        Endpoint paid = endpoint(new Subscription(List.of("invoice.paid", "invoice.sent"), List.of()));
+        Endpoint other = endpoint(new Subscription(List.of("invoice.sent"), List.of()));
+        Endpoint euOnly = endpoint(new Subscription(List.of(), List.of("eu")));
+        Endpoint usOnly = endpoint(new Subscription(List.of(), List.of("us")));
+        Endpoint disabled = endpoint(Subscription.ALL);
+        endpoints.update(disabledCopy(disabled));
+        NewMessage message = message("invoice.paid", List.of("eu"), null);
+
+        // when
+        PublishedMessage published = messages.publish(message, endpointId -> delivery(message, endpointId));
+
+        // then
+        assertThat(published.created()).isTrue();
+        assertThat(published.jobIds()).hasSize(3);
+        Message stored = messages.get(org, message.id()).orElseThrow();
+        assertThat(stored.deliveries()).extracting(Message.Delivery::endpointId)
+                .containsExactlyInAnyOrder(all.id(), paid.id(), euOnly.id())
+                .doesNotContain(other.id(), usOnly.id(), disabled.id());
+        assertThat(stored.deliveries()).extracting(Message.Delivery::state).containsOnly("pending");
+        assertThat(stored.channels()).containsExactly("eu");
+        assertThat(stored.payload()).isEqualTo("{\"amount\": 42}");
+        for (UUID job : published.jobIds()) {
+            assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", job)).isEqualTo(1);
+            assertThat(jobs.get(org, job).orElseThrow().queueName()).isEqualTo("invoice.paid");
+        }
+    }
+
+    @Test
+    void aMessageWithoutChannelsSkipsEndpointsThatNameChannels() {
+        endpoint(new Subscription(List.of(), List.of("eu")));
+        Endpoint all = endpoint(Subscription.ALL);
+        NewMessage message = message("invoice.paid", List.of(), null);
+
+        PublishedMessage published = messages.publish(message, endpointId -> delivery(message, endpointId));
+
+        assertThat(messages.get(org, published.messageId()).orElseThrow().deliveries())
+                .extracting(Message.Delivery::endpointId).containsExactly(all.id());
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyAnswersWithTheEarlierMessageAndWritesNothing() {
+        endpoint(Subscription.ALL);
+        NewMessage first = message("invoice.paid", List.of(), "invoice-7-paid");
+        PublishedMessage original = messages.publish(first, endpointId -> delivery(first, endpointId));
+        NewMessage again = message("invoice.paid", List.of(), "invoice-7-paid");
+
+        PublishedMessage repeated = messages.publish(again, endpointId -> delivery(again, endpointId));
+
+        assertThat(repeated).isEqualTo(new PublishedMessage(first.id(), original.jobIds(), false));
+        assertThat(db.count("SELECT count(*) FROM messages WHERE organization_id = ?", org)).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureWhileWritingTheDeliveriesLeavesNoMessageAndNoJob() {
+        // given: the second delivery cannot be written (its organization does not exist)
+        endpoint(Subscription.ALL);
+        endpoint(Subscription.ALL);
+        NewMessage message = message("invoice.paid", List.of(), null);
+        int[] made = {0};
+
+        // when
+        assertThatThrownBy(() -> messages.publish(message, endpointId -> made[0]++ == 0
+                ? delivery(message, endpointId)
+                : new NewJob(ids.next(), UUID.randomUUID(), "elsewhere", "{}", endpointId, 0, null, null, null, null,
+                        null, message.id())))
+                .isInstanceOf(RuntimeException.class);
+
+        // then
+        assertThat(messages.get(org, message.id())).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE message_id = ?", message.id())).isZero();
+    }
+
+    private NewMessage message(String eventType, List<String> channels, String key) {
+        return new NewMessage(ids.next(), org, eventType, "{\"amount\": 42}", channels, key);
+    }
+
+    private NewJob delivery(NewMessage message, UUID endpointId) {
+        return new NewJob(ids.next(), org, message.eventType(), message.payload(), endpointId, 0, null, null, null,
+                null, null, message.id());
+    }
+
+    private Endpoint endpoint(Subscription subscription) {
+        Endpoint endpoint = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/" + UUID.randomUUID(), null,
+                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), subscription, clock.instant());
+        endpoints.create(endpoint);
+        return endpoint;
+    }
+
+    private Endpoint disabledCopy(Endpoint e) {
+        return new Endpoint(e.id(), e.organizationId(), e.url(), e.description(), e.secret(), false, e.timeoutMs(),
+                e.limits(), e.retrySchedule(), "disabled by its owner", clock.instant(), null, e.createdAt(),
+                clock.instant(), e.subscription());
+    }
+}
