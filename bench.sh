@@ -4,7 +4,7 @@
 # the benchmark is built and started: a JDK 21 or newer, the jars built by Maven, and the command
 # line recorded verbatim in the results.
 #
-#   ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint] [--jobs=N] [--payload-bytes=1024]
+#   ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out] [--jobs=N] [--payload-bytes=1024]
 #              [--bulk-size=100] [--concurrency=8] [--warmup-jobs=20000] [--target=http://host:port]
 #              [--output=BENCHMARKS.md] [--label=text] [scenario options]
 #
@@ -18,6 +18,9 @@
 #   slow-endpoint    a healthy endpoint alone, then with a share of the jobs going to an endpoint
 #                    that never answers: the healthy delivery rate kept (50,000 healthy jobs per
 #                    phase). Options: --slow-percent=10 --slow-timeout-seconds=2
+#   fan-out          messages published one per request, each delivered by Sluice to every one of
+#                    --endpoints=20 endpoints: deliveries per second end to end, latency, duplicates
+#                    (1,000 messages)
 #
 # --build rebuilds everything first (otherwise only when app/target/sluice.jar or
 # bench/target/sluice-bench.jar is missing). Run with --help for all options.

@@ -31,6 +31,8 @@ import io.sluice.core.delivery.RetrySchedule;
  * @param scenario what the run measures
  * @param flaky settings of {@link Scenario#FLAKY} (defaults under other scenarios)
  * @param slowEndpoint settings of {@link Scenario#SLOW_ENDPOINT} (defaults under other scenarios)
+ * @param fanOutEndpoints endpoints every message of {@link Scenario#FAN_OUT} goes to ({@code --jobs} is
+ *                        then the number of messages)
  * @param args the raw arguments, echoed in the report as the exact command
  */
 public record BenchOptions(
@@ -47,6 +49,7 @@ public record BenchOptions(
         Scenario scenario,
         FlakyOptions flaky,
         SlowEndpointOptions slowEndpoint,
+        int fanOutEndpoints,
         List<String> args) {
 
     /**
@@ -68,17 +71,20 @@ public record BenchOptions(
         for (String slow : List.of("slow-percent", "slow-timeout-seconds")) {
             known.put(slow, Scenario.SLOW_ENDPOINT);
         }
+        known.put("endpoints", Scenario.FAN_OUT);
         return known;
     }
 
     static final String USAGE = """
-            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint] [options]
+            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out] [options]
               --scenario=burst                burst: every job at once to a receiver answering 204
                                               flaky: a receiver answering 503 to a seeded share of attempts
                                               slow-endpoint: a healthy endpoint alone, then beside one that
                                                 never answers; compares the healthy delivery rates
+                                              fan-out: messages, each delivered to every endpoint
               --jobs=N                        jobs to enqueue and deliver (burst 50000, flaky 10000,
-                                              slow-endpoint 50000 healthy jobs per phase)
+                                              slow-endpoint 50000 healthy jobs per phase; fan-out: 1000
+                                              messages)
               --payload-bytes=1024            approximate size of each job payload
               --bulk-size=100                 jobs per bulk enqueue request
               --concurrency=8                 bulk requests in flight
@@ -98,6 +104,9 @@ public record BenchOptions(
             slow-endpoint only:
               --slow-percent=10               share of the mixed phase's jobs for the slow endpoint (1-50)
               --slow-timeout-seconds=2        timeout_seconds of the slow endpoint (1-60)
+            fan-out only:
+              --endpoints=20                  endpoints every message is delivered to (1-1000); messages
+                                              are published one per request, --concurrency at a time
             """;
 
     /** Thrown for a malformed command line; the message is meant for the user. */
@@ -154,7 +163,7 @@ public record BenchOptions(
         int warmupJobs = nonNegativeInt(values, "warmup-jobs", 20_000);
         return new BenchOptions(jobs, payloadBytes, bulkSize, concurrency, target, output, label,
                 sluiceJar, Duration.ofSeconds(timeoutSeconds), warmupJobs, scenario, flaky(values),
-                slowEndpoint(values), List.of(args));
+                slowEndpoint(values), intWithin(values, "endpoints", 20, 1, 1_000), List.of(args));
     }
 
     private static FlakyOptions flaky(Map<String, String> values) {

@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What every scenario runs with: the options, the machine, the Sluice under test, its API and the
@@ -29,7 +30,9 @@ record BenchRun(BenchOptions options, MachineInfo machine, SluiceProcess sluice,
         }
         long started = System.nanoTime();
         try (FastReceiver receiver = FastReceiver.start(jobs)) {
-            String endpointId = api.createEndpoint(apiKey, receiver.hookUrl(), "bench warm-up");
+            // Subscribed to a type no message has: a fan-out run's messages must not reach it.
+            String endpointId = api.createEndpoint(apiKey, receiver.hookUrl(), "bench warm-up", null,
+                    List.of("bench.warm-up"));
             new BulkEnqueuer(api, apiKey, new PayloadFactory("bench-warmup", endpointId, options.payloadBytes()),
                     jobs, options.bulkSize(), options.concurrency())
                     .run(() -> System.out.printf("  warm-up: delivered %,d / %,d%n",

@@ -101,6 +101,7 @@ public final class DeliveryBenchmark {
                 case BURST -> BurstScenario.run(run);
                 case FLAKY -> FlakyScenario.run(run);
                 case SLOW_ENDPOINT -> SlowEndpointScenario.run(run);
+                case FAN_OUT -> FanOutScenario.run(run);
             };
 
             System.out.println();

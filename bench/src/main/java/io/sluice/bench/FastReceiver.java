@@ -65,9 +65,13 @@ public final class FastReceiver implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    private FastReceiver(int expected, AttemptLog attempts) {
+    /** Endpoints one job fans out to ({@link #startFanOut}); 1 otherwise. */
+    private final int lanes;
+
+    private FastReceiver(int expected, AttemptLog attempts, int lanes) {
         this.expected = expected;
         this.attempts = attempts;
+        this.lanes = lanes;
         this.arrivalNanos = new AtomicLongArray(expected);
         this.webhookIds = ConcurrentHashMap.newKeySet(Math.max(16, expected * 2));
         this.allArrived = new CountDownLatch(expected);
@@ -96,7 +100,7 @@ public final class FastReceiver implements AutoCloseable {
      * @param expectedJobs number of distinct {@code seq} values ({@code 0..expectedJobs-1}) expected
      */
     public static FastReceiver start(int expectedJobs) throws Exception {
-        FastReceiver receiver = new FastReceiver(expectedJobs, null);
+        FastReceiver receiver = new FastReceiver(expectedJobs, null, 1);
         receiver.server.start();
         return receiver;
     }
@@ -107,7 +111,18 @@ public final class FastReceiver implements AutoCloseable {
      * unrecognised, as in {@link #start}.
      */
     public static FastReceiver startFlaky(int expectedJobs, AttemptLog attempts) throws Exception {
-        FastReceiver receiver = new FastReceiver(expectedJobs, attempts);
+        FastReceiver receiver = new FastReceiver(expectedJobs, attempts, 1);
+        receiver.server.start();
+        return receiver;
+    }
+
+    /**
+     * Starts a receiver for messages fanned out to {@code endpoints} endpoints: each endpoint is
+     * registered at {@link #hookUrl(int)}, and a delivery of message {@code seq} to endpoint
+     * {@code lane} counts as job {@code seq * endpoints + lane}.
+     */
+    public static FastReceiver startFanOut(int messages, int endpoints) throws Exception {
+        FastReceiver receiver = new FastReceiver(messages * endpoints, null, endpoints);
         receiver.server.start();
         return receiver;
     }
@@ -120,6 +135,11 @@ public final class FastReceiver implements AutoCloseable {
     /** The URL to register as the webhook endpoint (any path is accepted; this one reads well). */
     public URI hookUrl() {
         return URI.create("http://127.0.0.1:" + port() + "/hook");
+    }
+
+    /** The URL of fan-out endpoint {@code lane} (see {@link #startFanOut}). */
+    public URI hookUrl(int lane) {
+        return URI.create("http://127.0.0.1:" + port() + "/hook/" + lane);
     }
 
     /** Waits until every expected {@code seq} has arrived at least once. */
@@ -184,16 +204,22 @@ public final class FastReceiver implements AutoCloseable {
      * bookkeeping can be reasoned about alone.
      */
     int record(String webhookId, byte[] body, int offset, int length, long nowNanos) {
+        return record(webhookId, body, offset, length, nowNanos, 0);
+    }
+
+    /** As {@link #record(String, byte[], int, int, long)}, for a delivery to fan-out endpoint {@code lane}. */
+    int record(String webhookId, byte[] body, int offset, int length, long nowNanos, int lane) {
         posts.increment();
         if (webhookId == null) {
             postsWithoutId.increment();
         } else {
             webhookIds.add(webhookId);
         }
-        long seq = SeqScanner.find(body, offset, length);
+        long found = SeqScanner.find(body, offset, length);
+        long seq = found == SeqScanner.NOT_FOUND ? found : found * lanes + lane;
         if (seq == SeqScanner.NOT_FOUND) {
             postsWithoutSeq.increment();
-        } else if (seq >= expected) {
+        } else if (seq >= expected || lane < 0 || lane >= lanes) {
             postsOutOfRange.increment();
         } else {
             int status = attempts == null || webhookId == null
@@ -208,6 +234,16 @@ public final class FastReceiver implements AutoCloseable {
             }
         }
         return FlakyAnswers.ACCEPTED;
+    }
+
+    /** The lane of a path {@code /hook/<lane>}; -1 (unrecognised) for any other. */
+    static int laneOf(String path) {
+        int slash = path == null ? -1 : path.lastIndexOf('/');
+        try {
+            return slash < 0 ? -1 : Integer.parseInt(path.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -241,12 +277,14 @@ public final class FastReceiver implements AutoCloseable {
             ByteBuffer body = Content.Source.asByteBuffer(request);
             long now = System.nanoTime();
             int status;
+            int lane = lanes == 1 ? 0 : laneOf(request.getHttpURI().getPath());
             if (body.hasArray()) {
-                status = record(webhookId, body.array(), body.arrayOffset() + body.position(), body.remaining(), now);
+                status = record(webhookId, body.array(), body.arrayOffset() + body.position(), body.remaining(), now,
+                        lane);
             } else {
                 byte[] copy = new byte[body.remaining()];
                 body.get(copy);
-                status = record(webhookId, copy, 0, copy.length, now);
+                status = record(webhookId, copy, 0, copy.length, now, lane);
             }
             response.setStatus(status);
             callback.succeeded();

@@ -52,7 +52,12 @@ final class MarkdownTable {
     }
 
     static String rate(Double jobsPerSecond) {
-        return jobsPerSecond == null ? "n/a" : String.format(Locale.ROOT, "%,.0f jobs/s", jobsPerSecond);
+        return perSecond(jobsPerSecond, "jobs");
+    }
+
+    /** A rate of {@code unit}s per second, e.g. {@code 3,120 deliveries/s}; n/a for null. */
+    static String perSecond(Double value, String unit) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%,.0f %s/s", value, unit);
     }
 
     static String millis(Double value) {

@@ -22,7 +22,13 @@ public enum Scenario {
      * A healthy endpoint alone, then beside one that never answers: how much of the healthy
      * endpoint's delivery rate the slow one costs.
      */
-    SLOW_ENDPOINT("slow-endpoint", 50_000);
+    SLOW_ENDPOINT("slow-endpoint", 50_000),
+
+    /**
+     * Messages published one per request and fanned out to every endpoint of the organization:
+     * deliveries per second end to end (the issue's workload: 1,000 messages × 20 endpoints).
+     */
+    FAN_OUT("fan-out", 1_000);
 
     private final String optionValue;
     private final int defaultJobs;

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,11 +70,24 @@ public final class SluiceApi implements AutoCloseable {
      * @param timeoutSeconds the endpoint's {@code timeout_seconds} (1 to 60), null for Sluice's default
      */
     public String createEndpoint(String apiKey, URI url, String description, Integer timeoutSeconds) {
+        return createEndpoint(apiKey, url, description, timeoutSeconds, List.of());
+    }
+
+    /**
+     * {@code POST /api/v1/endpoints}; returns the endpoint id.
+     *
+     * @param eventTypes the message types it receives; empty: every type
+     */
+    public String createEndpoint(String apiKey, URI url, String description, Integer timeoutSeconds,
+                                 List<String> eventTypes) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", url.toString());
         body.put("description", description);
         if (timeoutSeconds != null) {
             body.put("timeout_seconds", timeoutSeconds);
+        }
+        if (!eventTypes.isEmpty()) {
+            body.put("event_types", eventTypes);
         }
         JsonNode answer = send("/api/v1/endpoints", apiKey, json.writeValueAsString(body), 201);
         String id = answer.path("id").asString("");
@@ -97,6 +111,18 @@ public final class SluiceApi implements AutoCloseable {
             throw new BenchFailure("POST /api/v1/jobs/bulk: expected " + expectedJobs
                     + " jobs accepted, got success_count=" + answer.path("success_count")
                     + " failure_count=" + answer.path("failure_count") + ": " + abbreviate(answer.toString()));
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/messages} with a prepared body; throws unless it was accepted with
+     * {@code expectedJobs} delivery jobs.
+     */
+    public void publishMessage(String apiKey, String body, int expectedJobs) {
+        JsonNode answer = send("/api/v1/messages", apiKey, body, 202);
+        if (answer.path("job_ids").size() != expectedJobs) {
+            throw new BenchFailure("POST /api/v1/messages: expected " + expectedJobs + " jobs, got "
+                    + abbreviate(answer.toString()));
         }
     }
 

@@ -42,6 +42,13 @@ class BenchOptionsTest {
         assertThat(slow.slowEndpoint().timeoutSeconds()).isEqualTo(2);
         assertThat(slow.slowEndpoint().slowJobs(slow.jobs())).as("10 %% of 900 + 100").isEqualTo(100);
         assertThat(DeliveryBenchmark.sluiceProperties(slow)).isEmpty();
+
+        BenchOptions fanOut = BenchOptions.parse("--scenario=fan-out");
+        assertThat(fanOut.scenario()).isEqualTo(Scenario.FAN_OUT);
+        assertThat(fanOut.jobs()).as("messages").isEqualTo(1_000);
+        assertThat(fanOut.fanOutEndpoints()).isEqualTo(20);
+        assertThat(BenchOptions.parse("--scenario=fan-out", "--endpoints=5").fanOutEndpoints()).isEqualTo(5);
+        assertThatThrownBy(() -> BenchOptions.parse("--endpoints=5")).hasMessageContaining("applies to --scenario=fan-out only");
     }
 
     @Test
@@ -61,7 +68,7 @@ class BenchOptionsTest {
 
     @Test
     void rejectsScenarioOptionsOfAnotherScenarioAndBadValues() {
-        assertThatThrownBy(() -> BenchOptions.parse("--scenario=storm")).hasMessageContaining("burst, flaky, slow-endpoint");
+        assertThatThrownBy(() -> BenchOptions.parse("--scenario=storm")).hasMessageContaining("burst, flaky, slow-endpoint, fan-out");
         assertThatThrownBy(() -> BenchOptions.parse("--failure-percent=30"))
                 .hasMessageContaining("--failure-percent applies to --scenario=flaky only");
         assertThatThrownBy(() -> BenchOptions.parse("--scenario=flaky", "--slow-timeout-seconds=2"))

@@ -91,9 +91,33 @@ class FastReceiverTest {
         }
     }
 
+    @Test
+    void aFannedOutMessageCountsOncePerEndpointItReached() throws Exception {
+        PayloadFactory payloads = new PayloadFactory("bench", null, 128);
+        try (FastReceiver receiver = FastReceiver.startFanOut(2, 3);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (int message = 0; message < 2; message++) {
+                for (int lane = 0; lane < 3; lane++) {
+                    assertThat(post(client, receiver.hookUrl(lane), "job_" + message + "_" + lane,
+                            payloads.payload(message, 1))).isEqualTo(204);
+                }
+            }
+            assertThat(post(client, receiver.hookUrl(3), "job_x", payloads.payload(0, 1))).isEqualTo(204);
+
+            assertThat(receiver.awaitAll(Duration.ofSeconds(5))).isTrue();
+            assertThat(receiver.receivedCount()).isEqualTo(6);
+            assertThat(receiver.unrecognisedPosts()).as("an endpoint beyond the three").isEqualTo(1);
+            assertThat(receiver.duplicates()).isZero();
+        }
+    }
+
     private static int post(HttpClient client, FastReceiver receiver, String webhookId, String body)
             throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(receiver.hookUrl())
+        return post(client, receiver.hookUrl(), webhookId, body);
+    }
+
+    private static int post(HttpClient client, java.net.URI url, String webhookId, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(url)
                 .header("webhook-id", webhookId)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -47,13 +47,26 @@ public class JobStore {
      * @return one result per job, in the order given
      */
     public List<InsertedJob> insertBatch(List<NewJob> jobs, Duration idempotencyTtl) {
-        return tx.execute(status -> jdbc.execute((ConnectionCallback<List<InsertedJob>>) connection ->
-                insertBatch(connection, jobs, idempotencyTtl)));
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<List<InsertedJob>>) connection -> {
+            Instant now = clock.instant();
+            Accepted accepted = accept(connection, jobs, idempotencyTtl, now);
+            insertWithin(connection, accepted.toInsert(), now);
+            return accepted.results();
+        }));
     }
 
-    private List<InsertedJob> insertBatch(Connection connection, List<NewJob> jobs, Duration idempotencyTtl)
+    /**
+     * What the idempotency keys made of a batch of jobs.
+     *
+     * @param results  one per job, in the order given
+     * @param toInsert the jobs that are new and still to be written
+     */
+    record Accepted(List<InsertedJob> results, List<NewJob> toInsert) {
+    }
+
+    /** Takes the batch's idempotency keys, on a connection whose transaction the caller owns. */
+    Accepted accept(Connection connection, List<NewJob> jobs, Duration idempotencyTtl, Instant now)
             throws SQLException {
-        Instant now = clock.instant();
         InsertedJob[] results = new InsertedJob[jobs.size()];
         Map<String, Integer> firstWithKey = new HashMap<>();
         Map<Integer, Integer> repeats = new HashMap<>();
@@ -92,9 +105,7 @@ public class JobStore {
                 toInsert.add(jobs.get(i));
             }
         }
-        insertJobs(connection, toInsert, now);
-        insertOutbox(connection, toInsert);
-        return List.of(results);
+        return new Accepted(List.of(results), toInsert);
     }
 
     /**
@@ -162,8 +173,8 @@ public class JobStore {
     }
 
     /**
-     * Inserts jobs that need no idempotency keys (a message's deliveries: the message holds the
-     * key) on a connection whose transaction the caller owns.
+     * Writes new jobs and their outbox rows on a connection whose transaction the caller owns:
+     * jobs whose keys {@link #accept} took, and a message's deliveries (the message holds the key).
      */
     void insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         insertJobs(connection, jobs, now);

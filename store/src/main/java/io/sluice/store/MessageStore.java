@@ -5,56 +5,55 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Messages and their fan-out. Publishing writes the message, one delivery job per subscribed,
- * enabled endpoint (as the subscriptions are when the transaction runs) and their outbox rows
- * in one transaction: a message is published to all of its endpoints, or to none.
+ * Messages and their fan-out: a message is written with one delivery job per subscribed,
+ * enabled endpoint, as the subscriptions are when its transaction runs ({@link IngestStore}
+ * writes both in one transaction: a message goes to all of its endpoints, or to none).
  */
 @Repository
 public class MessageStore {
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
-    private final JobStore jobs;
-    private final Clock clock;
 
-    public MessageStore(JdbcTemplate jdbc, TransactionTemplate tx, JobStore jobs, Clock clock) {
+    public MessageStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.tx = tx;
-        this.jobs = jobs;
-        this.clock = clock;
     }
 
     /**
-     * @param deliveryTo the delivery job of the message to one endpoint, given its id
-     * @return the message's id and its jobs; with a repeated idempotency key, the earlier message's
+     * A message written, and its delivery jobs still to be written ({@link JobStore#insertWithin}).
+     *
+     * @param deliveries empty when the idempotency key named an earlier message
      */
-    public PublishedMessage publish(NewMessage message, Function<UUID, NewJob> deliveryTo) {
-        return tx.execute(status -> jdbc.execute((ConnectionCallback<PublishedMessage>) connection -> {
-            Instant now = clock.instant();
-            if (!insertMessage(connection, message, now)) {
-                // ON CONFLICT waited for the key's holder to commit, so this new statement sees its jobs.
-                UUID earlier = jdbc.queryForObject(
-                        "SELECT id FROM messages WHERE organization_id = ? AND idempotency_key = ?",
-                        UUID.class, message.organizationId(), message.idempotencyKey());
-                return new PublishedMessage(earlier, jobIdsOf(message.organizationId(), earlier), false);
-            }
-            List<NewJob> deliveries = subscribedEndpoints(connection, message).stream().map(deliveryTo).toList();
-            jobs.insertWithin(connection, deliveries, now);
-            return new PublishedMessage(message.id(), deliveries.stream().map(NewJob::id).toList(), true);
-        }));
+    record FannedOut(PublishedMessage published, List<NewJob> deliveries) {
+    }
+
+    /**
+     * Writes the message and decides its deliveries, on a connection whose transaction the caller owns.
+     *
+     * @param deliveryTo the delivery job of the message to one endpoint, given its id
+     */
+    FannedOut fanOutWithin(Connection connection, NewMessage message, Function<UUID, NewJob> deliveryTo, Instant now)
+            throws SQLException {
+        if (!insertMessage(connection, message, now)) {
+            // ON CONFLICT waited for the key's holder to commit, so this new statement sees its jobs.
+            UUID earlier = jdbc.queryForObject(
+                    "SELECT id FROM messages WHERE organization_id = ? AND idempotency_key = ?",
+                    UUID.class, message.organizationId(), message.idempotencyKey());
+            return new FannedOut(new PublishedMessage(earlier, jobIdsOf(message.organizationId(), earlier), false),
+                    List.of());
+        }
+        List<NewJob> deliveries = subscribedEndpoints(connection, message).stream().map(deliveryTo).toList();
+        return new FannedOut(new PublishedMessage(message.id(), deliveries.stream().map(NewJob::id).toList(), true),
+                deliveries);
     }
 
     private static boolean insertMessage(Connection connection, NewMessage message, Instant now) throws SQLException {

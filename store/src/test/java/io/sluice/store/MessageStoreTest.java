@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,7 +18,8 @@ class MessageStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
-    private final MessageStore messages = new MessageStore(db.jdbc, db.tx, jobs, clock);
+    private final MessageStore messages = new MessageStore(db.jdbc);
+    private final IngestStore ingest = new IngestStore(db.jdbc, db.tx, jobs, messages, clock);
     private final EndpointStore endpoints = new EndpointStore(db.jdbc);
     private final UUID org = db.newOrganization(clock);
 
@@ -34,7 +36,7 @@ class MessageStoreTest {
         NewMessage message = message("invoice.paid", List.of("eu"), null);
 
         // when
-        PublishedMessage published = messages.publish(message, endpointId -> delivery(message, endpointId));
+        PublishedMessage published = publish(message, endpointId -> delivery(message, endpointId));
 
         // then
         assertThat(published.created()).isTrue();
@@ -58,7 +60,7 @@ class MessageStoreTest {
         Endpoint all = endpoint(Subscription.ALL);
         NewMessage message = message("invoice.paid", List.of(), null);
 
-        PublishedMessage published = messages.publish(message, endpointId -> delivery(message, endpointId));
+        PublishedMessage published = publish(message, endpointId -> delivery(message, endpointId));
 
         assertThat(messages.get(org, published.messageId()).orElseThrow().deliveries())
                 .extracting(Message.Delivery::endpointId).containsExactly(all.id());
@@ -68,10 +70,10 @@ class MessageStoreTest {
     void aRepeatedIdempotencyKeyAnswersWithTheEarlierMessageAndWritesNothing() {
         endpoint(Subscription.ALL);
         NewMessage first = message("invoice.paid", List.of(), "invoice-7-paid");
-        PublishedMessage original = messages.publish(first, endpointId -> delivery(first, endpointId));
+        PublishedMessage original = publish(first, endpointId -> delivery(first, endpointId));
         NewMessage again = message("invoice.paid", List.of(), "invoice-7-paid");
 
-        PublishedMessage repeated = messages.publish(again, endpointId -> delivery(again, endpointId));
+        PublishedMessage repeated = publish(again, endpointId -> delivery(again, endpointId));
 
         assertThat(repeated).isEqualTo(new PublishedMessage(first.id(), original.jobIds(), false));
         assertThat(db.count("SELECT count(*) FROM messages WHERE organization_id = ?", org)).isEqualTo(1);
@@ -87,7 +89,7 @@ class MessageStoreTest {
         int[] made = {0};
 
         // when
-        assertThatThrownBy(() -> messages.publish(message, endpointId -> made[0]++ == 0
+        assertThatThrownBy(() -> publish(message, endpointId -> made[0]++ == 0
                 ? delivery(message, endpointId)
                 : new NewJob(ids.next(), UUID.randomUUID(), "elsewhere", "{}", endpointId, 0, null, null, null, null,
                         null, message.id())))
@@ -96,6 +98,29 @@ class MessageStoreTest {
         // then
         assertThat(messages.get(org, message.id())).isEmpty();
         assertThat(db.count("SELECT count(*) FROM jobs WHERE message_id = ?", message.id())).isZero();
+    }
+
+    @Test
+    void oneCommitWritesPlainJobsAndMessagesTogether() {
+        Endpoint endpoint = endpoint(Subscription.ALL);
+        NewJob plain = new NewJob(ids.next(), org, "emails", "{}", endpoint.id(), 0, null, null, "mail-1", null, null,
+                null);
+        NewMessage first = message("invoice.paid", List.of(), "b-key");
+        NewMessage second = message("invoice.sent", List.of(), "a-key");
+
+        IngestStore.Written written = ingest.write(List.of(plain), List.of(
+                new IngestStore.MessageToPublish(first, id -> delivery(first, id)),
+                new IngestStore.MessageToPublish(second, id -> delivery(second, id))), Duration.ofHours(1));
+
+        assertThat(written.jobs()).containsExactly(new InsertedJob(plain.id(), true));
+        assertThat(written.messages()).extracting(PublishedMessage::messageId).containsExactly(first.id(), second.id());
+        assertThat(written.messages()).allSatisfy(m -> assertThat(m.jobIds()).hasSize(1));
+        assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(3);
+    }
+
+    private PublishedMessage publish(NewMessage message, java.util.function.Function<UUID, NewJob> deliveryTo) {
+        return ingest.write(List.of(), List.of(new IngestStore.MessageToPublish(message, deliveryTo)), Duration.ofHours(1))
+                .messages().getFirst();
     }
 
     private NewMessage message(String eventType, List<String> channels, String key) {

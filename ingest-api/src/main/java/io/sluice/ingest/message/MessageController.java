@@ -4,11 +4,12 @@ import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
-import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.ingest.web.NameList;
+import io.sluice.ingest.write.JobWriter;
 import io.sluice.store.EventTypeStore;
+import io.sluice.store.IngestStore.MessageToPublish;
 import io.sluice.store.Message;
 import io.sluice.store.MessageStore;
 import io.sluice.store.NewJob;
@@ -33,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Messages: one published event, delivered to every enabled endpoint subscribed to its event
  * type (and, when the endpoint names channels, published to one of them). The message and
- * its delivery jobs are written in one transaction before the answer. A message's deliveries
+ * its delivery jobs are written in one transaction before the answer, by the group-commit
+ * writer that also writes jobs. A message's deliveries
  * are jobs in the queue named after its event type, so that queue's settings (retry schedule,
  * max_retries) apply to them.
  */
@@ -61,17 +63,17 @@ public class MessageController {
     private final MessageStore messages;
     private final EventTypeStore eventTypes;
     private final PayloadSchemas schemas;
-    private final OutboxRelay relay;
+    private final JobWriter writer;
     private final IngestProperties properties;
     private final JsonMapper json;
     private final Uuid7 ids;
 
     public MessageController(MessageStore messages, EventTypeStore eventTypes, PayloadSchemas schemas,
-                             OutboxRelay relay, IngestProperties properties, JsonMapper json, Uuid7 ids) {
+                             JobWriter writer, IngestProperties properties, JsonMapper json, Uuid7 ids) {
         this.messages = messages;
         this.eventTypes = eventTypes;
         this.schemas = schemas;
-        this.relay = relay;
+        this.writer = writer;
         this.properties = properties;
         this.json = json;
         this.ids = ids;
@@ -106,11 +108,8 @@ public class MessageController {
             }
         });
         NewMessage message = new NewMessage(ids.next(), organizationId, eventType, payload, channels, key);
-        PublishedMessage published = messages.publish(message, endpointId -> new NewJob(ids.next(), organizationId,
-                eventType, payload, endpointId, 0, null, null, null, null, null, message.id()));
-        if (published.created() && !published.jobIds().isEmpty()) {
-            relay.wake();
-        }
+        PublishedMessage published = writer.publish(new MessageToPublish(message, endpointId -> new NewJob(ids.next(),
+                organizationId, eventType, payload, endpointId, 0, null, null, null, null, null, message.id())));
         return ResponseEntity.status(published.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .body(new Published(published.messageId(), published.jobIds(), published.created()));
     }

@@ -4,8 +4,10 @@ import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.store.InsertedJob;
-import io.sluice.store.JobStore;
+import io.sluice.store.IngestStore;
+import io.sluice.store.IngestStore.MessageToPublish;
 import io.sluice.store.NewJob;
+import io.sluice.store.PublishedMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,27 +22,50 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit: concurrent requests hand their jobs to a few writer threads, which insert
- * everything that is waiting in one transaction. A request is answered only after the
- * commit that holds its jobs, so "accepted" always means durable, yet one fsync serves
- * hundreds of jobs instead of one.
+ * Group commit: concurrent requests hand their jobs (or a message to fan out) to a few writer
+ * threads, which write everything that is waiting in one transaction. A request is answered
+ * only after the commit that holds its jobs, so "accepted" always means durable, yet one fsync
+ * serves hundreds of jobs instead of one.
  */
 @Component
 public class JobWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobWriter.class);
 
-    private record Request(List<NewJob> jobs, CompletableFuture<List<InsertedJob>> result) {
+    /** What one request asks to write, and where its answer goes. */
+    private sealed interface Request {
+        /** Roughly how many job rows it writes, to bound a commit. */
+        int weight();
+
+        CompletableFuture<?> result();
     }
 
-    private final JobStore store;
+    private record JobsRequest(List<NewJob> jobs, CompletableFuture<List<InsertedJob>> result) implements Request {
+        @Override
+        public int weight() {
+            return jobs.size();
+        }
+    }
+
+    /** A message's fan-out is known only in the transaction; a typical one is counted. */
+    private record MessageRequest(MessageToPublish message, CompletableFuture<PublishedMessage> result)
+            implements Request {
+        static final int TYPICAL_FAN_OUT = 20;
+
+        @Override
+        public int weight() {
+            return TYPICAL_FAN_OUT;
+        }
+    }
+
+    private final IngestStore store;
     private final OutboxRelay relay;
     private final IngestProperties properties;
     private final BlockingQueue<Request> waiting;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
-    public JobWriter(JobStore store, OutboxRelay relay, IngestProperties properties) {
+    public JobWriter(IngestStore store, OutboxRelay relay, IngestProperties properties) {
         this.store = store;
         this.relay = relay;
         this.properties = properties;
@@ -53,16 +78,29 @@ public class JobWriter implements SmartLifecycle {
      * @throws ApiException 503 when the writers are saturated or the commit does not finish in time
      */
     public List<InsertedJob> write(List<NewJob> jobs) {
+        return submit(new JobsRequest(jobs, new CompletableFuture<>()));
+    }
+
+    /**
+     * Writes the message and its delivery jobs durably (one transaction, shared with other requests).
+     *
+     * @throws ApiException 503 when the writers are saturated or the commit does not finish in time
+     */
+    public PublishedMessage publish(MessageToPublish message) {
+        return submit(new MessageRequest(message, new CompletableFuture<>()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T submit(Request request) {
         if (!running) {
             throw ApiException.unavailable("Sluice is shutting down");
         }
-        Request request = new Request(jobs, new CompletableFuture<>());
         long timeoutMs = properties.groupCommit().commitTimeout().toMillis();
         try {
             if (!waiting.offer(request, timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw ApiException.unavailable("Too many jobs waiting to be written; retry shortly");
             }
-            return request.result().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return (T) request.result().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("Interrupted while writing");
@@ -87,13 +125,13 @@ public class JobWriter implements SmartLifecycle {
                     continue;
                 }
                 batch.add(first);
-                int jobs = first.jobs().size();
+                int jobs = first.weight();
                 // Take whatever else is waiting, up to about maxJobs (one request may overshoot
                 // it by at most its own size, which the bulk limit bounds).
                 Request next;
                 while (jobs < maxJobs && (next = waiting.poll()) != null) {
                     batch.add(next);
-                    jobs += next.jobs().size();
+                    jobs += next.weight();
                 }
                 commit(batch);
             } catch (InterruptedException e) {
@@ -109,16 +147,27 @@ public class JobWriter implements SmartLifecycle {
     }
 
     private void commit(List<Request> batch) {
-        List<NewJob> all = new ArrayList<>();
-        batch.forEach(r -> all.addAll(r.jobs()));
+        List<NewJob> jobs = new ArrayList<>();
+        List<MessageToPublish> messages = new ArrayList<>();
+        for (Request request : batch) {
+            switch (request) {
+                case JobsRequest r -> jobs.addAll(r.jobs());
+                case MessageRequest r -> messages.add(r.message());
+            }
+        }
         try {
-            List<InsertedJob> inserted = store.insertBatch(all, properties.idempotencyTtl());
+            IngestStore.Written written = store.write(jobs, messages, properties.idempotencyTtl());
             relay.wake();
-            int from = 0;
+            int nextJob = 0;
+            int nextMessage = 0;
             for (Request request : batch) {
-                int to = from + request.jobs().size();
-                request.result().complete(inserted.subList(from, to));
-                from = to;
+                switch (request) {
+                    case JobsRequest r -> {
+                        r.result().complete(written.jobs().subList(nextJob, nextJob + r.jobs().size()));
+                        nextJob += r.jobs().size();
+                    }
+                    case MessageRequest r -> r.result().complete(written.messages().get(nextMessage++));
+                }
             }
         } catch (RuntimeException e) {
             if (batch.size() == 1) {

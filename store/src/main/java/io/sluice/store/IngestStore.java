@@ -1,0 +1,73 @@
+package io.sluice.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One group commit of the ingest API: the jobs and the messages of many requests, written in
+ * one transaction, with one statement per table for all their jobs.
+ */
+@Repository
+public class IngestStore {
+
+    /** A message to publish, and how to make its delivery job to one endpoint. */
+    public record MessageToPublish(NewMessage message, Function<UUID, NewJob> deliveryTo) {
+    }
+
+    /** @param jobs one per job given, in order; @param messages one per message given, in order */
+    public record Written(List<InsertedJob> jobs, List<PublishedMessage> messages) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final JobStore jobs;
+    private final MessageStore messages;
+    private final Clock clock;
+
+    public IngestStore(JdbcTemplate jdbc, TransactionTemplate tx, JobStore jobs, MessageStore messages, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.jobs = jobs;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    /** @param idempotencyTtl how long a job's idempotency key keeps answering with its job */
+    public Written write(List<NewJob> newJobs, List<MessageToPublish> newMessages, Duration idempotencyTtl) {
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<Written>) connection -> {
+            Instant now = clock.instant();
+            JobStore.Accepted accepted = jobs.accept(connection, newJobs, idempotencyTtl, now);
+            List<NewJob> toInsert = new ArrayList<>(accepted.toInsert());
+            // Messages in one global order of their keys, so that two commits sharing keys wait
+            // for each other instead of deadlocking.
+            Integer[] order = new Integer[newMessages.size()];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, Comparator.comparing(i -> keyOf(newMessages.get(i).message()),
+                    Comparator.nullsLast(Comparator.naturalOrder())));
+            PublishedMessage[] published = new PublishedMessage[newMessages.size()];
+            for (int i : order) {
+                MessageToPublish m = newMessages.get(i);
+                MessageStore.FannedOut fannedOut = messages.fanOutWithin(connection, m.message(), m.deliveryTo(), now);
+                published[i] = fannedOut.published();
+                toInsert.addAll(fannedOut.deliveries());
+            }
+            jobs.insertWithin(connection, toInsert, now);
+            return new Written(accepted.results(), List.of(published));
+        }));
+    }
+
+    private static String keyOf(NewMessage message) {
+        return message.idempotencyKey() == null ? null : message.organizationId() + "/" + message.idempotencyKey();
+    }
+}
