@@ -72,9 +72,22 @@ public class DeadLetterStore {
      */
     public List<UUID> retry(DeadLetterRetry retry) {
         return tx.execute(status -> jdbc.execute((ConnectionCallback<List<UUID>>) connection -> {
-            UUID[] chosen = pick(connection, retry.organizationId(), retry.queueName(), retry.jobIds(), null,
-                    retry.limit());
+            UUID[] chosen = pick(connection, retry.organizationId(), retry.queueName(), retry.jobIds(), null, null,
+                    null, retry.limit());
             return restart(connection, retry.organizationId(), chosen, EnumSet.of(JobState.DEADLETTER));
+        }));
+    }
+
+    /**
+     * Recovers an endpoint: sends back to pending its dead-lettered jobs that died at or after
+     * {@code since}, those dead the longest first, at most {@code limit}.
+     *
+     * @return the jobs sent back
+     */
+    public List<UUID> recover(UUID organizationId, UUID endpointId, Instant since, int limit) {
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<List<UUID>>) connection -> {
+            UUID[] chosen = pick(connection, organizationId, null, null, endpointId, since, null, limit);
+            return restart(connection, organizationId, chosen, EnumSet.of(JobState.DEADLETTER));
         }));
     }
 
@@ -112,7 +125,8 @@ public class DeadLetterStore {
      */
     public int purge(DeadLetterPurge purge) {
         Integer purged = tx.execute(status -> jdbc.execute((ConnectionCallback<Integer>) connection -> {
-            UUID[] chosen = pick(connection, purge.organizationId(), purge.queueName(), null, purge.olderThan(),
+            UUID[] chosen = pick(connection, purge.organizationId(), purge.queueName(), null, null, null,
+                    purge.olderThan(),
                     purge.limit());
             if (chosen.length == 0) {
                 return 0;
@@ -162,7 +176,8 @@ public class DeadLetterStore {
      * rows and skipping those another retry or purge holds.
      */
     private static UUID[] pick(Connection connection, UUID organizationId, String queueName, List<UUID> jobIds,
-                               Instant deadBefore, int limit) throws SQLException {
+                               UUID endpointId, Instant deadSince, Instant deadBefore, int limit)
+            throws SQLException {
         if (jobIds != null && jobIds.isEmpty()) {
             return new UUID[0];
         }
@@ -174,6 +189,12 @@ public class DeadLetterStore {
         }
         if (jobIds != null) {
             sql.append(" AND d.job_id = ANY(?::uuid[])");
+        }
+        if (endpointId != null) {
+            sql.append(" AND d.endpoint_id = ?");
+        }
+        if (deadSince != null) {
+            sql.append(" AND d.dead_at >= ?");
         }
         if (deadBefore != null) {
             sql.append(" AND d.dead_at < ?");
@@ -188,6 +209,12 @@ public class DeadLetterStore {
             }
             if (jobIds != null) {
                 select.setArray(p++, connection.createArrayOf("uuid", jobIds.toArray()));
+            }
+            if (endpointId != null) {
+                select.setObject(p++, endpointId);
+            }
+            if (deadSince != null) {
+                select.setTimestamp(p++, Timestamp.from(deadSince));
             }
             if (deadBefore != null) {
                 select.setTimestamp(p++, Timestamp.from(deadBefore));

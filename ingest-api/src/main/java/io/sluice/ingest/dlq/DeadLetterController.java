@@ -3,6 +3,7 @@ package io.sluice.ingest.dlq;
 import io.sluice.core.job.JobState;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.dlq.DeadLetterRequests.PurgeDeadLetters;
+import io.sluice.ingest.dlq.DeadLetterRequests.RecoverEndpoint;
 import io.sluice.ingest.dlq.DeadLetterRequests.ReplayDeadLetters;
 import io.sluice.ingest.dlq.DeadLetterRequests.RetryDeadLetters;
 import io.sluice.ingest.dlq.DeadLetterViews.Purged;
@@ -17,9 +18,11 @@ import io.sluice.store.DeadLetterPurge;
 import io.sluice.store.DeadLetterQuery;
 import io.sluice.store.DeadLetterRetry;
 import io.sluice.store.DeadLetterStore;
+import io.sluice.store.EndpointStore;
 import io.sluice.store.JobRetry;
 import io.sluice.store.JobRetryResult;
 import io.sluice.store.JobStore;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +57,13 @@ public class DeadLetterController {
     private final JobStore jobs;
     private final OutboxRelay relay;
     private final DeadLetterReplayer replayer;
+    private final EndpointStore endpoints;
+    private final Clock clock;
 
     public DeadLetterController(DeadLetterStore deadLetters, JobStore jobs, OutboxRelay relay,
-                                DeadLetterReplayer replayer) {
+                                DeadLetterReplayer replayer, EndpointStore endpoints, Clock clock) {
+        this.endpoints = endpoints;
+        this.clock = clock;
         this.deadLetters = deadLetters;
         this.jobs = jobs;
         this.relay = relay;
@@ -86,6 +93,29 @@ public class DeadLetterController {
             relay.wake();
         }
         return new Retried(retried.size(), retried);
+    }
+
+    /**
+     * Recovers an endpoint after an outage: every one of its deliveries dead-lettered since
+     * {@code since} goes back to pending (at most {@link DeadLetterRetry#MAX_LIMIT} per call;
+     * call again for more).
+     */
+    @PostMapping("/api/v1/endpoints/{id}/recover")
+    public Retried recover(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                           @PathVariable String id, @RequestBody(required = false) RecoverEndpoint request) {
+        UUID endpointId = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
+                .orElseThrow(() -> ApiException.notFound("Endpoint not found")).id();
+        if (request == null || request.since() == null) {
+            throw ApiException.validation("since is required (an ISO-8601 instant)", Map.of("field", "since"));
+        }
+        if (request.since().isAfter(clock.instant())) {
+            throw ApiException.validation("since must not be in the future", Map.of("field", "since"));
+        }
+        List<UUID> recovered = deadLetters.recover(organizationId, endpointId, request.since(), DeadLetterRetry.MAX_LIMIT);
+        if (!recovered.isEmpty()) {
+            relay.wake();
+        }
+        return new Retried(recovered.size(), recovered);
     }
 
     @PostMapping("/api/v1/jobs/dlq/purge")

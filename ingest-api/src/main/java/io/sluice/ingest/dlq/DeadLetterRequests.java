@@ -17,6 +17,10 @@ public final class DeadLetterRequests {
     }
 
     /** {@code POST /api/v1/jobs/dlq/purge}: {@code limit} 1..10000, default 1000; {@code confirm} must be true. */
+    /** Recover an endpoint: retry its deliveries dead-lettered at or after {@code since}. */
+    public record RecoverEndpoint(Instant since) {
+    }
+
     public record PurgeDeadLetters(String queueName, Instant olderThan, Integer limit, Boolean confirm) {
     }
 

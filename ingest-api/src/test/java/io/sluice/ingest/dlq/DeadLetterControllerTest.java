@@ -1,5 +1,6 @@
 package io.sluice.ingest.dlq;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.mockito.Mockito.mock;
@@ -22,11 +23,15 @@ import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiErrorHandler;
 import io.sluice.ingest.write.JobWriter;
+import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.store.DeadLetterStore;
+import io.sluice.store.Endpoint;
+import io.sluice.store.EndpointStore;
 import io.sluice.store.JobDefaults;
 import io.sluice.store.JobStore;
 import io.sluice.store.NewJob;
 import io.sluice.store.ProjectionStore;
+import io.sluice.store.Subscription;
 import io.sluice.testkit.RealServers;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +65,8 @@ class DeadLetterControllerTest {
     private final UUID endpoint = UUID.randomUUID();
     private final MockMvc mvc = MockMvcBuilders
             .standaloneSetup(
-                    new DeadLetterController(new DeadLetterStore(db.jdbc, db.tx, clock), jobs, relay, replayer()),
+                    new DeadLetterController(new DeadLetterStore(db.jdbc, db.tx, clock), jobs, relay, replayer(),
+                            new EndpointStore(db.jdbc), clock),
                     new JobController(mock(JobFactory.class), mock(JobWriter.class), jobs,
                             new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15),
                                     new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)))))
@@ -192,6 +198,40 @@ class DeadLetterControllerTest {
                 .andExpect(jsonPath("$.scanned").value(0))
                 .andExpect(jsonPath("$.matched").value(0))
                 .andExpect(jsonPath("$.replayed").value(0));
+    }
+
+    @Test
+    void recoveringAnEndpointRetriesItsDeliveriesDeadSinceTheGivenTime() throws Exception {
+        // given: two dead-lettered deliveries of the endpoint, one of them before `since`
+        new EndpointStore(db.jdbc).create(Endpoint.created(endpoint, org, "https://receiver.test/recover", null,
+                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), Subscription.ALL, clock.instant()));
+        UUID older = deadLetteredJob("emails");
+        Thread.sleep(20);
+        Instant since = clock.instant();
+        Thread.sleep(20);
+        UUID newer = deadLetteredJob("emails");
+
+        // when / then
+        mvc.perform(as(org, post("/api/v1/endpoints/" + endpoint + "/recover")
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"since\":\"" + since + "\"}")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.retried_count").value(1))
+                .andExpect(jsonPath("$.retried_jobs[0]").value(newer.toString()));
+        assertThat(jobs.get(org, newer).orElseThrow().state()).isEqualTo("pending");
+        assertThat(jobs.get(org, older).orElseThrow().state()).isEqualTo("deadletter");
+        verify(relay).wake();
+
+        // and bad requests get clear answers
+        mvc.perform(as(org, post("/api/v1/endpoints/" + endpoint + "/recover")
+                        .contentType(MediaType.APPLICATION_JSON).content("{}")))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.message").value(containsString("since")));
+        mvc.perform(as(org, post("/api/v1/endpoints/" + endpoint + "/recover")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"since\":\"" + clock.instant().plusSeconds(3600) + "\"}")))
+                .andExpect(status().isBadRequest());
+        mvc.perform(as(db.newOrganization(), post("/api/v1/endpoints/" + endpoint + "/recover")
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"since\":\"" + since + "\"}")))
+                .andExpect(status().isNotFound());
     }
 
     private DeadLetterReplayer replayer() {
