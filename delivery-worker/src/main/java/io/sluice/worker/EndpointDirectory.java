@@ -89,10 +89,13 @@ public class EndpointDirectory extends ConsumerLoop {
                     }
                 } catch (WakeupException e) {
                     // stop() woke the poll
+                } catch (RuntimeException e) {
+                    // A broker hiccup: keep following; records read so far stay known.
+                    log.warn("Endpoint directory poll failed, will retry: {}", e.toString());
                 }
             }
         } catch (RuntimeException e) {
-            log.error("Endpoint directory stopped; deliveries use the endpoint their records carry", e);
+            log.error("Endpoint directory could not start; deliveries use the endpoint their records carry", e);
         } finally {
             caughtUp.countDown();
         }
