@@ -86,6 +86,23 @@ class FanOutIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void anEndpointsSecretIsShownAtCreationAndWhenAskedForOnly() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("secret"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/secret"));
+
+        JsonNode listed = client.get(tenant.apiKey(), "/api/v1/endpoints").body().get(0);
+        JsonNode one = client.get(tenant.apiKey(), "/api/v1/endpoints/" + endpoint.id()).body();
+        JsonNode secret = client.get(tenant.apiKey(), "/api/v1/endpoints/" + endpoint.id() + "/secret").body();
+
+        assertThat(endpoint.secret()).startsWith("whsec_");
+        assertThat(listed.has("secret")).isFalse();
+        assertThat(one.has("secret")).isFalse();
+        assertThat(secret.get("key").asString()).isEqualTo(endpoint.secret());
+        SluiceClient.Tenant other = client.newOrganization(unique("secret-other"));
+        assertThat(client.get(other.apiKey(), "/api/v1/endpoints/" + endpoint.id() + "/secret").status()).isEqualTo(404);
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyPublishesNothingNew() {
         SluiceClient.Tenant tenant = client.newOrganization(unique("fan-out-key"));
         client.newEndpoint(tenant, receiver.url("/once"));

@@ -1,5 +1,6 @@
 package io.sluice.ingest.endpoint;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.net.SsrfGuard;
@@ -67,18 +68,33 @@ public class EndpointController {
     /**
      * An endpoint with its health: {@code disabled_reason} and {@code disabled_at} say why and
      * when it was disabled; {@code failing_since} when its current run of failed attempts began.
+     * {@code secret} is present only in the answer to its creation.
      */
-    public record EndpointView(UUID id, String url, String description, String secret, boolean enabled,
+    public record EndpointView(UUID id, String url, String description,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String secret, boolean enabled,
                                int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, List<String> retrySchedule,
                                String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt,
                                Instant updatedAt, List<String> eventTypes, List<String> channels) {
+        /** Without its secret: that is shown at creation and by {@code GET .../secret} only. */
         static EndpointView of(Endpoint e) {
-            return new EndpointView(e.id(), e.url(), e.description(), e.secret(), e.enabled(),
+            return of(e, null);
+        }
+
+        static EndpointView withSecret(Endpoint e) {
+            return of(e, e.secret());
+        }
+
+        private static EndpointView of(Endpoint e, String secret) {
+            return new EndpointView(e.id(), e.url(), e.description(), secret, e.enabled(),
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
                     RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
                     e.subscription().eventTypes(), e.subscription().channels());
         }
+    }
+
+    /** The signing secret, asked for explicitly: {@code {key}}. */
+    public record SecretView(String key) {
     }
 
     private final EndpointStore endpoints;
@@ -120,7 +136,7 @@ public class EndpointController {
                 clock.instant());
         endpoints.create(endpoint);
         publisher.wake();
-        return EndpointView.of(endpoint);
+        return EndpointView.withSecret(endpoint);
     }
 
     /**
@@ -208,6 +224,14 @@ public class EndpointController {
         return jobs.list(new JobQuery(organizationId, null, endpoint.id(), JobController.checkedStatus(status),
                 Math.clamp(limit, 1, 100),
                 Math.max(offset, 0))).stream().map(JobViews.JobSummary::of).toList();
+    }
+
+    @GetMapping("/api/v1/endpoints/{id}/secret")
+    public SecretView secret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                             @PathVariable String id) {
+        return Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
+                .map(endpoint -> new SecretView(endpoint.secret()))
+                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
     }
 
     @GetMapping("/api/v1/endpoints/{id}")
