@@ -28,14 +28,17 @@ class FanOutIT extends SluiceIntegrationTest {
 
     @Test
     void oneMessageReachesExactlyTheFortyFiveSubscribedEnabledEndpointsOfFifty() throws Exception {
-        // given: 30 endpoints for every event, 15 for invoice.paid, 3 for another type, 2 disabled
+        // given: 30 endpoints for every event, 10 for invoice.paid, 5 whose payload filter matches,
+        // 3 whose payload filter (or event type) does not, 2 disabled
         SluiceClient.Tenant tenant = client.newOrganization(unique("fan-out"));
         Map<String, SluiceClient.Receiver> expected = new HashMap<>();
         List<String> others = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             String path = "/e" + i;
             String settings = i < 30 ? "\"event_types\":[]"
-                    : i < 45 ? "\"event_types\":[\"invoice.paid\",\"invoice.voided\"]"
+                    : i < 40 ? "\"event_types\":[\"invoice.paid\",\"invoice.voided\"]"
+                    : i < 45 ? "\"payload_filter\":{\"$and\":[{\"invoice\":\"inv_7\"},{\"amount\":{\"$gt\":100}}]}"
+                    : i < 47 ? "\"payload_filter\":{\"amount\":{\"$gt\":10000}}"
                     : i < 48 ? "\"event_types\":[\"invoice.sent\"]"
                     : "\"description\":\"to be disabled\"";
             SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url(path), settings);
@@ -83,6 +86,12 @@ class FanOutIT extends SluiceIntegrationTest {
         JsonNode endpointJobs = client.get(tenant.apiKey(), "/api/v1/endpoints/" + someEndpoint + "/jobs").body();
         assertThat(endpointJobs).hasSize(1);
         assertThat(endpointJobs.get(0).get("queue_name").asString()).isEqualTo("invoice.paid");
+        JsonNode filtered = client.get(tenant.apiKey(), "/api/v1/endpoints/" + expected.get("/e41").id()).body();
+        assertThat(filtered.get("payload_filter").get("$and")).hasSize(2);
+        SluiceClient.Answer badFilter = client.patch(tenant.apiKey(), "/api/v1/endpoints/" + someEndpoint,
+                "{\"payload_filter\":{\"amount\":{\"$gte\":1}}}");
+        assertThat(badFilter.status()).isEqualTo(400);
+        assertThat(badFilter.body().get("message").asString()).contains("unknown operator $gte");
     }
 
     @Test

@@ -18,7 +18,8 @@ public class EndpointStore {
 
     private static final String COLUMNS = """
             id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
-            disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule, event_types, channels""";
+            disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule, event_types, channels,
+            payload_filter""";
 
     private final JdbcTemplate jdbc;
 
@@ -28,13 +29,14 @@ public class EndpointStore {
 
     public void create(Endpoint endpoint) {
         jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[])",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb)",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
                 endpoint.secret(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
                 Rows.timestamp(endpoint.failingSince()), Rows.timestamp(endpoint.createdAt()),
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
-                textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()));
+                textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
+                endpoint.subscription().payloadFilter());
     }
 
     /**
@@ -47,14 +49,15 @@ public class EndpointStore {
         return jdbc.update("""
                 UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
                     max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?,
-                    retry_schedule = ?, event_types = ?::text[], channels = ?::text[], version = version + 1
+                    retry_schedule = ?, event_types = ?::text[], channels = ?::text[], payload_filter = ?::jsonb,
+                    version = version + 1
                 WHERE organization_id = ? AND id = ?""",
                 endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
                 endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),
                 Rows.timestamp(endpoint.disabledAt()), Rows.timestamp(endpoint.failingSince()),
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
-                endpoint.organizationId(), endpoint.id()) == 1;
+                endpoint.subscription().payloadFilter(), endpoint.organizationId(), endpoint.id()) == 1;
     }
 
     public Optional<Endpoint> get(UUID organizationId, UUID id) {
@@ -73,7 +76,7 @@ public class EndpointStore {
                 rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getInt(7),
                 new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
                 rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14),
-                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17)));
+                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)));
     }
 
     static List<Duration> schedule(String text) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -21,8 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class IngestStore {
 
-    /** A message to publish, and how to make its delivery job to one endpoint. */
-    public record MessageToPublish(NewMessage message, Function<UUID, NewJob> deliveryTo) {
+    /** A message to publish, and its delivery job to one subscriber (empty: its payload filter refuses it). */
+    public record MessageToPublish(NewMessage message, Function<Subscriber, Optional<NewJob>> deliveryTo) {
     }
 
     /** @param jobs one per job given, in order; @param messages one per message given, in order */

@@ -39,9 +39,10 @@ public class MessageStore {
     /**
      * Writes the message and decides its deliveries, on a connection whose transaction the caller owns.
      *
-     * @param deliveryTo the delivery job of the message to one endpoint, given its id
+     * @param deliveryTo the delivery job of the message to one subscriber; empty when its payload filter refuses it
      */
-    FannedOut fanOutWithin(Connection connection, NewMessage message, Function<UUID, NewJob> deliveryTo, Instant now)
+    FannedOut fanOutWithin(Connection connection, NewMessage message, Function<Subscriber, Optional<NewJob>> deliveryTo,
+                           Instant now)
             throws SQLException {
         if (!insertMessage(connection, message, now)) {
             // ON CONFLICT waited for the key's holder to commit, so this new statement sees its jobs.
@@ -51,7 +52,8 @@ public class MessageStore {
             return new FannedOut(new PublishedMessage(earlier, jobIdsOf(message.organizationId(), earlier), false),
                     List.of());
         }
-        List<NewJob> deliveries = subscribedEndpoints(connection, message).stream().map(deliveryTo).toList();
+        List<NewJob> deliveries = subscribers(connection, message).stream().map(deliveryTo)
+                .flatMap(Optional::stream).toList();
         return new FannedOut(new PublishedMessage(message.id(), deliveries.stream().map(NewJob::id).toList(), true),
                 deliveries);
     }
@@ -76,9 +78,9 @@ public class MessageStore {
      * Enabled endpoints subscribed to the event type (or to every type) whose channels, if they
      * have any, include one of the message's; in id order.
      */
-    private static List<UUID> subscribedEndpoints(Connection connection, NewMessage message) throws SQLException {
+    private static List<Subscriber> subscribers(Connection connection, NewMessage message) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id FROM endpoints
+                SELECT id, payload_filter::text FROM endpoints
                 WHERE organization_id = ? AND enabled
                   AND (coalesce(cardinality(event_types), 0) = 0 OR ? = ANY(event_types))
                   AND (coalesce(cardinality(channels), 0) = 0 OR channels && ?::text[])
@@ -87,13 +89,13 @@ public class MessageStore {
             select.setString(2, message.eventType());
             Array channels = connection.createArrayOf("text", message.channels().toArray());
             select.setArray(3, channels);
-            List<UUID> ids = new ArrayList<>();
+            List<Subscriber> subscribers = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
+                    subscribers.add(new Subscriber(rs.getObject(1, UUID.class), rs.getString(2)));
                 }
             }
-            return ids;
+            return subscribers;
         }
     }
 

@@ -7,6 +7,7 @@ import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -27,16 +28,16 @@ class MessageStoreTest {
     void aMessageGoesToEveryEnabledEndpointSubscribedToItsTypeAndChannel() {
         // given
         Endpoint all = endpoint(Subscription.ALL);
-        Endpoint paid = endpoint(new Subscription(List.of("invoice.paid", "invoice.sent"), List.of()));
-        Endpoint other = endpoint(new Subscription(List.of("invoice.sent"), List.of()));
-        Endpoint euOnly = endpoint(new Subscription(List.of(), List.of("eu")));
-        Endpoint usOnly = endpoint(new Subscription(List.of(), List.of("us")));
+        Endpoint paid = endpoint(new Subscription(List.of("invoice.paid", "invoice.sent"), List.of(), null));
+        Endpoint other = endpoint(new Subscription(List.of("invoice.sent"), List.of(), null));
+        Endpoint euOnly = endpoint(new Subscription(List.of(), List.of("eu"), null));
+        Endpoint usOnly = endpoint(new Subscription(List.of(), List.of("us"), null));
         Endpoint disabled = endpoint(Subscription.ALL);
         endpoints.update(disabledCopy(disabled));
         NewMessage message = message("invoice.paid", List.of("eu"), null);
 
         // when
-        PublishedMessage published = publish(message, endpointId -> delivery(message, endpointId));
+        PublishedMessage published = publish(message, s -> Optional.of(delivery(message, s.endpointId())));
 
         // then
         assertThat(published.created()).isTrue();
@@ -56,24 +57,42 @@ class MessageStoreTest {
 
     @Test
     void aMessageWithoutChannelsSkipsEndpointsThatNameChannels() {
-        endpoint(new Subscription(List.of(), List.of("eu")));
+        endpoint(new Subscription(List.of(), List.of("eu"), null));
         Endpoint all = endpoint(Subscription.ALL);
         NewMessage message = message("invoice.paid", List.of(), null);
 
-        PublishedMessage published = publish(message, endpointId -> delivery(message, endpointId));
+        PublishedMessage published = publish(message, s -> Optional.of(delivery(message, s.endpointId())));
 
         assertThat(messages.get(org, published.messageId()).orElseThrow().deliveries())
                 .extracting(Message.Delivery::endpointId).containsExactly(all.id());
     }
 
     @Test
+    void eachSubscriberComesWithItsPayloadFilterAndOneItRefusesGetsNoJob() {
+        Endpoint filtered = endpoint(new Subscription(List.of(), List.of(), "{\"amount\": {\"$gt\": 100}}"));
+        Endpoint open = endpoint(Subscription.ALL);
+        NewMessage message = message("invoice.paid", List.of(), null);
+        java.util.Map<UUID, String> seen = new java.util.HashMap<>();
+
+        PublishedMessage published = publish(message, s -> {
+            seen.put(s.endpointId(), s.payloadFilter());
+            return s.payloadFilter() == null ? Optional.of(delivery(message, s.endpointId())) : Optional.empty();
+        });
+
+        assertThat(seen).containsEntry(open.id(), null);
+        assertThat(seen.get(filtered.id())).contains("$gt");
+        assertThat(published.jobIds()).hasSize(1);
+        assertThat(endpoints.get(org, filtered.id()).orElseThrow().subscription().payloadFilter()).contains("$gt");
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyAnswersWithTheEarlierMessageAndWritesNothing() {
         endpoint(Subscription.ALL);
         NewMessage first = message("invoice.paid", List.of(), "invoice-7-paid");
-        PublishedMessage original = publish(first, endpointId -> delivery(first, endpointId));
+        PublishedMessage original = publish(first, s -> Optional.of(delivery(first, s.endpointId())));
         NewMessage again = message("invoice.paid", List.of(), "invoice-7-paid");
 
-        PublishedMessage repeated = publish(again, endpointId -> delivery(again, endpointId));
+        PublishedMessage repeated = publish(again, s -> Optional.of(delivery(again, s.endpointId())));
 
         assertThat(repeated).isEqualTo(new PublishedMessage(first.id(), original.jobIds(), false));
         assertThat(db.count("SELECT count(*) FROM messages WHERE organization_id = ?", org)).isEqualTo(1);
@@ -89,10 +108,10 @@ class MessageStoreTest {
         int[] made = {0};
 
         // when
-        assertThatThrownBy(() -> publish(message, endpointId -> made[0]++ == 0
-                ? delivery(message, endpointId)
-                : new NewJob(ids.next(), UUID.randomUUID(), "elsewhere", "{}", endpointId, 0, null, null, null, null,
-                        null, message.id())))
+        assertThatThrownBy(() -> publish(message, s -> Optional.of(made[0]++ == 0
+                ? delivery(message, s.endpointId())
+                : new NewJob(ids.next(), UUID.randomUUID(), "elsewhere", "{}", s.endpointId(), 0, null, null, null, null,
+                        null, message.id()))))
                 .isInstanceOf(RuntimeException.class);
 
         // then
@@ -109,8 +128,8 @@ class MessageStoreTest {
         NewMessage second = message("invoice.sent", List.of(), "a-key");
 
         IngestStore.Written written = ingest.write(List.of(plain), List.of(
-                new IngestStore.MessageToPublish(first, id -> delivery(first, id)),
-                new IngestStore.MessageToPublish(second, id -> delivery(second, id))), Duration.ofHours(1));
+                new IngestStore.MessageToPublish(first, s -> Optional.of(delivery(first, s.endpointId()))),
+                new IngestStore.MessageToPublish(second, s -> Optional.of(delivery(second, s.endpointId())))), Duration.ofHours(1));
 
         assertThat(written.jobs()).containsExactly(new InsertedJob(plain.id(), true));
         assertThat(written.messages()).extracting(PublishedMessage::messageId).containsExactly(first.id(), second.id());
@@ -118,7 +137,8 @@ class MessageStoreTest {
         assertThat(db.count("SELECT count(*) FROM jobs WHERE organization_id = ?", org)).isEqualTo(3);
     }
 
-    private PublishedMessage publish(NewMessage message, java.util.function.Function<UUID, NewJob> deliveryTo) {
+    private PublishedMessage publish(NewMessage message,
+                                     java.util.function.Function<Subscriber, Optional<NewJob>> deliveryTo) {
         return ingest.write(List.of(), List.of(new IngestStore.MessageToPublish(message, deliveryTo)), Duration.ofHours(1))
                 .messages().getFirst();
     }

@@ -1,6 +1,7 @@
 package io.sluice.ingest.endpoint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.net.SsrfGuard;
@@ -9,6 +10,7 @@ import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.job.JobController;
 import io.sluice.ingest.job.JobViews;
+import io.sluice.ingest.message.PayloadFilters;
 import io.sluice.ingest.relay.EndpointPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
@@ -39,6 +41,7 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /** Webhook endpoints: where jobs with an {@code endpoint_id} are POSTed. */
 @RestController
@@ -53,7 +56,7 @@ public class EndpointController {
      */
     public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule, List<String> eventTypes,
-                                 List<String> channels) {
+                                 List<String> channels, JsonNode payloadFilter) {
     }
 
     /**
@@ -62,7 +65,7 @@ public class EndpointController {
      */
     public record UpdateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule, Boolean enabled,
-                                 List<String> eventTypes, List<String> channels) {
+                                 List<String> eventTypes, List<String> channels, JsonNode payloadFilter) {
     }
 
     /**
@@ -74,7 +77,8 @@ public class EndpointController {
                                @JsonInclude(JsonInclude.Include.NON_NULL) String secret, boolean enabled,
                                int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, List<String> retrySchedule,
                                String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt,
-                               Instant updatedAt, List<String> eventTypes, List<String> channels) {
+                               Instant updatedAt, List<String> eventTypes, List<String> channels,
+                               @JsonRawValue String payloadFilter) {
         /** Without its secret: that is shown at creation and by {@code GET .../secret} only. */
         static EndpointView of(Endpoint e) {
             return of(e, null);
@@ -89,7 +93,7 @@ public class EndpointController {
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
                     RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
-                    e.subscription().eventTypes(), e.subscription().channels());
+                    e.subscription().eventTypes(), e.subscription().channels(), e.subscription().payloadFilter());
         }
     }
 
@@ -106,10 +110,13 @@ public class EndpointController {
     private final RetryScheduleInput retrySchedules;
     private final EndpointPublisher publisher;
     private final JobStore jobs;
+    private final PayloadFilters payloadFilters;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
                               RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
-                              RetryScheduleInput retrySchedules, EndpointPublisher publisher, JobStore jobs) {
+                              RetryScheduleInput retrySchedules, EndpointPublisher publisher, JobStore jobs,
+                              PayloadFilters payloadFilters) {
+        this.payloadFilters = payloadFilters;
         this.jobs = jobs;
         this.retrySchedules = retrySchedules;
         this.publisher = publisher;
@@ -132,7 +139,9 @@ public class EndpointController {
         Endpoint endpoint = Endpoint.created(ids.next(), organizationId, url, request.description(),
                 WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
                 limits(request.rateLimit(), request.maxConcurrency()), retrySchedules.parse(request.retrySchedule()),
-                new Subscription(NameList.checked("event_types", request.eventTypes(), MAX_NAMES), NameList.checked("channels", request.channels(), MAX_NAMES)),
+                new Subscription(NameList.checked("event_types", request.eventTypes(), MAX_NAMES),
+                        NameList.checked("channels", request.channels(), MAX_NAMES),
+                        payloadFilters.checked(request.payloadFilter())),
                 clock.instant());
         endpoints.create(endpoint);
         publisher.wake();
@@ -161,7 +170,9 @@ public class EndpointController {
         boolean enabled = request.enabled() == null ? current.enabled() : request.enabled();
         Subscription subscription = new Subscription(
                 request.eventTypes() == null ? current.subscription().eventTypes() : NameList.checked("event_types", request.eventTypes(), MAX_NAMES),
-                request.channels() == null ? current.subscription().channels() : NameList.checked("channels", request.channels(), MAX_NAMES));
+                request.channels() == null ? current.subscription().channels() : NameList.checked("channels", request.channels(), MAX_NAMES),
+                request.payloadFilter() == null ? current.subscription().payloadFilter()
+                        : payloadFilters.checked(request.payloadFilter()));
         Endpoint updated;
         if (enabled == current.enabled()) {
             updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), enabled, timeoutMs,

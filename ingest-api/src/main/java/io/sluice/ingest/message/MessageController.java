@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -33,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Messages: one published event, delivered to every enabled endpoint subscribed to its event
- * type (and, when the endpoint names channels, published to one of them). The message and
+ * type (and, when the endpoint names channels, published to one of them) whose payload filter,
+ * if it has one, the payload matches. The message and
  * its delivery jobs are written in one transaction before the answer, by the group-commit
  * writer that also writes jobs. A message's deliveries
  * are jobs in the queue named after its event type, so that queue's settings (retry schedule,
@@ -63,16 +65,18 @@ public class MessageController {
     private final MessageStore messages;
     private final EventTypeStore eventTypes;
     private final PayloadSchemas schemas;
+    private final PayloadFilters filters;
     private final JobWriter writer;
     private final IngestProperties properties;
     private final JsonMapper json;
     private final Uuid7 ids;
 
     public MessageController(MessageStore messages, EventTypeStore eventTypes, PayloadSchemas schemas,
-                             JobWriter writer, IngestProperties properties, JsonMapper json, Uuid7 ids) {
+                             PayloadFilters filters, JobWriter writer, IngestProperties properties, JsonMapper json, Uuid7 ids) {
         this.messages = messages;
         this.eventTypes = eventTypes;
         this.schemas = schemas;
+        this.filters = filters;
         this.writer = writer;
         this.properties = properties;
         this.json = json;
@@ -108,8 +112,12 @@ public class MessageController {
             }
         });
         NewMessage message = new NewMessage(ids.next(), organizationId, eventType, payload, channels, key);
-        PublishedMessage published = writer.publish(new MessageToPublish(message, endpointId -> new NewJob(ids.next(),
-                organizationId, eventType, payload, endpointId, 0, null, null, null, null, null, message.id())));
+        JsonNode body = request.payload();
+        PublishedMessage published = writer.publish(new MessageToPublish(message, subscriber ->
+                filters.accepts(subscriber.payloadFilter(), body)
+                        ? Optional.of(new NewJob(ids.next(), organizationId, eventType, payload, subscriber.endpointId(),
+                                0, null, null, null, null, null, message.id()))
+                        : Optional.empty()));
         return ResponseEntity.status(published.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .body(new Published(published.messageId(), published.jobIds(), published.created()));
     }
