@@ -35,11 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Messages: one published event, delivered to every enabled endpoint subscribed to its event
  * type (and, when the endpoint names channels, published to one of them) whose payload filter,
- * if it has one, the payload matches. The message and
- * its delivery jobs are written in one transaction before the answer, by the group-commit
- * writer that also writes jobs. A message's deliveries
- * are jobs in the queue named after its event type, so that queue's settings (retry schedule,
- * max_retries) apply to them.
+ * if it has one, the payload matches. The message and its delivery jobs are written in one
+ * transaction before the answer, by the group-commit writer that also writes jobs. A message's
+ * deliveries are jobs in the queue named after its event type, so that queue's settings
+ * (retry schedule, max_retries) apply to them.
  */
 @RestController
 public class MessageController {
@@ -72,7 +71,8 @@ public class MessageController {
     private final Uuid7 ids;
 
     public MessageController(MessageStore messages, EventTypeStore eventTypes, PayloadSchemas schemas,
-                             PayloadFilters filters, JobWriter writer, IngestProperties properties, JsonMapper json, Uuid7 ids) {
+                             PayloadFilters filters, JobWriter writer, IngestProperties properties, JsonMapper json,
+                             Uuid7 ids) {
         this.messages = messages;
         this.eventTypes = eventTypes;
         this.schemas = schemas;
