@@ -1,8 +1,7 @@
 package io.sluice.store;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.sluice.testkit.RealServers;
+import io.sluice.testkit.MigratedSchema;
 import java.time.Clock;
 import io.sluice.core.delivery.EndpointLimits;
 import java.time.Instant;
@@ -12,13 +11,12 @@ import java.time.ZoneOffset;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The store tests' database, set up once per JVM: the real PostgreSQL of {@link RealServers},
+ * The store tests' database, set up once per JVM: the real PostgreSQL of {@link io.sluice.testkit.RealServers},
  * a schema of its own migrated by Flyway, and sessions in a time zone other than the JVM's so
  * that an instant read or written through a local time shows up as a wrong value.
  * Tests isolate themselves by organization.
@@ -36,24 +34,8 @@ final class StoreTestSupport {
     final TransactionTemplate tx;
 
     private StoreTestSupport() {
-        RealServers.Endpoints servers = RealServers.get();
-        Flyway.configure()
-                .dataSource(servers.jdbcUrl(), servers.username(), servers.password())
-                .schemas(SCHEMA)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-
         ZoneId sessionZone = SESSION_ZONE.equals(TimeZone.getDefault().toZoneId()) ? ZoneId.of("America/Adak") : SESSION_ZONE;
-        HikariConfig config = new HikariConfig();
-        String url = servers.jdbcUrl();
-        config.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
-        config.setUsername(servers.username());
-        config.setPassword(servers.password());
-        config.setConnectionInitSql("SET TIME ZONE '" + sessionZone.getId() + "'");
-        config.setMaximumPoolSize(12);
-        config.setPoolName("store-test");
-        dataSource = new HikariDataSource(config);
+        dataSource = MigratedSchema.open(SCHEMA, 12, "SET TIME ZONE '" + sessionZone.getId() + "'");
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 

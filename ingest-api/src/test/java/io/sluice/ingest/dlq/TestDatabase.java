@@ -1,18 +1,16 @@
 package io.sluice.ingest.dlq;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.sluice.testkit.RealServers;
+import io.sluice.testkit.MigratedSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The real PostgreSQL of {@link RealServers} with a schema of its own, migrated once per JVM.
+ * The real PostgreSQL of {@link io.sluice.testkit.RealServers} with a schema of its own, migrated once per JVM.
  * Tests isolate themselves by organization.
  */
 final class TestDatabase {
@@ -25,21 +23,7 @@ final class TestDatabase {
     final TransactionTemplate tx;
 
     private TestDatabase() {
-        RealServers.Endpoints servers = RealServers.get();
-        Flyway.configure()
-                .dataSource(servers.jdbcUrl(), servers.username(), servers.password())
-                .schemas(SCHEMA)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        HikariConfig config = new HikariConfig();
-        String url = servers.jdbcUrl();
-        config.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
-        config.setUsername(servers.username());
-        config.setPassword(servers.password());
-        config.setMaximumPoolSize(4);
-        config.setPoolName("ingest-test");
-        HikariDataSource dataSource = new HikariDataSource(config);
+        HikariDataSource dataSource = MigratedSchema.open(SCHEMA, 4, null);
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
