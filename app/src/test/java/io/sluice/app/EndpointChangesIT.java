@@ -56,6 +56,40 @@ class EndpointChangesIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aDeletedEndpointsWaitingDeliveryIsDeadLetteredAndTheEndpointLeavesTheApi() {
+        // given: a job whose first attempt failed
+        receiver.answering(d -> 503);
+        SluiceClient.Tenant tenant = client.newOrganization(unique("deleted-midway"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/gone"),
+                "\"retry_schedule\":[\"3s\"],\"event_types\":[\"order.placed\"]");
+        String id = enqueue(tenant, endpoint.id());
+        awaitFirstAttempt(tenant, id);
+
+        // when its owner deletes the endpoint
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/endpoints/" + endpoint.id()).status()).isEqualTo(204);
+
+        // then the waiting delivery is given up without a second attempt, and its history stays
+        JsonNode dead = awaitStatus(tenant, id, "deadletter");
+        assertThat(dead.get("attempts")).hasSize(1);
+        assertThat(dead.get("last_error").asString()).isEqualTo("endpoint disabled: endpoint deleted");
+        assertThat(receiver.deliveriesOf(id)).hasSize(1);
+
+        // and the endpoint is gone from the API, from fan-out and from new jobs
+        String path = "/api/v1/endpoints/" + endpoint.id();
+        assertThat(client.get(tenant.apiKey(), path).status()).isEqualTo(404);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/endpoints").body()).isEmpty();
+        assertThat(client.delete(tenant.apiKey(), path).status()).isEqualTo(404);
+        assertThat(client.patch(tenant.apiKey(), path, "{\"enabled\":true}").status()).isEqualTo(404);
+        SluiceClient.Answer published = client.post(tenant.apiKey(), "/api/v1/messages",
+                "{\"event_type\":\"order.placed\",\"payload\":{\"n\":2}}");
+        assertThat(published.body().get("job_ids")).isEmpty();
+        SluiceClient.Answer refused = client.post(tenant.apiKey(), "/api/v1/jobs",
+                "{\"queue_name\":\"changes\",\"endpoint_id\":\"" + endpoint.id() + "\",\"payload\":{}}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
     void aDeliveryWaitingForItsRetryGoesToTheEndpointsNewUrl() {
         // given: a job whose first attempt failed at the endpoint's old address
         receiver.answering(d -> d.path().equals("/old") ? 503 : 200);

@@ -78,6 +78,10 @@ final class SluiceClient {
         return new Receiver(created.body().get("id").asString(), created.body().get("secret").asString());
     }
 
+    Answer delete(String apiKey, String path) {
+        return send(apiKey, HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE());
+    }
+
     Answer get(String apiKey, String path) {
         return send(apiKey, HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET());
     }

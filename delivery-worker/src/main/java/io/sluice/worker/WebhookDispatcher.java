@@ -6,7 +6,6 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.net.SsrfGuard;
-import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.core.webhook.WebhookSigner;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
@@ -30,7 +29,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * POSTs one delivery, signed as Standard Webhooks asks, and reports the attempt. Jetty's
+ * POSTs one delivery, signed as Standard Webhooks asks and with the endpoint's custom
+ * headers, and reports the attempt. Jetty's
  * asynchronous client keeps thousands of requests in flight on a handful of threads and
  * bounds connections per endpoint (host and port), which is the per-endpoint limit here.
  * Redirects are not followed: a 3xx is a failed attempt.
@@ -76,7 +76,7 @@ public class WebhookDispatcher implements DisposableBean {
         byte[] body = delivery.payload();
         String signature;
         try {
-            signature = WebhookSigner.sign(WebhookSecret.parse(delivery.secret()), messageId, timestamp, body);
+            signature = WebhookSigner.sign(delivery.signingKeys(), startedAt, messageId, timestamp, body);
         } catch (IllegalArgumentException e) {
             onAttempt.accept(attempt(delivery, startedAt, startNanos,
                     new AttemptOutcome.Failed(null, "signing", e.getMessage()), null, null));
@@ -86,10 +86,13 @@ public class WebhookDispatcher implements DisposableBean {
             http.newRequest(delivery.url())
                     .method(HttpMethod.POST)
                     .timeout(delivery.timeoutMs(), TimeUnit.MILLISECONDS)
-                    .headers(h -> h
-                            .put(WebhookSigner.HEADER_ID, messageId)
+                    .headers(h -> {
+                        // The endpoint's own headers first: the signature headers below always win.
+                        delivery.endpointHeaders().forEach(h::put);
+                        h.put(WebhookSigner.HEADER_ID, messageId)
                             .put(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp))
-                            .put(WebhookSigner.HEADER_SIGNATURE, signature))
+                                .put(WebhookSigner.HEADER_SIGNATURE, signature);
+                    })
                     .body(new BytesRequestContent("application/json", body))
                     .send(new ExcerptListener(result -> onAttempt.accept(attempt(delivery, startedAt, startNanos,
                             outcomeOf(result.result), result.excerpt, retryAfterOf(result.result)))));

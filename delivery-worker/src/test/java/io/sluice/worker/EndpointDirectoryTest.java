@@ -40,6 +40,6 @@ class EndpointDirectoryTest {
     }
 
     private EndpointSnapshot version(long version, String url) {
-        return new EndpointSnapshot(id, UUID.randomUUID(), version, url, "whsec_dGVzdA", true, null, null, null);
+        return new EndpointSnapshot(id, UUID.randomUUID(), version, url, "whsec_dGVzdA", null, null, true, null, null, null, null);
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.core.delivery.AttemptOutcome;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.kafka.DeliveryMessage;
+import io.sluice.core.webhook.SigningKeys;
 import io.sluice.worker.EndpointGate.Admission;
 import io.sluice.worker.EndpointGate.Pass;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -170,6 +172,6 @@ class EndpointGateTest {
 
     private DeliveryMessage delivery(EndpointLimits limits) {
         return DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), endpoint, "q", "https://example.com/hook",
-                "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 5_000, limits, 1, List.of(), 3, "{}".getBytes(StandardCharsets.UTF_8));
+                SigningKeys.of("whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"), Map.of(), 5_000, limits, 1, List.of(), 3, "{}".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -7,6 +7,7 @@ import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.net.SsrfGuard;
+import io.sluice.core.webhook.SigningKeys;
 import io.sluice.core.webhook.WebhookSecret;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.springframework.util.unit.DataSize;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,7 +73,7 @@ class WebhookDispatcherSsrfTest {
 
     private AttemptReport dispatch(String url) throws Exception {
         DeliveryMessage delivery = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "q",
-                url, WebhookSecret.generate(new SecureRandom()).toString(), 2_000, EndpointLimits.NONE, 1, java.util.List.of(), 3,
+                url, SigningKeys.of(WebhookSecret.generate(new SecureRandom()).toString()), Map.of(), 2_000, EndpointLimits.NONE, 1, java.util.List.of(), 3,
                 "{}".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<AttemptReport> recorded = new CompletableFuture<>();
         dispatcher.dispatch(delivery, recorded::complete);

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBulkJobs            most jobs in one bulk request (Spooled clients send at most 100)
  * @param idempotencyTtl         how long an idempotency key answers with its job
  * @param defaultEndpointTimeout total HTTP timeout of an endpoint created without one
+ * @param secretRotationGrace    how long a rotated-out signing key keeps signing when the
+ *                               rotation names no grace period: receivers switch keys within it
  * @param groupCommit            how concurrent requests share database commits
  */
 @ConfigurationProperties("sluice.ingest")
@@ -19,6 +21,7 @@ public record IngestProperties(
         @DefaultValue("1000") int maxBulkJobs,
         @DefaultValue("24h") Duration idempotencyTtl,
         @DefaultValue("15s") Duration defaultEndpointTimeout,
+        @DefaultValue("24h") Duration secretRotationGrace,
         @DefaultValue GroupCommit groupCommit) {
 
     /**

@@ -1,9 +1,11 @@
 package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.webhook.SigningKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -13,22 +15,52 @@ import java.util.UUID;
  * @param disabledReason why it was disabled (410 Gone, sustained failure, or its owner); null while enabled
  * @param failingSince   when the current run of failed attempts began; null after a success
  * @param subscription   which messages it receives
+ * @param headers        custom headers sent with each of its deliveries
  */
 public record Endpoint(
-        UUID id, UUID organizationId, String url, String description, String secret,
+        UUID id, UUID organizationId, String url, String description, SigningKeys signingKeys,
         boolean enabled, int timeoutMs, EndpointLimits limits, List<Duration> retrySchedule, String disabledReason,
         Instant disabledAt,
-        Instant failingSince, Instant createdAt, Instant updatedAt, Subscription subscription) {
+        Instant failingSince, Instant createdAt, Instant updatedAt, Subscription subscription,
+        Map<String, String> headers) {
 
     public Endpoint {
         retrySchedule = List.copyOf(retrySchedule);
+        headers = Map.copyOf(headers);
     }
 
     /** A new, enabled endpoint. */
     public static Endpoint created(UUID id, UUID organizationId, String url, String description, String secret,
                                    int timeoutMs, EndpointLimits limits, List<Duration> retrySchedule,
-                                   Subscription subscription, Instant now) {
-        return new Endpoint(id, organizationId, url, description, secret, true, timeoutMs, limits, retrySchedule,
-                null, null, null, now, now, subscription);
+                                   Subscription subscription, Map<String, String> headers, Instant now) {
+        return new Endpoint(id, organizationId, url, description, SigningKeys.of(secret), true, timeoutMs, limits,
+                retrySchedule, null, null, null, now, now, subscription, headers);
+    }
+
+    /** Enabled by its owner: its health record starts afresh. */
+    public Endpoint enabledAgain(Instant now) {
+        return new Endpoint(id, organizationId, url, description, signingKeys, true, timeoutMs, limits, retrySchedule,
+                null, null, null, createdAt, now, subscription, headers);
+    }
+
+    /** Disabled by its owner; its run of failures, if any, is kept. */
+    public Endpoint disabledByOwner(Instant now) {
+        return new Endpoint(id, organizationId, url, description, signingKeys, false, timeoutMs, limits, retrySchedule,
+                "disabled by its owner", now, failingSince, createdAt, now, subscription, headers);
+    }
+
+    /** Signing with a new key; the current one signs too until {@code graceEnd}. */
+    public Endpoint withKeyRotatedTo(String next, Instant graceEnd, Instant now) {
+        return new Endpoint(id, organizationId, url, description, signingKeys.rotatedTo(next, graceEnd), enabled,
+                timeoutMs, limits, retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now,
+                subscription, headers);
+    }
+
+    /** Its owner's settings changed; its state (enabled, health, keys) stays. */
+    public Endpoint withSettings(String url, String description, int timeoutMs, EndpointLimits limits,
+                                 List<Duration> retrySchedule, Subscription subscription, Map<String, String> headers,
+                                 Instant now) {
+        return new Endpoint(id, organizationId, url, description, signingKeys, enabled, timeoutMs, limits,
+                retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now, subscription, headers);
     }
 }

@@ -38,12 +38,14 @@ public class EndpointPublicationStore {
     public int publishChanged(int limit, Publisher publisher) {
         Integer published = tx.execute(status -> {
             List<EndpointSnapshot> batch = jdbc.query("""
-                    SELECT id, organization_id, version, url, secret, enabled, disabled_reason, rate_limit, max_concurrency
+                    SELECT id, organization_id, version, url, secret, enabled, disabled_reason, rate_limit, max_concurrency,
+                           previous_secret, previous_secret_until, headers
                     FROM endpoints WHERE version > published_version
                     ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""",
                     (rs, n) -> new EndpointSnapshot(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            rs.getLong(3), rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getString(7),
-                            Rows.integer(rs, 8), Rows.integer(rs, 9)),
+                            rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(10), Rows.instant(rs, 11),
+                            rs.getBoolean(6), rs.getString(7), Rows.integer(rs, 8), Rows.integer(rs, 9),
+                            Rows.textMap(rs, 12)),
                     limit);
             if (batch.isEmpty()) {
                 return 0;

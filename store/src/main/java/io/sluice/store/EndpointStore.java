@@ -2,7 +2,9 @@ package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.delivery.RetrySchedule;
+import io.sluice.core.webhook.SigningKeys;
 import java.time.Duration;
+import java.time.Instant;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -19,7 +21,7 @@ public class EndpointStore {
     private static final String COLUMNS = """
             id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
             disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule, event_types, channels,
-            payload_filter""";
+            payload_filter, previous_secret, previous_secret_until, headers""";
 
     private final JdbcTemplate jdbc;
 
@@ -29,14 +31,15 @@ public class EndpointStore {
 
     public void create(Endpoint endpoint) {
         jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb)",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
-                endpoint.secret(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
+                endpoint.signingKeys().current(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
                 Rows.timestamp(endpoint.failingSince()), Rows.timestamp(endpoint.createdAt()),
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
-                endpoint.subscription().payloadFilter());
+                endpoint.subscription().payloadFilter(), endpoint.signingKeys().previous(),
+                Rows.timestamp(endpoint.signingKeys().previousUntil()), Rows.textMapJson(endpoint.headers()));
     }
 
     /**
@@ -50,33 +53,66 @@ public class EndpointStore {
                 UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
                     max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?,
                     retry_schedule = ?, event_types = ?::text[], channels = ?::text[], payload_filter = ?::jsonb,
-                    version = version + 1
-                WHERE organization_id = ? AND id = ?""",
+                    headers = ?::jsonb, version = version + 1
+                WHERE organization_id = ? AND id = ? AND deleted_at IS NULL""",
                 endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
                 endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),
                 Rows.timestamp(endpoint.disabledAt()), Rows.timestamp(endpoint.failingSince()),
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
-                endpoint.subscription().payloadFilter(), endpoint.organizationId(), endpoint.id()) == 1;
+                endpoint.subscription().payloadFilter(), Rows.textMapJson(endpoint.headers()),
+                endpoint.organizationId(), endpoint.id()) == 1;
+    }
+
+    /**
+     * Replaces the endpoint's signing keys with {@code rotated}, provided its current key is
+     * still {@code replaced}: of two rotations at once, one wins and the other changes nothing.
+     *
+     * @return false when the endpoint is gone or its key changed meanwhile
+     */
+    public boolean rotateKeys(UUID organizationId, UUID id, String replaced, SigningKeys rotated, Instant now) {
+        return jdbc.update("""
+                UPDATE endpoints SET secret = ?, previous_secret = ?, previous_secret_until = ?, updated_at = ?,
+                    version = version + 1
+                WHERE organization_id = ? AND id = ? AND deleted_at IS NULL AND secret = ?""",
+                rotated.current(), rotated.previous(), Rows.timestamp(rotated.previousUntil()), Rows.timestamp(now),
+                organizationId, id, replaced) == 1;
+    }
+
+    /**
+     * Deletes an endpoint: it disappears from the API and from fan-out, and as a new, disabled
+     * version it stops workers from sending its jobs still in flight. The row stays, so that
+     * its jobs and their history keep the endpoint they were for.
+     *
+     * @return false when there is no such endpoint in the organization
+     */
+    public boolean delete(UUID organizationId, UUID id, Instant now) {
+        return jdbc.update("""
+                UPDATE endpoints SET deleted_at = ?, enabled = false, disabled_reason = 'endpoint deleted',
+                    disabled_at = ?, updated_at = ?, version = version + 1
+                WHERE organization_id = ? AND id = ? AND deleted_at IS NULL""",
+                Rows.timestamp(now), Rows.timestamp(now), Rows.timestamp(now), organizationId, id) == 1;
     }
 
     public Optional<Endpoint> get(UUID organizationId, UUID id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM endpoints WHERE organization_id = ? AND id = ?",
+        return jdbc.query("SELECT " + COLUMNS + " FROM endpoints WHERE organization_id = ? AND id = ? AND deleted_at IS NULL",
                 EndpointStore::endpoint, organizationId, id).stream().findFirst();
     }
 
     /** Oldest first, so paging with an offset is stable while endpoints are added. */
     public List<Endpoint> list(UUID organizationId, int limit, int offset) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM endpoints WHERE organization_id = ? ORDER BY id LIMIT ? OFFSET ?",
+        return jdbc.query("SELECT " + COLUMNS + " FROM endpoints WHERE organization_id = ? AND deleted_at IS NULL"
+                        + " ORDER BY id LIMIT ? OFFSET ?",
                 EndpointStore::endpoint, organizationId, limit, offset);
     }
 
     private static Endpoint endpoint(ResultSet rs, int row) throws SQLException {
         return new Endpoint(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getInt(7),
+                rs.getString(4), new SigningKeys(rs.getString(5), rs.getString(19), Rows.instant(rs, 20)),
+                rs.getBoolean(6), rs.getInt(7),
                 new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
                 rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14),
-                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)));
+                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)), Rows.textMap(rs, 21));
     }
 
     static List<Duration> schedule(String text) {

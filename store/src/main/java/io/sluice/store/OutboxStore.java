@@ -1,9 +1,11 @@
 package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.webhook.SigningKeys;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,8 @@ public class OutboxStore {
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
                            e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
-                           e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version
+                           e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version,
+                           e.previous_secret, e.previous_secret_until, e.headers
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id
@@ -65,12 +68,15 @@ public class OutboxStore {
                     (rs, n) -> rs.getBoolean(10)
                             ? new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
-                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getInt(11),
+                                    rs.getString(6), rs.getString(7),
+                                    new SigningKeys(rs.getString(8), rs.getString(18), Rows.instant(rs, 19)),
+                                    Rows.textMap(rs, 20), rs.getInt(9), rs.getInt(11),
                                     new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13)),
                                     rs.getLong(17), EndpointStore.schedule(rs.getString(16))),
                                     rs.getBoolean(14), rs.getString(15))
                             : new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                                    null, null, null, null, null, null, 0, 0, EndpointLimits.NONE, 0, List.of()), false, null),
+                                    null, null, null, null, null, null, Map.of(), 0, 0, EndpointLimits.NONE, 0, List.of()),
+                                    false, null),
                     limit);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.

@@ -6,9 +6,16 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Small helpers for reading nullable columns. */
+/** Small helpers for reading and writing nullable columns. */
 final class Rows {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, String>> TEXT_MAP = new TypeReference<>() {
+    };
 
     private Rows() {
     }
@@ -31,5 +38,16 @@ final class Rows {
 
     static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** A jsonb object of texts; NULL reads as empty. */
+    static Map<String, String> textMap(ResultSet rs, int column) throws SQLException {
+        String json = rs.getString(column);
+        return json == null ? Map.of() : JSON.readValue(json, TEXT_MAP);
+    }
+
+    /** The jsonb text of a map of texts; null for an empty map. */
+    static String textMapJson(Map<String, String> map) {
+        return map.isEmpty() ? null : JSON.writeValueAsString(map);
     }
 }

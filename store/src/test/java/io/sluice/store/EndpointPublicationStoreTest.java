@@ -7,6 +7,7 @@ import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.kafka.EndpointSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class EndpointPublicationStoreTest {
 
         // then
         assertThat(published).containsExactly(new EndpointSnapshot(endpoint.id(), org, 1, endpoint.url(),
-                endpoint.secret(), true, null, null, null));
+                endpoint.signingKeys().current(), null, null, true, null, null, null, Map.of()));
     }
 
     @Test
@@ -47,9 +48,9 @@ class EndpointPublicationStoreTest {
         // given
         Endpoint endpoint = db.newEndpoint(org, clock);
         publications.publishChanged(100, batch -> { });
-        Endpoint moved = new Endpoint(endpoint.id(), org, "https://receiver.test/moved", null, endpoint.secret(),
-                false, endpoint.timeoutMs(), new EndpointLimits(5, 2), List.of(), "disabled by its owner",
-                clock.instant(), null, endpoint.createdAt(), clock.instant(), Subscription.ALL);
+        Endpoint moved = endpoint.withSettings("https://receiver.test/moved", null, endpoint.timeoutMs(),
+                new EndpointLimits(5, 2), List.of(), Subscription.ALL, Map.of("X-Tenant", "acme"), clock.instant())
+                .disabledByOwner(clock.instant());
         endpoints.update(moved);
         List<EndpointSnapshot> published = new ArrayList<>();
 
@@ -58,7 +59,8 @@ class EndpointPublicationStoreTest {
 
         // then
         assertThat(published).containsExactly(new EndpointSnapshot(endpoint.id(), org, 2, "https://receiver.test/moved",
-                endpoint.secret(), false, "disabled by its owner", 5, 2));
+                endpoint.signingKeys().current(), null, null, false, "disabled by its owner", 5, 2,
+                Map.of("X-Tenant", "acme")));
     }
 
     @Test

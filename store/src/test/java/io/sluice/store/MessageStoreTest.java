@@ -7,6 +7,7 @@ import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -154,14 +155,12 @@ class MessageStoreTest {
 
     private Endpoint endpoint(Subscription subscription) {
         Endpoint endpoint = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/" + UUID.randomUUID(), null,
-                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), subscription, clock.instant());
+                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), subscription, Map.of(), clock.instant());
         endpoints.create(endpoint);
         return endpoint;
     }
 
     private Endpoint disabledCopy(Endpoint e) {
-        return new Endpoint(e.id(), e.organizationId(), e.url(), e.description(), e.secret(), false, e.timeoutMs(),
-                e.limits(), e.retrySchedule(), "disabled by its owner", clock.instant(), null, e.createdAt(),
-                clock.instant(), e.subscription());
+        return e.disabledByOwner(clock.instant());
     }
 }

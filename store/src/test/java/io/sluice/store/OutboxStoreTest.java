@@ -68,7 +68,7 @@ class OutboxStoreTest {
         assertThat(delivery.endpointId()).isEqualTo(endpoint.id());
         assertThat(delivery.queueName()).isEqualTo("invoices");
         assertThat(delivery.url()).isEqualTo(endpoint.url());
-        assertThat(delivery.secret()).isEqualTo(endpoint.secret());
+        assertThat(delivery.signingKeys()).isEqualTo(endpoint.signingKeys());
         assertThat(delivery.timeoutMs()).isEqualTo(endpoint.timeoutMs());
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id IN (?, ?)", first.id(), second.id())).isZero();
         assertThat(outbox.claimAndPublish(100, batch -> { throw new AssertionError("nothing left to publish"); }))

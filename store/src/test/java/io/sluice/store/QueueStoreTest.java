@@ -8,6 +8,7 @@ import io.sluice.core.job.Uuid7;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,7 +106,8 @@ class QueueStoreTest {
                 q.settings(), queueSchedule, q.createdAt(), q.updatedAt()));
         Endpoint plain = db.newEndpoint(org, clock);
         Endpoint scheduled = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/own", null, "whsec_x",
-                7_500, EndpointLimits.NONE, endpointSchedule, Subscription.ALL, clock.instant());
+                7_500, EndpointLimits.NONE, endpointSchedule, Subscription.ALL, Map.of(),
+                clock.instant());
         new EndpointStore(db.jdbc).create(scheduled);
         NewJob toPlain = new NewJob(ids.next(), org, "billing", "{}", plain.id(), 0, 3, 20, null, null, null, null);
         NewJob toScheduled = job(ids.next(), org, "billing", scheduled.id(), null);

@@ -75,7 +75,8 @@ final class StoreTestSupport {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Endpoint endpoint = Endpoint.created(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
-                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, java.util.List.of(), Subscription.ALL, now);
+                "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, java.util.List.of(), Subscription.ALL,
+                java.util.Map.of(), now);
         new EndpointStore(jdbc).create(endpoint);
         return endpoint;
     }

@@ -29,8 +29,9 @@ public final class TestReceiver implements AutoCloseable {
     /** One received request; header names are lower case. */
     public record Delivery(String path, Map<String, List<String>> headers, String body, Instant receivedAt) {
 
+        /** The first value of a header; names are case-insensitive, as in HTTP. */
         public String header(String name) {
-            List<String> values = headers.get(name);
+            List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
             return values == null || values.isEmpty() ? null : values.getFirst();
         }
 
@@ -72,7 +73,7 @@ public final class TestReceiver implements AutoCloseable {
         try (exchange; InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Map<String, List<String>> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
             Delivery delivery = new Delivery(exchange.getRequestURI().getPath(), headers, body, Instant.now());
             deliveries.add(delivery);
             if (delivery.webhookId() != null) {

@@ -3,6 +3,7 @@ package io.sluice.core.kafka;
 import io.sluice.core.delivery.AttemptSummary;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.delivery.RetrySchedule;
+import io.sluice.core.webhook.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +22,14 @@ import tools.jackson.databind.json.JsonMapper;
  * is the exact body to POST (so what is signed is what was stored), everything else
  * travels in headers. The record key is the job id.
  *
- * <p>The endpoint's URL, secret and limits travel with the record so the worker needs no
- * database. They are the endpoint as it was when the record was written; a worker that knows a
+ * <p>The endpoint's URL, signing keys, custom headers and limits travel with the record so the
+ * worker needs no database. They are the endpoint as it was when the record was written; a worker that knows a
  * newer version of the endpoint (from {@code sluice.endpoints}) uses that instead
  * ({@link #withEndpoint}).
  *
+ * @param endpointHeaders the endpoint's custom headers, sent with every attempt
  * @param limits     the endpoint's rate and concurrency limits, enforced by the worker
- * @param endpointVersion the version of the endpoint the URL, secret and limits are from (0: unknown)
+ * @param endpointVersion the version of the endpoint the URL, keys, headers and limits are from (0: unknown)
  * @param retrySchedule the endpoint's own retry delays; empty: the default schedule
  * @param attempt    the attempt this record is for, from 1 (reset to 1 by a manual retry)
  * @param maxRetries attempts allowed after the first
@@ -42,7 +44,8 @@ public record DeliveryMessage(
         UUID endpointId,
         String queue,
         String url,
-        String secret,
+        SigningKeys signingKeys,
+        Map<String, String> endpointHeaders,
         int timeoutMs,
         EndpointLimits limits,
         long endpointVersion,
@@ -60,6 +63,9 @@ public record DeliveryMessage(
     public static final String H_QUEUE = "sluice-queue";
     public static final String H_URL = "sluice-url";
     public static final String H_SECRET = "sluice-secret";
+    public static final String H_PREVIOUS_SECRET = "sluice-previous-secret";
+    public static final String H_PREVIOUS_SECRET_UNTIL = "sluice-previous-secret-until";
+    public static final String H_ENDPOINT_HEADERS = "sluice-endpoint-headers";
     public static final String H_TIMEOUT_MS = "sluice-timeout-ms";
     public static final String H_ATTEMPT = "sluice-attempt";
     public static final String H_MAX_RETRIES = "sluice-max-retries";
@@ -77,23 +83,26 @@ public record DeliveryMessage(
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<List<AttemptSummary>> HISTORY = new TypeReference<>() {
     };
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
 
     public DeliveryMessage {
+        endpointHeaders = Map.copyOf(endpointHeaders);
         retrySchedule = List.copyOf(retrySchedule);
         history = List.copyOf(history);
     }
 
     /** The first attempt of a job: due at once, nothing tried yet. */
     public static DeliveryMessage first(UUID jobId, UUID organizationId, UUID endpointId, String queue, String url,
-                                        String secret, int timeoutMs, EndpointLimits limits, long endpointVersion,
+                                        SigningKeys signingKeys, Map<String, String> endpointHeaders, int timeoutMs, EndpointLimits limits, long endpointVersion,
                                         List<Duration> retrySchedule, int maxRetries, byte[] payload) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
                 endpointVersion, retrySchedule, 1, maxRetries, null, List.of(), false, payload);
     }
 
     /** The record of the next attempt, due at {@code due}, remembering the one just made. */
     public DeliveryMessage next(AttemptSummary made, Instant due) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
                 endpointVersion, retrySchedule, attempt + 1, maxRetries, due, historyWith(made), false, payload);
     }
 
@@ -103,13 +112,13 @@ public record DeliveryMessage(
      * @param slotReserved the rate limit reserved {@code due} for it
      */
     public DeliveryMessage deferredTo(Instant due, boolean slotReserved) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
                 endpointVersion, retrySchedule, attempt, maxRetries, due, history, slotReserved, payload);
     }
 
     /** This record with the attempt just made added to its history: what the dead-letter topic keeps. */
     public DeliveryMessage withHistory(AttemptSummary made) {
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, secret, timeoutMs, limits,
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
                 endpointVersion, retrySchedule, attempt, maxRetries, null, historyWith(made), false, payload);
     }
 
@@ -121,8 +130,8 @@ public record DeliveryMessage(
         if (!endpoint.id().equals(endpointId) || endpoint.version() <= endpointVersion) {
             return this;
         }
-        return new DeliveryMessage(jobId, organizationId, endpointId, queue, endpoint.url(), endpoint.secret(),
-                timeoutMs, endpoint.limits(), endpoint.version(), retrySchedule, attempt, maxRetries, dueAt, history,
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, endpoint.url(), endpoint.signingKeys(),
+                endpoint.headersOrNone(), timeoutMs, endpoint.limits(), endpoint.version(), retrySchedule, attempt, maxRetries, dueAt, history,
                 slotReserved, payload);
     }
 
@@ -144,7 +153,14 @@ public record DeliveryMessage(
         headers.put(H_ENDPOINT_ID, utf8(endpointId.toString()));
         headers.put(H_QUEUE, utf8(queue));
         headers.put(H_URL, utf8(url));
-        headers.put(H_SECRET, utf8(secret));
+        headers.put(H_SECRET, utf8(signingKeys.current()));
+        if (signingKeys.previous() != null) {
+            headers.put(H_PREVIOUS_SECRET, utf8(signingKeys.previous()));
+            headers.put(H_PREVIOUS_SECRET_UNTIL, utf8(Long.toString(signingKeys.previousUntil().toEpochMilli())));
+        }
+        if (!endpointHeaders.isEmpty()) {
+            headers.put(H_ENDPOINT_HEADERS, JSON.writeValueAsBytes(endpointHeaders));
+        }
         headers.put(H_TIMEOUT_MS, utf8(Integer.toString(timeoutMs)));
         if (limits.ratePerSecond() != null) {
             headers.put(H_RATE_LIMIT, utf8(limits.ratePerSecond().toString()));
@@ -186,13 +202,18 @@ public record DeliveryMessage(
             String concurrency = optional(header, H_MAX_CONCURRENCY);
             String schedule = optional(header, H_RETRY_SCHEDULE);
             String endpointVersion = optional(header, H_ENDPOINT_VERSION);
+            String previousSecret = optional(header, H_PREVIOUS_SECRET);
+            String previousUntil = optional(header, H_PREVIOUS_SECRET_UNTIL);
+            byte[] endpointHeaders = header.apply(H_ENDPOINT_HEADERS);
             return new DeliveryMessage(
                     UUID.fromString(required(header, H_JOB_ID)),
                     UUID.fromString(required(header, H_ORG_ID)),
                     UUID.fromString(required(header, H_ENDPOINT_ID)),
                     required(header, H_QUEUE),
                     required(header, H_URL),
-                    required(header, H_SECRET),
+                    new SigningKeys(required(header, H_SECRET), previousSecret,
+                            previousUntil == null ? null : Instant.ofEpochMilli(Long.parseLong(previousUntil))),
+                    endpointHeaders == null ? Map.of() : JSON.readValue(endpointHeaders, HEADERS),
                     Integer.parseInt(required(header, H_TIMEOUT_MS)),
                     new EndpointLimits(rate == null ? null : Integer.valueOf(rate),
                             concurrency == null ? null : Integer.valueOf(concurrency)),
@@ -204,7 +225,7 @@ public record DeliveryMessage(
                     history == null ? List.of() : JSON.readValue(history, HISTORY),
                     "true".equals(optional(header, H_SLOT_RESERVED)),
                     value == null ? new byte[0] : value);
-        } catch (IllegalArgumentException | JacksonException e) {
+        } catch (IllegalArgumentException | NullPointerException | JacksonException e) {
             throw new MalformedRecordException("unreadable delivery record: " + e.getMessage(), e);
         }
     }
@@ -228,7 +249,7 @@ public record DeliveryMessage(
 
     @Override
     public String toString() {
-        // Never print the secret or the payload.
+        // Never print a key, a custom header (it may hold a credential) or the payload.
         return "DeliveryMessage[job=" + jobId + ", endpoint=" + endpointId + ", attempt=" + attempt + ", url=" + url + "]";
     }
 }

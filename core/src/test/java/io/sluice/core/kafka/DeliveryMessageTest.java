@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.core.delivery.AttemptSummary;
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.webhook.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
 class DeliveryMessageTest {
 
     private final DeliveryMessage message = DeliveryMessage.first(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-            "orders", "https://example.com/hook", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 15_000, new EndpointLimits(50, 8), 3, List.of(Duration.ofMinutes(1), Duration.ofMinutes(10)), 4,
+            "orders", "https://example.com/hook",
+            new SigningKeys("whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", "whsec_b2xkc2VjcmV0b2xkc2VjcmV0b2xkc2VjcmV0",
+                    Instant.parse("2026-11-30T08:00:00Z")), Map.of("Authorization", "Bearer t0ken"), 15_000, new EndpointLimits(50, 8), 3, List.of(Duration.ofMinutes(1), Duration.ofMinutes(10)), 4,
             "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
 
     @Test
@@ -29,7 +32,8 @@ class DeliveryMessageTest {
         assertThat(read.organizationId()).isEqualTo(message.organizationId());
         assertThat(read.endpointId()).isEqualTo(message.endpointId());
         assertThat(read.url()).isEqualTo(message.url());
-        assertThat(read.secret()).isEqualTo(message.secret());
+        assertThat(read.signingKeys()).isEqualTo(message.signingKeys());
+        assertThat(read.endpointHeaders()).containsExactly(Map.entry("Authorization", "Bearer t0ken"));
         assertThat(read.timeoutMs()).isEqualTo(15_000);
         assertThat(read.payload()).isEqualTo(message.payload());
         assertThat(read.limits()).isEqualTo(new EndpointLimits(50, 8));
@@ -93,18 +97,20 @@ class DeliveryMessageTest {
     }
 
     @Test
-    void aNewerVersionOfItsEndpointReplacesTheUrlSecretAndLimitsItCarries() {
+    void aNewerVersionOfItsEndpointReplacesTheUrlKeysHeadersAndLimitsItCarries() {
         EndpointSnapshot newer = new EndpointSnapshot(message.endpointId(), message.organizationId(), 4,
-                "https://example.com/moved", "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0", true, null, 10, null);
+                "https://example.com/moved", "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0", null, null, true, null, 10, null,
+                Map.of("X-Tenant", "acme"));
         EndpointSnapshot older = new EndpointSnapshot(message.endpointId(), message.organizationId(), 2,
-                "https://example.com/old", "whsec_b2xk", true, null, null, null);
+                "https://example.com/old", "whsec_b2xk", null, null, true, null, null, null, null);
         EndpointSnapshot another = new EndpointSnapshot(UUID.randomUUID(), message.organizationId(), 9,
-                "https://example.com/other", "whsec_b2xk", true, null, null, null);
+                "https://example.com/other", "whsec_b2xk", null, null, true, null, null, null, null);
 
         DeliveryMessage moved = message.withEndpoint(newer);
 
         assertThat(moved.url()).isEqualTo("https://example.com/moved");
-        assertThat(moved.secret()).isEqualTo(newer.secret());
+        assertThat(moved.signingKeys()).isEqualTo(SigningKeys.of(newer.secret()));
+        assertThat(moved.endpointHeaders()).containsExactly(Map.entry("X-Tenant", "acme"));
         assertThat(moved.limits()).isEqualTo(new EndpointLimits(10, null));
         assertThat(moved.endpointVersion()).isEqualTo(4);
         assertThat(moved.timeoutMs()).isEqualTo(message.timeoutMs());

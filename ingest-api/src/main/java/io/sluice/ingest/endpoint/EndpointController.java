@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.net.SsrfGuard;
-import io.sluice.core.webhook.WebhookSecret;
+import io.sluice.core.webhook.SigningKey;
+import io.sluice.core.webhook.SigningKeys;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.job.JobController;
+import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.job.JobViews;
 import io.sluice.ingest.message.PayloadFilters;
 import io.sluice.ingest.relay.EndpointPublisher;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,57 +51,86 @@ import tools.jackson.databind.JsonNode;
 public class EndpointController {
 
     static final int MAX_NAMES = 100;
+    static final int MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
     /**
      * {@code retry_schedule}: delays such as {@code ["1m", "10m", "1h"]}, each one of the retry
      * tiers. {@code event_types}: the event types it receives (absent or empty: all);
      * {@code channels}: when given, it receives only messages published to one of them.
+     * {@code headers}: custom headers sent with every delivery. {@code signing_algorithm}:
+     * {@code hmac-sha256} (the default) or {@code ed25519}.
      */
     public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule, List<String> eventTypes,
-                                 List<String> channels, JsonNode payloadFilter) {
+                                 List<String> channels, JsonNode payloadFilter, Map<String, String> headers,
+                                 String signingAlgorithm) {
     }
 
     /**
      * A partial update: absent fields keep their value. {@code enabled: true} re-enables a
-     * disabled endpoint; an empty {@code retry_schedule} returns it to the default schedule.
+     * disabled endpoint; an empty {@code retry_schedule} returns it to the default schedule;
+     * {@code headers} replaces all custom headers ({@code {}} removes them).
      */
     public record UpdateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule, Boolean enabled,
-                                 List<String> eventTypes, List<String> channels, JsonNode payloadFilter) {
+                                 List<String> eventTypes, List<String> channels, JsonNode payloadFilter,
+                                 Map<String, String> headers) {
+    }
+
+    /**
+     * {@code grace_period_seconds}: how long the replaced key keeps signing (default
+     * {@code sluice.ingest.secret-rotation-grace}; 0 revokes it at once, as after a leak).
+     * {@code signing_algorithm}: switch to the other kind of key; absent keeps the current kind.
+     */
+    public record RotateSecret(Integer gracePeriodSeconds, String signingAlgorithm) {
     }
 
     /**
      * An endpoint with its health: {@code disabled_reason} and {@code disabled_at} say why and
      * when it was disabled; {@code failing_since} when its current run of failed attempts began.
-     * {@code secret} is present only in the answer to its creation.
+     * {@code secret} is present only in the answer to its creation: what receivers verify with
+     * (the shared secret, or the public key of an ed25519 pair).
      */
     public record EndpointView(UUID id, String url, String description,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String secret, boolean enabled,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String secret, String signingAlgorithm,
+                               boolean enabled,
                                int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, List<String> retrySchedule,
                                String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt,
                                Instant updatedAt, List<String> eventTypes, List<String> channels,
-                               @JsonRawValue String payloadFilter) {
+                               @JsonRawValue String payloadFilter, Map<String, String> headers) {
         /** Without its secret: that is shown at creation and by {@code GET .../secret} only. */
         static EndpointView of(Endpoint e) {
             return of(e, null);
         }
 
         static EndpointView withSecret(Endpoint e) {
-            return of(e, e.secret());
+            return of(e, SigningKey.parse(e.signingKeys().current()).verificationKey());
         }
 
         private static EndpointView of(Endpoint e, String secret) {
-            return new EndpointView(e.id(), e.url(), e.description(), secret, e.enabled(),
+            return new EndpointView(e.id(), e.url(), e.description(), secret,
+                    algorithmName(SigningKey.parse(e.signingKeys().current()).algorithm()), e.enabled(),
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
                     RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
-                    e.subscription().eventTypes(), e.subscription().channels(), e.subscription().payloadFilter());
+                    e.subscription().eventTypes(), e.subscription().channels(), e.subscription().payloadFilter(),
+                    e.headers());
         }
     }
 
-    /** The signing secret, asked for explicitly: {@code {key}}. */
-    public record SecretView(String key) {
+    /**
+     * What receivers verify with, asked for explicitly: the shared secret ({@code whsec_}) or,
+     * for ed25519, the public key ({@code whpk_}; the private key never leaves Sluice).
+     * {@code previous_key_expires_at}: while a rotated-out key still signs, when it stops.
+     */
+    public record SecretView(String key, String signingAlgorithm,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Instant previousKeyExpiresAt) {
+        static SecretView of(Endpoint endpoint, Instant now) {
+            SigningKeys keys = endpoint.signingKeys();
+            SigningKey current = SigningKey.parse(keys.current());
+            return new SecretView(current.verificationKey(), algorithmName(current.algorithm()),
+                    keys.previousSignsAt(now) ? keys.previousUntil() : null);
+        }
     }
 
     private final EndpointStore endpoints;
@@ -111,12 +143,14 @@ public class EndpointController {
     private final EndpointPublisher publisher;
     private final JobStore jobs;
     private final PayloadFilters payloadFilters;
+    private final JobFactory jobFactory;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
                               RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
                               RetryScheduleInput retrySchedules, EndpointPublisher publisher, JobStore jobs,
-                              PayloadFilters payloadFilters) {
+                              PayloadFilters payloadFilters, JobFactory jobFactory) {
         this.payloadFilters = payloadFilters;
+        this.jobFactory = jobFactory;
         this.jobs = jobs;
         this.retrySchedules = retrySchedules;
         this.publisher = publisher;
@@ -136,13 +170,14 @@ public class EndpointController {
         checkedDescription(request.description());
         int timeoutSeconds = checkedTimeout(request.timeoutSeconds() == null
                 ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds());
+        SigningKey.Algorithm algorithm = checkedAlgorithm(request.signingAlgorithm(), SigningKey.Algorithm.HMAC_SHA256);
         Endpoint endpoint = Endpoint.created(ids.next(), organizationId, url, request.description(),
-                WebhookSecret.generate(secureRandom).toString(), timeoutSeconds * 1000,
+                algorithm.generate(secureRandom).toString(), timeoutSeconds * 1000,
                 limits(request.rateLimit(), request.maxConcurrency()), retrySchedules.parse(request.retrySchedule()),
                 new Subscription(NameList.checked("event_types", request.eventTypes(), MAX_NAMES),
                         NameList.checked("channels", request.channels(), MAX_NAMES),
                         payloadFilters.checked(request.payloadFilter())),
-                clock.instant());
+                EndpointHeaders.checked(request.headers()), clock.instant());
         endpoints.create(endpoint);
         publisher.wake();
         return EndpointView.withSecret(endpoint);
@@ -173,24 +208,83 @@ public class EndpointController {
                 request.channels() == null ? current.subscription().channels() : NameList.checked("channels", request.channels(), MAX_NAMES),
                 request.payloadFilter() == null ? current.subscription().payloadFilter()
                         : payloadFilters.checked(request.payloadFilter()));
-        Endpoint updated;
-        if (enabled == current.enabled()) {
-            updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), enabled, timeoutMs,
-                    limits, retrySchedule, current.disabledReason(), current.disabledAt(), current.failingSince(),
-                    current.createdAt(), now, subscription);
-        } else if (enabled) {
-            updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), true, timeoutMs,
-                    limits, retrySchedule, null, null, null, current.createdAt(), now, subscription);
-        } else {
-            updated = new Endpoint(current.id(), organizationId, url, description, current.secret(), false, timeoutMs,
-                    limits, retrySchedule, "disabled by its owner", now, current.failingSince(), current.createdAt(), now,
-                    subscription);
+        Map<String, String> headers = request.headers() == null ? current.headers() : EndpointHeaders.checked(request.headers());
+        Endpoint updated = current.withSettings(url, description, timeoutMs, limits, retrySchedule, subscription,
+                headers, now);
+        if (enabled != current.enabled()) {
+            updated = enabled ? updated.enabledAgain(now) : updated.disabledByOwner(now);
         }
         if (!endpoints.update(updated)) {
             throw ApiException.notFound("Endpoint not found");
         }
         publisher.wake();
         return EndpointView.of(updated);
+    }
+
+    /**
+     * Deletes an endpoint: it leaves the API and receives no new messages; its jobs not yet
+     * delivered are dead-lettered ("endpoint deleted") rather than sent, and its jobs' history
+     * stays readable.
+     */
+    @DeleteMapping("/api/v1/endpoints/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void delete(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId, @PathVariable String id) {
+        UUID endpointId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        if (!endpoints.delete(organizationId, endpointId, clock.instant())) {
+            throw ApiException.notFound("Endpoint not found");
+        }
+        jobFactory.forgetEndpoint(endpointId);
+        publisher.wake();
+    }
+
+    /**
+     * Gives the endpoint a new signing key; the replaced key keeps signing (both entries in
+     * {@code webhook-signature}) until the grace period ends.
+     */
+    @PostMapping("/api/v1/endpoints/{id}/secret/rotate")
+    public SecretView rotateSecret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                   @PathVariable String id, @RequestBody(required = false) RotateSecret request) {
+        RotateSecret rotation = request == null ? new RotateSecret(null, null) : request;
+        Endpoint current = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
+                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        Duration grace = rotation.gracePeriodSeconds() == null
+                ? properties.secretRotationGrace() : checkedGrace(rotation.gracePeriodSeconds());
+        SigningKey.Algorithm algorithm = checkedAlgorithm(rotation.signingAlgorithm(),
+                SigningKey.parse(current.signingKeys().current()).algorithm());
+        Instant now = clock.instant();
+        Endpoint rotated = current.withKeyRotatedTo(algorithm.generate(secureRandom).toString(), now.plus(grace), now);
+        if (!endpoints.rotateKeys(organizationId, current.id(), current.signingKeys().current(), rotated.signingKeys(), now)) {
+            throw ApiException.conflict("the endpoint's key changed while this rotation ran; read it and rotate again if needed");
+        }
+        publisher.wake();
+        return SecretView.of(rotated, now);
+    }
+
+    private static Duration checkedGrace(int seconds) {
+        if (seconds < 0 || seconds > MAX_GRACE_SECONDS) {
+            throw ApiException.validation("grace_period_seconds must be between 0 and " + MAX_GRACE_SECONDS + " (7 days)",
+                    Map.of("field", "grace_period_seconds"));
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static SigningKey.Algorithm checkedAlgorithm(String name, SigningKey.Algorithm absent) {
+        if (name == null) {
+            return absent;
+        }
+        return switch (name) {
+            case "hmac-sha256" -> SigningKey.Algorithm.HMAC_SHA256;
+            case "ed25519" -> SigningKey.Algorithm.ED25519;
+            default -> throw ApiException.validation("signing_algorithm must be hmac-sha256 or ed25519",
+                    Map.of("field", "signing_algorithm"));
+        };
+    }
+
+    static String algorithmName(SigningKey.Algorithm algorithm) {
+        return switch (algorithm) {
+            case HMAC_SHA256 -> "hmac-sha256";
+            case ED25519 -> "ed25519";
+        };
     }
 
     private static String checkedDescription(String description) {
@@ -241,7 +335,7 @@ public class EndpointController {
     public SecretView secret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                              @PathVariable String id) {
         return Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .map(endpoint -> new SecretView(endpoint.secret()))
+                .map(endpoint -> SecretView.of(endpoint, clock.instant()))
                 .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
     }
 

@@ -37,7 +37,11 @@ public class JobFactory {
     private final IngestProperties properties;
     private final Uuid7 ids;
     private final Clock clock;
-    /** Endpoints are never deleted yet, so a positive answer can be remembered. */
+    /**
+     * Endpoints of this node's organizations known to exist. Deleting one here forgets it; a
+     * job accepted for one deleted through another node meanwhile is dead-lettered by the relay
+     * ("endpoint deleted"), never lost.
+     */
     private final Map<UUID, UUID> knownEndpoints = new ConcurrentHashMap<>();
 
     public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock) {
@@ -87,6 +91,11 @@ public class JobFactory {
         UUID endpointId = spec.endpointId() == null ? null : endpointOf(organizationId, spec.endpointId());
         return new NewJob(ids.next(), organizationId, spec.queueName(), payload, endpointId, priority, maxRetries,
                 timeout, key, tags, spec.expiresAt(), null);
+    }
+
+    /** The endpoint was deleted: jobs naming it are refused from now on. */
+    public void forgetEndpoint(UUID endpointId) {
+        knownEndpoints.remove(endpointId);
     }
 
     private UUID endpointOf(UUID organizationId, String text) {

@@ -87,8 +87,8 @@ public class OutboxRelay implements SmartLifecycle {
         List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
         for (OutboxDelivery delivery : batch) {
             DeliveryMessage message = DeliveryMessage.first(delivery.jobId(), delivery.organizationId(),
-                    delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.secret(),
-                    delivery.timeoutMs(), delivery.limits(), delivery.endpointVersion(), delivery.retrySchedule(),
+                    delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.signingKeys(),
+                    delivery.headers(), delivery.timeoutMs(), delivery.limits(), delivery.endpointVersion(), delivery.retrySchedule(),
                     delivery.maxRetries(),
                     delivery.payload().getBytes(StandardCharsets.UTF_8));
             ProducerRecord<String, byte[]> record =

@@ -68,7 +68,7 @@ class DeadLetterControllerTest {
                     new DeadLetterController(new DeadLetterStore(db.jdbc, db.tx, clock), jobs, relay, replayer(),
                             new EndpointStore(db.jdbc), clock),
                     new JobController(mock(JobFactory.class), mock(JobWriter.class), jobs,
-                            new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15),
+                            new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15), Duration.ofHours(24),
                                     new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)))))
             .setControllerAdvice(new ApiErrorHandler())
             .setMessageConverters(new JacksonJsonHttpMessageConverter(JsonMapper.builder()
@@ -204,7 +204,7 @@ class DeadLetterControllerTest {
     void recoveringAnEndpointRetriesItsDeliveriesDeadSinceTheGivenTime() throws Exception {
         // given: two dead-lettered deliveries of the endpoint, one of them before `since`
         new EndpointStore(db.jdbc).create(Endpoint.created(endpoint, org, "https://receiver.test/recover", null,
-                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), Subscription.ALL, clock.instant()));
+                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), Subscription.ALL, java.util.Map.of(), clock.instant()));
         UUID older = deadLetteredJob("emails");
         Thread.sleep(20);
         Instant since = clock.instant();

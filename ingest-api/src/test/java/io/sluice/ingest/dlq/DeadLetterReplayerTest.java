@@ -162,7 +162,7 @@ class DeadLetterReplayerTest {
     private void publish(UUID job, UUID organizationId, UUID endpointId, String queue, Instant deadAt)
             throws Exception {
         DeliveryMessage delivery = DeliveryMessage.first(job, organizationId, endpointId, queue,
-                "https://receiver.test/hooks", "whsec_test", 5_000, io.sluice.core.delivery.EndpointLimits.NONE, 1, java.util.List.of(), 3, "{}".getBytes(StandardCharsets.UTF_8));
+                "https://receiver.test/hooks", io.sluice.core.webhook.SigningKeys.of("whsec_test"), java.util.Map.of(), 5_000, io.sluice.core.delivery.EndpointLimits.NONE, 1, java.util.List.of(), 3, "{}".getBytes(StandardCharsets.UTF_8));
         DeadLetter dead = new DeadLetter(delivery, "gave up after 1 attempt", deadAt);
         // The worker's producer stamps the record just after it took the dead-at time.
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deadLetters(), null,
