@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param secretRotationGrace    how long a rotated-out signing key keeps signing when the
  *                               rotation names no grace period: receivers switch keys within it
  * @param groupCommit            how concurrent requests share database commits
+ * @param grpcStreamWindow       items of one gRPC ingest stream read ahead of their results:
+ *                               enough to fill several group commits, few enough to bound memory
  */
 @ConfigurationProperties("sluice.ingest")
 public record IngestProperties(
@@ -22,7 +24,8 @@ public record IngestProperties(
         @DefaultValue("24h") Duration idempotencyTtl,
         @DefaultValue("15s") Duration defaultEndpointTimeout,
         @DefaultValue("24h") Duration secretRotationGrace,
-        @DefaultValue GroupCommit groupCommit) {
+        @DefaultValue GroupCommit groupCommit,
+        @DefaultValue("2000") int grpcStreamWindow) {
 
     /**
      * @param writers       threads committing batches; two keep one batch filling while another fsyncs

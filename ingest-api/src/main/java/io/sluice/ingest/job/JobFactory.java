@@ -28,7 +28,7 @@ public class JobFactory {
     static final int MAX_TAGS_BYTES = 64 * 1024;
 
     /** The fields one job is made of, whichever route it came by. */
-    record Spec(String queueName, JsonNode payload, Integer priority, Integer maxRetries, Integer timeoutSeconds,
+    public record Spec(String queueName, JsonNode payload, Integer priority, Integer maxRetries, Integer timeoutSeconds,
                 Instant scheduledAt, Instant expiresAt, JsonNode tags, String idempotencyKey, String endpointId) {
     }
 
@@ -52,7 +52,8 @@ public class JobFactory {
         this.clock = clock;
     }
 
-    NewJob create(UUID organizationId, Spec spec) {
+    /** @throws ApiException 400 or 413 naming what is wrong */
+    public NewJob create(UUID organizationId, Spec spec) {
         String problem = QueueName.problemWith(spec.queueName());
         if (problem != null) {
             throw ApiException.validation(problem, Map.of("field", "queue_name"));

@@ -1,25 +1,14 @@
 package io.sluice.ingest.message;
 
-import io.sluice.core.job.QueueName;
-import io.sluice.core.job.Uuid7;
-import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
-import io.sluice.ingest.web.NameList;
 import io.sluice.ingest.write.JobWriter;
-import io.sluice.store.EventTypeStore;
-import io.sluice.store.IngestStore.MessageToPublish;
 import io.sluice.store.Message;
 import io.sluice.store.MessageStore;
-import io.sluice.store.NewJob;
-import io.sluice.store.NewMessage;
 import io.sluice.store.PublishedMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -43,9 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 public class MessageController {
 
-    static final int MAX_CHANNELS = 10;
-    static final int MAX_IDEMPOTENCY_KEY = 255;
-
     public record PublishMessage(String eventType, JsonNode payload, String idempotencyKey, List<String> channels) {
     }
 
@@ -62,62 +48,24 @@ public class MessageController {
     }
 
     private final MessageStore messages;
-    private final EventTypeStore eventTypes;
-    private final PayloadSchemas schemas;
-    private final PayloadFilters filters;
+    private final MessageFactory factory;
     private final JobWriter writer;
-    private final IngestProperties properties;
     private final JsonMapper json;
-    private final Uuid7 ids;
 
-    public MessageController(MessageStore messages, EventTypeStore eventTypes, PayloadSchemas schemas,
-                             PayloadFilters filters, JobWriter writer, IngestProperties properties, JsonMapper json,
-                             Uuid7 ids) {
+    public MessageController(MessageStore messages, MessageFactory factory, JobWriter writer, JsonMapper json) {
         this.messages = messages;
-        this.eventTypes = eventTypes;
-        this.schemas = schemas;
-        this.filters = filters;
+        this.factory = factory;
         this.writer = writer;
-        this.properties = properties;
         this.json = json;
-        this.ids = ids;
     }
 
     /** 202 with the message and its jobs; a repeated {@code idempotency_key} 200 with the earlier ones. */
     @PostMapping("/api/v1/messages")
     public ResponseEntity<Published> publish(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                              @RequestBody PublishMessage request) {
-        String eventType = request.eventType();
-        String problem = QueueName.problemWith(eventType, "event_type");
-        if (problem != null) {
-            throw ApiException.validation(problem, Map.of("field", "event_type"));
-        }
-        if (request.payload() == null || request.payload().isMissingNode() || request.payload().isNull()) {
-            throw ApiException.validation("payload is required", Map.of("field", "payload"));
-        }
-        String payload = json.writeValueAsString(request.payload());
-        if (payload.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
-            throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
-        }
-        String key = request.idempotencyKey();
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw ApiException.validation("idempotency_key must be 1-255 characters", Map.of("field", "idempotency_key"));
-        }
-        List<String> channels = NameList.checked("channels", request.channels(), MAX_CHANNELS);
-        eventTypes.get(organizationId, eventType).filter(type -> type.schema() != null).ifPresent(type -> {
-            List<String> violations = schemas.problems(type.schema(), request.payload());
-            if (!violations.isEmpty()) {
-                throw ApiException.validation("payload does not match the schema of event type " + eventType,
-                        Map.of("field", "payload", "errors", violations));
-            }
-        });
-        NewMessage message = new NewMessage(ids.next(), organizationId, eventType, payload, channels, key);
-        JsonNode body = request.payload();
-        PublishedMessage published = writer.publish(new MessageToPublish(message, subscriber ->
-                filters.accepts(subscriber.payloadFilter(), body)
-                        ? Optional.of(new NewJob(ids.next(), organizationId, eventType, payload, subscriber.endpointId(),
-                                0, null, null, null, null, null, message.id()))
-                        : Optional.empty()));
+        PublishedMessage published = writer.publish(factory.create(organizationId,
+                new MessageFactory.Spec(request.eventType(), request.payload(), request.idempotencyKey(),
+                        request.channels())));
         return ResponseEntity.status(published.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .body(new Published(published.messageId(), published.jobIds(), published.created()));
     }

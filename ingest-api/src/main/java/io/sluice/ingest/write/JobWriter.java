@@ -78,7 +78,7 @@ public class JobWriter implements SmartLifecycle {
      * @throws ApiException 503 when the writers are saturated or the commit does not finish in time
      */
     public List<InsertedJob> write(List<NewJob> jobs) {
-        return submit(new JobsRequest(jobs, new CompletableFuture<>()));
+        return await(writeAsync(jobs));
     }
 
     /**
@@ -87,20 +87,43 @@ public class JobWriter implements SmartLifecycle {
      * @throws ApiException 503 when the writers are saturated or the commit does not finish in time
      */
     public PublishedMessage publish(MessageToPublish message) {
+        return await(publishAsync(message));
+    }
+
+    /**
+     * As {@link #write}, answered by the future once the commit is done (or failed). The caller
+     * waits only while the writers are saturated, which is how a stream of requests is slowed
+     * to the pace of the commits.
+     */
+    public CompletableFuture<List<InsertedJob>> writeAsync(List<NewJob> jobs) {
+        return submit(new JobsRequest(jobs, new CompletableFuture<>()));
+    }
+
+    /** As {@link #publish}, answered by the future once the commit is done (or failed). */
+    public CompletableFuture<PublishedMessage> publishAsync(MessageToPublish message) {
         return submit(new MessageRequest(message, new CompletableFuture<>()));
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T submit(Request request) {
+    private <T> CompletableFuture<T> submit(Request request) {
         if (!running) {
-            throw ApiException.unavailable("Sluice is shutting down");
+            return CompletableFuture.failedFuture(ApiException.unavailable("Sluice is shutting down"));
         }
-        long timeoutMs = properties.groupCommit().commitTimeout().toMillis();
         try {
-            if (!waiting.offer(request, timeoutMs, TimeUnit.MILLISECONDS)) {
-                throw ApiException.unavailable("Too many jobs waiting to be written; retry shortly");
+            if (!waiting.offer(request, properties.groupCommit().commitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return CompletableFuture.failedFuture(
+                        ApiException.unavailable("Too many jobs waiting to be written; retry shortly"));
             }
-            return (T) request.result().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return (CompletableFuture<T>) request.result();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(ApiException.unavailable("Interrupted while writing"));
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> result) {
+        try {
+            return result.get(properties.groupCommit().commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("Interrupted while writing");

@@ -1,0 +1,240 @@
+package io.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.sluice.proto.sluice.v1.EnqueueJobRequest;
+import io.sluice.proto.sluice.v1.EnqueueJobResult;
+import io.sluice.proto.sluice.v1.IngestServiceGrpc;
+import io.sluice.proto.sluice.v1.MessagePublished;
+import io.sluice.proto.sluice.v1.PublishMessageRequest;
+import io.sluice.proto.sluice.v1.PublishMessageResult;
+import io.sluice.testkit.TestReceiver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+import tools.jackson.databind.JsonNode;
+
+/** {@code sluice.v1.IngestService}: streams answered item by item, with the REST API's rules. */
+class GrpcIngestIT extends SluiceIntegrationTest {
+
+    @Autowired
+    GrpcServerLifecycle grpcServer;
+
+    private final TestReceiver receiver = TestReceiver.start();
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void openChannel() {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        receiver.close();
+    }
+
+    @Test
+    void aStreamOfTenThousandMessagesAcceptsTheValidOnesAndRefusesEachInvalidOneWithItsReason() throws Exception {
+        // given: an endpoint for every event, and 10,000 messages of which four are invalid
+        SluiceClient.Tenant tenant = client.newOrganization(unique("grpc-stream"));
+        client.newEndpoint(tenant, receiver.url("/stream"));
+        Map<Integer, String> invalid = Map.of(
+                1_000, "not json",
+                2_000, "",
+                3_000, "bad event type",
+                4_000, "long key");
+
+        // when
+        List<PublishMessageResult> results = stream(tenant, 10_000, i -> {
+            PublishMessageRequest.Builder request = PublishMessageRequest.newBuilder().setRef("r" + i)
+                    .setEventType("order.placed").setPayloadJson("{\"order\":" + i + "}");
+            switch (invalid.getOrDefault(i, "")) {
+                case "not json" -> request.setPayloadJson("{\"order\":");
+                case "bad event type" -> request.setEventType("has spaces");
+                case "long key" -> request.setIdempotencyKey("k".repeat(300));
+                default -> {
+                    if (invalid.containsKey(i)) {
+                        request.setPayloadJson("");
+                    }
+                }
+            }
+            return request.build();
+        });
+
+        // then: one result per item, the invalid ones refused with their reasons
+        assertThat(results).hasSize(10_000);
+        Map<Long, PublishMessageResult> bySequence = results.stream()
+                .collect(Collectors.toMap(PublishMessageResult::getSequence, r -> r));
+        assertThat(bySequence).hasSize(10_000);
+        List<PublishMessageResult> refused = results.stream().filter(PublishMessageResult::hasError).toList();
+        assertThat(refused).extracting(PublishMessageResult::getRef)
+                .containsExactlyInAnyOrder("r1000", "r2000", "r3000", "r4000");
+        assertThat(refused).allSatisfy(r -> assertThat(r.getError().getCode()).isEqualTo("VALIDATION_ERROR"));
+        assertThat(bySequence.get(1_000L).getError().getMessage()).contains("payload_json is not valid JSON");
+        assertThat(bySequence.get(2_000L).getError().getMessage()).contains("payload_json is required");
+        assertThat(bySequence.get(3_000L).getError().getMessage()).contains("event_type");
+        assertThat(bySequence.get(4_000L).getError().getMessage()).contains("idempotency_key");
+        assertThat(bySequence.get(7L).getRef()).isEqualTo("r7");
+
+        // and every accepted message is delivered, once
+        List<String> jobIds = results.stream().filter(PublishMessageResult::hasPublished)
+                .flatMap(r -> r.getPublished().getJobIdsList().stream()).toList();
+        assertThat(jobIds).hasSize(9_996).doesNotHaveDuplicates();
+        await().atMost(Duration.ofMinutes(3)).until(() -> receiver.distinctCount() >= 9_996);
+        assertThat(receiver.distinctCount()).isEqualTo(9_996);
+        assertThat(receiver.deliveries().stream().map(TestReceiver.Delivery::webhookId).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(jobIds);
+    }
+
+    @Test
+    void aStreamOfJobsIsAnsweredItemByItemAndKeepsIdempotencyKeys() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("grpc-jobs"));
+        IngestServiceGrpc.IngestServiceStub stub = IngestServiceGrpc.newStub(channel).withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(bearer(tenant.apiKey())));
+        Function<Integer, EnqueueJobRequest> job = i -> EnqueueJobRequest.newBuilder().setRef("j" + i)
+                .setQueueName(i == 50 ? "" : "grpc-jobs").setPayloadJson("{\"n\":" + i + "}")
+                .setIdempotencyKey("job-" + (i % 100)).putTags("batch", "one").build();
+
+        List<EnqueueJobResult> first = collect(stub::enqueueJobs, 100, job);
+        List<EnqueueJobResult> again = collect(stub::enqueueJobs, 100, job);
+
+        assertThat(first).hasSize(100);
+        assertThat(first).filteredOn(EnqueueJobResult::hasError).extracting(EnqueueJobResult::getRef).containsExactly("j50");
+        assertThat(first).filteredOn(EnqueueJobResult::hasEnqueued).allMatch(r -> r.getEnqueued().getCreated());
+        assertThat(again).filteredOn(EnqueueJobResult::hasEnqueued).noneMatch(r -> r.getEnqueued().getCreated());
+        Map<String, String> firstIds = first.stream().filter(EnqueueJobResult::hasEnqueued)
+                .collect(Collectors.toMap(EnqueueJobResult::getRef, r -> r.getEnqueued().getJobId()));
+        Map<String, String> againIds = again.stream().filter(EnqueueJobResult::hasEnqueued)
+                .collect(Collectors.toMap(EnqueueJobResult::getRef, r -> r.getEnqueued().getJobId()));
+        assertThat(againIds).isEqualTo(firstIds);
+        JsonNode stored = client.get(tenant.apiKey(), "/api/v1/jobs/" + firstIds.get("j7")).body();
+        assertThat(stored.get("queue_name").asString()).isEqualTo("grpc-jobs");
+        assertThat(stored.get("payload").get("n").asInt()).isEqualTo(7);
+        assertThat(stored.get("tags").get("batch").asString()).isEqualTo("one");
+    }
+
+    @Test
+    void unaryCallsAnswerWithTheResultOrAStatusNamingTheProblem() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("grpc-unary"));
+        IngestServiceGrpc.IngestServiceBlockingStub stub = IngestServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(apiKey(tenant.apiKey())))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        PublishMessageRequest request = PublishMessageRequest.newBuilder().setEventType("user.created")
+                .setPayloadJson("{\"id\":1}").setIdempotencyKey("user-1").build();
+
+        MessagePublished first = stub.publishMessage(request);
+        MessagePublished second = stub.publishMessage(request);
+
+        assertThat(first.getCreated()).isTrue();
+        assertThat(second.getCreated()).isFalse();
+        assertThat(second.getMessageId()).isEqualTo(first.getMessageId());
+        assertThatThrownBy(() -> stub.publishMessage(request.toBuilder().setPayloadJson("[").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("payload_json is not valid JSON");
+                });
+        assertThatThrownBy(() -> stub.enqueueJob(EnqueueJobRequest.newBuilder().setQueueName("q")
+                .setPayloadJson("{}").setEndpointId("00000000-0000-0000-0000-000000000000").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void aCallWithoutAValidKeyIsRefusedBeforeAnythingIsRead() throws Exception {
+        IngestServiceGrpc.IngestServiceStub anonymous = IngestServiceGrpc.newStub(channel);
+        IngestServiceGrpc.IngestServiceStub wrongKey = anonymous.withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(apiKey("sk_live_not_a_real_key")));
+
+        for (IngestServiceGrpc.IngestServiceStub stub : List.of(anonymous, wrongKey)) {
+            CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            StreamObserver<PublishMessageRequest> requests = stub.publishMessages(new StreamObserver<>() {
+                @Override
+                public void onNext(PublishMessageResult value) {
+                    ended.complete(new AssertionError("answered without a key: " + value));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended.complete(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended.complete(new AssertionError("completed without a key"));
+                }
+            });
+            requests.onNext(PublishMessageRequest.newBuilder().setEventType("x").setPayloadJson("{}").build());
+            requests.onCompleted();
+            assertThat(ended.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        }
+    }
+
+    private List<PublishMessageResult> stream(SluiceClient.Tenant tenant, int count,
+                                              Function<Integer, PublishMessageRequest> request) throws Exception {
+        IngestServiceGrpc.IngestServiceStub stub = IngestServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(apiKey(tenant.apiKey())));
+        return collect(stub::publishMessages, count, request);
+    }
+
+    /** Sends {@code count} items on one stream and returns every result once the server ends it. */
+    private static <Q, R> List<R> collect(Function<StreamObserver<R>, StreamObserver<Q>> call, int count,
+                                          Function<Integer, Q> item) throws Exception {
+        ConcurrentLinkedQueue<R> results = new ConcurrentLinkedQueue<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<Q> requests = call.apply(new StreamObserver<>() {
+            @Override
+            public void onNext(R value) {
+                results.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        });
+        for (int i = 0; i < count; i++) {
+            requests.onNext(item.apply(i));
+        }
+        requests.onCompleted();
+        done.get(2, TimeUnit.MINUTES);
+        return List.copyOf(results);
+    }
+
+    private static Metadata apiKey(String key) {
+        Metadata metadata = new Metadata();
+        metadata.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), key);
+        return metadata;
+    }
+
+    private static Metadata bearer(String key) {
+        Metadata metadata = new Metadata();
+        metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return metadata;
+    }
+}

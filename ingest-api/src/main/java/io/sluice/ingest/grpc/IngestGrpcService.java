@@ -1,0 +1,191 @@
+package io.sluice.ingest.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.job.JobFactory;
+import io.sluice.ingest.message.MessageFactory;
+import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.write.JobWriter;
+import io.sluice.proto.sluice.v1.EnqueueJobRequest;
+import io.sluice.proto.sluice.v1.EnqueueJobResult;
+import io.sluice.proto.sluice.v1.IngestServiceGrpc;
+import io.sluice.proto.sluice.v1.ItemError;
+import io.sluice.proto.sluice.v1.JobEnqueued;
+import io.sluice.proto.sluice.v1.MessagePublished;
+import io.sluice.proto.sluice.v1.PublishMessageRequest;
+import io.sluice.proto.sluice.v1.PublishMessageResult;
+import io.sluice.store.InsertedJob;
+import io.sluice.store.PublishedMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.grpc.server.service.GrpcService;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code sluice.v1.IngestService}: messages and jobs over gRPC, checked by the same factories
+ * and written by the same group-commit writer as over REST, so an item accepted here is as
+ * durable, idempotent and tenant-scoped as one accepted there.
+ */
+@GrpcService(interceptors = ApiKeyServerInterceptor.class)
+public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestGrpcService.class);
+
+    private final MessageFactory messages;
+    private final JobFactory jobs;
+    private final JobWriter writer;
+    private final JsonMapper json;
+    private final IngestProperties properties;
+
+    public IngestGrpcService(MessageFactory messages, JobFactory jobs, JobWriter writer, JsonMapper json,
+                             IngestProperties properties) {
+        this.messages = messages;
+        this.jobs = jobs;
+        this.writer = writer;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    @Override
+    public void publishMessage(PublishMessageRequest request, StreamObserver<MessagePublished> response) {
+        answer(response, () -> published(writer.publish(messages.create(organization(), messageSpec(request)))));
+    }
+
+    @Override
+    public StreamObserver<PublishMessageRequest> publishMessages(StreamObserver<PublishMessageResult> results) {
+        UUID organization = organization();
+        return ItemStream.open(results, properties.grpcStreamWindow(), (request, sequence) -> {
+            PublishMessageResult.Builder result = PublishMessageResult.newBuilder()
+                    .setRef(request.getRef()).setSequence(sequence);
+            return outcome(() -> writer.publishAsync(messages.create(organization, messageSpec(request))),
+                    message -> result.setPublished(published(message)).build(),
+                    error -> result.setError(error).build());
+        });
+    }
+
+    @Override
+    public void enqueueJob(EnqueueJobRequest request, StreamObserver<JobEnqueued> response) {
+        answer(response, () -> enqueued(writer.write(List.of(jobs.create(organization(), jobSpec(request)))).getFirst()));
+    }
+
+    @Override
+    public StreamObserver<EnqueueJobRequest> enqueueJobs(StreamObserver<EnqueueJobResult> results) {
+        UUID organization = organization();
+        return ItemStream.open(results, properties.grpcStreamWindow(), (request, sequence) -> {
+            EnqueueJobResult.Builder result = EnqueueJobResult.newBuilder()
+                    .setRef(request.getRef()).setSequence(sequence);
+            return outcome(() -> writer.writeAsync(List.of(jobs.create(organization, jobSpec(request)))),
+                    inserted -> result.setEnqueued(enqueued(inserted.getFirst())).build(),
+                    error -> result.setError(error).build());
+        });
+    }
+
+    private static UUID organization() {
+        return ApiKeyServerInterceptor.ORGANIZATION_ID.get();
+    }
+
+    private MessageFactory.Spec messageSpec(PublishMessageRequest request) {
+        return new MessageFactory.Spec(request.getEventType(), payload(request.getPayloadJson()),
+                emptyToNull(request.getIdempotencyKey()),
+                request.getChannelsCount() == 0 ? null : request.getChannelsList());
+    }
+
+    private JobFactory.Spec jobSpec(EnqueueJobRequest request) {
+        JsonNode tags = request.getTagsCount() == 0 ? null : json.valueToTree(request.getTagsMap());
+        return new JobFactory.Spec(request.getQueueName(), payload(request.getPayloadJson()), request.getPriority(),
+                request.hasMaxRetries() ? request.getMaxRetries() : null,
+                request.hasTimeoutSeconds() ? request.getTimeoutSeconds() : null, null,
+                request.hasExpiresAt() ? instant(request.getExpiresAt()) : null, tags,
+                emptyToNull(request.getIdempotencyKey()), emptyToNull(request.getEndpointId()));
+    }
+
+    private JsonNode payload(String text) {
+        if (text.isEmpty()) {
+            throw ApiException.validation("payload_json is required", Map.of("field", "payload_json"));
+        }
+        try {
+            return json.readTree(text);
+        } catch (JacksonException e) {
+            throw ApiException.validation("payload_json is not valid JSON: " + e.getOriginalMessage(),
+                    Map.of("field", "payload_json"));
+        }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static String emptyToNull(String text) {
+        return text.isEmpty() ? null : text;
+    }
+
+    private static MessagePublished published(PublishedMessage message) {
+        return MessagePublished.newBuilder().setMessageId(message.messageId().toString())
+                .addAllJobIds(message.jobIds().stream().map(UUID::toString).toList())
+                .setCreated(message.created()).build();
+    }
+
+    private static JobEnqueued enqueued(InsertedJob job) {
+        return JobEnqueued.newBuilder().setJobId(job.id().toString()).setCreated(job.created()).build();
+    }
+
+    /** A unary call: its answer, or its error as the call's status. */
+    private static <R> void answer(StreamObserver<R> response, Supplier<R> work) {
+        try {
+            response.onNext(work.get());
+            response.onCompleted();
+        } catch (ApiException e) {
+            response.onError(statusOf(e).withDescription(e.getMessage()).asRuntimeException());
+        } catch (RuntimeException e) {
+            log.error("A gRPC ingest call failed", e);
+            response.onError(Status.INTERNAL.withDescription("could not write; retry with the same idempotency key")
+                    .asRuntimeException());
+        }
+    }
+
+    /** One stream item: checked and handed to the writer; its result once written, or its error. */
+    private static <T, R> CompletableFuture<R> outcome(Supplier<CompletableFuture<T>> work,
+                                                       Function<T, R> success,
+                                                       Function<ItemError, R> failure) {
+        CompletableFuture<T> written;
+        try {
+            written = work.get();
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        return written.handle((value, error) -> error == null ? success.apply(value) : failure.apply(itemError(error)));
+    }
+
+    private static ItemError itemError(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiException api) {
+            return ItemError.newBuilder().setCode(api.code()).setMessage(api.getMessage()).build();
+        }
+        log.error("A gRPC ingest item failed", cause);
+        return ItemError.newBuilder().setCode("INTERNAL_ERROR")
+                .setMessage("could not write; retry with the same idempotency key").build();
+    }
+
+    private static Status statusOf(ApiException e) {
+        return switch (e.status()) {
+            case BAD_REQUEST, PAYLOAD_TOO_LARGE -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case CONFLICT -> Status.ABORTED;
+            case UNAUTHORIZED -> Status.UNAUTHENTICATED;
+            case SERVICE_UNAVAILABLE -> Status.UNAVAILABLE;
+            default -> Status.INTERNAL;
+        };
+    }
+}
