@@ -76,19 +76,22 @@ public record BenchOptions(
     }
 
     static final String USAGE = """
-            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out] [options]
+            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest] [options]
               --scenario=burst                burst: every job at once to a receiver answering 204
                                               flaky: a receiver answering 503 to a seeded share of attempts
                                               slow-endpoint: a healthy endpoint alone, then beside one that
                                                 never answers; compares the healthy delivery rates
                                               fan-out: messages, each delivered to every endpoint
+                                              ingest: jobs accepted per second by REST bulk, then by
+                                                gRPC streams (--concurrency streams), no delivery
               --jobs=N                        jobs to enqueue and deliver (burst 50000, flaky 10000,
                                               slow-endpoint 50000 healthy jobs per phase; fan-out: 1000
-                                              messages)
+                                              messages; ingest 100000 per path)
               --payload-bytes=1024            approximate size of each job payload
               --bulk-size=100                 jobs per bulk enqueue request
               --concurrency=8                 bulk requests in flight
-              --target=http://host:port       use a running Sluice (default: start app/target/sluice.jar)
+              --target=http://host:port       use a running Sluice (default: start app/target/sluice.jar);
+                                              its gRPC port must be 50051
               --output=BENCHMARKS.md          Markdown file the results are appended to
               --label=text                    name of this run in the results heading
               --sluice-jar=app/target/sluice.jar

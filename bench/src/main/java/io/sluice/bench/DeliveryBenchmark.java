@@ -102,6 +102,7 @@ public final class DeliveryBenchmark {
                 case FLAKY -> FlakyScenario.run(run);
                 case SLOW_ENDPOINT -> SlowEndpointScenario.run(run);
                 case FAN_OUT -> FanOutScenario.run(run);
+                case INGEST -> IngestScenario.run(run);
             };
 
             System.out.println();

@@ -51,8 +51,11 @@ public final class PayloadFactory {
     /** The start of a bulk body for {@code jobs} jobs, up to the opening of its job list. */
     StringBuilder openBulk(int jobs) {
         StringBuilder out = new StringBuilder(jobs * (payloadBytes + 140) + 160);
-        out.append("{\"queue_name\":\"").append(queueName)
-                .append("\",\"endpoint_id\":\"").append(endpointId).append('"');
+        out.append("{\"queue_name\":\"").append(queueName).append('"');
+        if (endpointId != null) {
+            // Without one, the jobs wait for external workers: nothing is delivered.
+            out.append(",\"endpoint_id\":\"").append(endpointId).append('"');
+        }
         if (defaultMaxRetries != null) {
             out.append(",\"default_max_retries\":").append(defaultMaxRetries);
         }

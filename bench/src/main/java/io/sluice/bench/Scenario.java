@@ -28,7 +28,13 @@ public enum Scenario {
      * Messages published one per request and fanned out to every endpoint of the organization:
      * deliveries per second end to end (the issue's workload: 1,000 messages × 20 endpoints).
      */
-    FAN_OUT("fan-out", 1_000);
+    FAN_OUT("fan-out", 1_000),
+
+    /**
+     * Jobs accepted durably per second, by REST bulk requests and by gRPC streams, with no
+     * delivery: the ingest path alone.
+     */
+    INGEST("ingest", 100_000);
 
     private final String optionValue;
     private final int defaultJobs;

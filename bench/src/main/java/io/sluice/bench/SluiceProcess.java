@@ -43,7 +43,11 @@ public final class SluiceProcess implements AutoCloseable {
     private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
 
+    /** The gRPC port Spooled and Sluice clients use by default: an attached Sluice is assumed to listen there. */
+    static final int DEFAULT_GRPC_PORT = 50051;
+
     private final URI baseUrl;
+    private final int grpcPort;
     private final Process process;
     private final Path dataDir;
     private final Path logFile;
@@ -51,8 +55,9 @@ public final class SluiceProcess implements AutoCloseable {
     private final MemorySampler sampler;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SluiceProcess(URI baseUrl, Process process, Path dataDir, Path logFile, Duration coldStart) {
+    private SluiceProcess(URI baseUrl, int grpcPort, Process process, Path dataDir, Path logFile, Duration coldStart) {
         this.baseUrl = baseUrl;
+        this.grpcPort = grpcPort;
         this.process = process;
         this.dataDir = dataDir;
         this.logFile = logFile;
@@ -120,19 +125,24 @@ public final class SluiceProcess implements AutoCloseable {
         Duration coldStart = Duration.ofNanos(System.nanoTime() - startNanos);
         System.out.printf("Sluice ready on %s after %.1f s (pid %d)%n",
                 baseUrl, coldStart.toMillis() / 1000.0, process.pid());
-        return new SluiceProcess(baseUrl, process, dataDir, logFile, coldStart);
+        return new SluiceProcess(baseUrl, ports[1], process, dataDir, logFile, coldStart);
     }
 
     /** Uses a Sluice that is already running; no cold start or memory figure is available then. */
     public static SluiceProcess attach(URI target) throws InterruptedException {
         awaitReady(target, ATTACH_TIMEOUT, null, null);
         System.out.println("Using running Sluice at " + target);
-        return new SluiceProcess(target, null, null, null, null);
+        return new SluiceProcess(target, DEFAULT_GRPC_PORT, null, null, null, null);
     }
 
     /** Base URL of the Sluice HTTP API, without a trailing slash. */
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /** The port of its gRPC server, on the host of {@link #baseUrl()}. */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     /** Time from process start until ready; empty for {@code --target}. */

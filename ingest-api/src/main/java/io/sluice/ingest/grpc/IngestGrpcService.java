@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.grpc.server.service.GrpcService;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -104,7 +105,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     private JobFactory.Spec jobSpec(EnqueueJobRequest request) {
         JsonNode tags = request.getTagsCount() == 0 ? null : json.valueToTree(request.getTagsMap());
-        return new JobFactory.Spec(request.getQueueName(), payload(request.getPayloadJson()), request.getPriority(),
+        return new JobFactory.Spec(request.getQueueName(), checkedJson(request.getPayloadJson()), request.getPriority(),
                 request.hasMaxRetries() ? request.getMaxRetries() : null,
                 request.hasTimeoutSeconds() ? request.getTimeoutSeconds() : null, null,
                 request.hasExpiresAt() ? instant(request.getExpiresAt()) : null, tags,
@@ -112,15 +113,39 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     }
 
     private JsonNode payload(String text) {
+        try {
+            return json.readTree(checkedJson(text));
+        } catch (JacksonException e) {
+            throw invalidJson(e);
+        }
+    }
+
+    /**
+     * The text itself once a streaming read has found exactly one JSON value in it: a job's
+     * payload is kept verbatim, so it need not be built into a tree and written out again.
+     */
+    private String checkedJson(String text) {
         if (text.isEmpty()) {
             throw ApiException.validation("payload_json is required", Map.of("field", "payload_json"));
         }
-        try {
-            return json.readTree(text);
+        try (JsonParser parser = json.createParser(text)) {
+            if (parser.nextToken() == null) {
+                throw ApiException.validation("payload_json is required", Map.of("field", "payload_json"));
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw ApiException.validation("payload_json holds more than one JSON value",
+                        Map.of("field", "payload_json"));
+            }
+            return text;
         } catch (JacksonException e) {
-            throw ApiException.validation("payload_json is not valid JSON: " + e.getOriginalMessage(),
-                    Map.of("field", "payload_json"));
+            throw invalidJson(e);
         }
+    }
+
+    private static ApiException invalidJson(JacksonException e) {
+        return ApiException.validation("payload_json is not valid JSON: " + e.getOriginalMessage(),
+                Map.of("field", "payload_json"));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -67,7 +67,7 @@ public class JobController {
     @PostMapping("/api/v1/jobs")
     public ResponseEntity<Created> create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                           @RequestBody CreateJob request) {
-        NewJob job = factory.create(organizationId, new JobFactory.Spec(request.queueName(), request.payload(),
+        NewJob job = factory.create(organizationId, new JobFactory.Spec(request.queueName(), factory.text(request.payload()),
                 request.priority(), request.maxRetries(), request.timeoutSeconds(), request.scheduledAt(),
                 request.expiresAt(), request.tags(), request.idempotencyKey(), request.endpointId()));
         InsertedJob inserted = writer.write(List.of(job)).getFirst();
@@ -101,7 +101,7 @@ public class JobController {
                 continue;
             }
             try {
-                valid.add(factory.create(organizationId, new JobFactory.Spec(request.queueName(), item.payload(),
+                valid.add(factory.create(organizationId, new JobFactory.Spec(request.queueName(), factory.text(item.payload()),
                         orElse(item.priority(), request.defaultPriority()),
                         orElse(item.maxRetries(), request.defaultMaxRetries()),
                         orElse(item.timeoutSeconds(), request.defaultTimeoutSeconds()),

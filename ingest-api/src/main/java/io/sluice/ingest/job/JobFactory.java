@@ -27,8 +27,12 @@ public class JobFactory {
     static final int MAX_IDEMPOTENCY_KEY = 255;
     static final int MAX_TAGS_BYTES = 64 * 1024;
 
-    /** The fields one job is made of, whichever route it came by. */
-    public record Spec(String queueName, JsonNode payload, Integer priority, Integer maxRetries, Integer timeoutSeconds,
+    /**
+     * The fields one job is made of, whichever route it came by.
+     *
+     * @param payloadJson the payload as JSON text, known to be one JSON value; null when absent
+     */
+    public record Spec(String queueName, String payloadJson, Integer priority, Integer maxRetries, Integer timeoutSeconds,
                 Instant scheduledAt, Instant expiresAt, JsonNode tags, String idempotencyKey, String endpointId) {
     }
 
@@ -58,10 +62,10 @@ public class JobFactory {
         if (problem != null) {
             throw ApiException.validation(problem, Map.of("field", "queue_name"));
         }
-        if (spec.payload() == null || spec.payload().isMissingNode()) {
+        String payload = spec.payloadJson();
+        if (payload == null) {
             throw ApiException.validation("payload is required", Map.of("field", "payload"));
         }
-        String payload = json.writeValueAsString(spec.payload());
         if (payload.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
             throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
         }
@@ -92,6 +96,11 @@ public class JobFactory {
         UUID endpointId = spec.endpointId() == null ? null : endpointOf(organizationId, spec.endpointId());
         return new NewJob(ids.next(), organizationId, spec.queueName(), payload, endpointId, priority, maxRetries,
                 timeout, key, tags, spec.expiresAt(), null);
+    }
+
+    /** A payload as a request body held it, as JSON text; null when the request had none. */
+    public String text(JsonNode payload) {
+        return payload == null || payload.isMissingNode() ? null : json.writeValueAsString(payload);
     }
 
     /** The endpoint was deleted: jobs naming it are refused from now on. */

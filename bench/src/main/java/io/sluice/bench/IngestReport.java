@@ -1,0 +1,53 @@
+package io.sluice.bench;
+
+import static io.sluice.bench.MarkdownTable.integer;
+import static io.sluice.bench.MarkdownTable.perSecond;
+
+import java.time.Instant;
+
+/**
+ * The figures of one {@code --scenario=ingest} run and their Markdown section.
+ *
+ * @param restJobsPerSecond jobs accepted per second by {@code POST /api/v1/jobs/bulk}
+ * @param grpcJobsPerSecond jobs accepted per second by {@code EnqueueJobs} streams
+ * @param lost              gRPC jobs not answered with an id (REST failures stop the run)
+ */
+public record IngestReport(
+        Instant date,
+        String label,
+        String command,
+        String machine,
+        String sluice,
+        int jobs,
+        int payloadBytes,
+        int bulkSize,
+        int concurrency,
+        String warmUp,
+        double restJobsPerSecond,
+        double grpcJobsPerSecond,
+        long lost) implements ResultSection {
+
+    /** The bars, jobs accepted per second. */
+    static final double REST_BAR = 10_000;
+    static final double GRPC_BAR = 20_000;
+
+    @Override
+    public String toMarkdown() {
+        MarkdownTable table = new MarkdownTable()
+                .row("Sluice", sluice)
+                .row("Jobs per path", integer(jobs) + " of " + integer(payloadBytes) + " bytes, no endpoint")
+                .row("Warm-up before the measured jobs", warmUp)
+                .row("REST bulk (" + bulkSize + " jobs per request, " + concurrency + " in flight; bar: ≥ 10,000/s)",
+                        perSecond(restJobsPerSecond, "jobs") + verdict(restJobsPerSecond, REST_BAR))
+                .row("gRPC EnqueueJobs (" + concurrency + " streams; bar: ≥ 20,000/s)",
+                        perSecond(grpcJobsPerSecond, "jobs") + verdict(grpcJobsPerSecond, GRPC_BAR))
+                .row("Jobs not accepted", integer(lost));
+        table.note("Each answer comes after the PostgreSQL commit that holds its job (synchronous_commit on);"
+                + " the rate runs from the first request sent to the last answer received.");
+        return table.render(date, label + " — ingest, " + integer(jobs) + " jobs per path", command, machine);
+    }
+
+    private static String verdict(double rate, double bar) {
+        return rate >= bar ? " (meets the bar)" : " (below the bar)";
+    }
+}
