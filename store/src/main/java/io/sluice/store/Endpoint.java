@@ -16,13 +16,22 @@ import java.util.UUID;
  * @param failingSince   when the current run of failed attempts began; null after a success
  * @param subscription   which messages it receives
  * @param headers        custom headers sent with each of its deliveries
+ * @param ordering       whether its jobs go one at a time, in acceptance order
  */
 public record Endpoint(
         UUID id, UUID organizationId, String url, String description, SigningKeys signingKeys,
         boolean enabled, int timeoutMs, EndpointLimits limits, List<Duration> retrySchedule, String disabledReason,
         Instant disabledAt,
         Instant failingSince, Instant createdAt, Instant updatedAt, Subscription subscription,
-        Map<String, String> headers) {
+        Map<String, String> headers, Ordering ordering) {
+
+    /** How an endpoint's jobs are sent. */
+    public enum Ordering {
+        /** As fast as its limits allow, in any order. */
+        NONE,
+        /** One at a time in acceptance order; a job waiting for a retry holds up the ones after it. */
+        FIFO
+    }
 
     public Endpoint {
         retrySchedule = List.copyOf(retrySchedule);
@@ -32,35 +41,36 @@ public record Endpoint(
     /** A new, enabled endpoint. */
     public static Endpoint created(UUID id, UUID organizationId, String url, String description, String secret,
                                    int timeoutMs, EndpointLimits limits, List<Duration> retrySchedule,
-                                   Subscription subscription, Map<String, String> headers, Instant now) {
+                                   Subscription subscription, Map<String, String> headers, Ordering ordering,
+                                   Instant now) {
         return new Endpoint(id, organizationId, url, description, SigningKeys.of(secret), true, timeoutMs, limits,
-                retrySchedule, null, null, null, now, now, subscription, headers);
+                retrySchedule, null, null, null, now, now, subscription, headers, ordering);
     }
 
     /** Enabled by its owner: its health record starts afresh. */
     public Endpoint enabledAgain(Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys, true, timeoutMs, limits, retrySchedule,
-                null, null, null, createdAt, now, subscription, headers);
+                null, null, null, createdAt, now, subscription, headers, ordering);
     }
 
     /** Disabled by its owner; its run of failures, if any, is kept. */
     public Endpoint disabledByOwner(Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys, false, timeoutMs, limits, retrySchedule,
-                "disabled by its owner", now, failingSince, createdAt, now, subscription, headers);
+                "disabled by its owner", now, failingSince, createdAt, now, subscription, headers, ordering);
     }
 
     /** Signing with a new key; the current one signs too until {@code graceEnd}. */
     public Endpoint withKeyRotatedTo(String next, Instant graceEnd, Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys.rotatedTo(next, graceEnd), enabled,
                 timeoutMs, limits, retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now,
-                subscription, headers);
+                subscription, headers, ordering);
     }
 
     /** Its owner's settings changed; its state (enabled, health, keys) stays. */
     public Endpoint withSettings(String url, String description, int timeoutMs, EndpointLimits limits,
                                  List<Duration> retrySchedule, Subscription subscription, Map<String, String> headers,
-                                 Instant now) {
+                                 Ordering ordering, Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys, enabled, timeoutMs, limits,
-                retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now, subscription, headers);
+                retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now, subscription, headers, ordering);
     }
 }

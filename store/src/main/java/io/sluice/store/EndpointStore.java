@@ -21,7 +21,7 @@ public class EndpointStore {
     private static final String COLUMNS = """
             id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
             disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule, event_types, channels,
-            payload_filter, previous_secret, previous_secret_until, headers""";
+            payload_filter, previous_secret, previous_secret_until, headers, ordering""";
 
     private final JdbcTemplate jdbc;
 
@@ -31,7 +31,7 @@ public class EndpointStore {
 
     public void create(Endpoint endpoint) {
         jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb, ?)",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
                 endpoint.signingKeys().current(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
@@ -39,7 +39,8 @@ public class EndpointStore {
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
                 endpoint.subscription().payloadFilter(), endpoint.signingKeys().previous(),
-                Rows.timestamp(endpoint.signingKeys().previousUntil()), Rows.textMapJson(endpoint.headers()));
+                Rows.timestamp(endpoint.signingKeys().previousUntil()), Rows.textMapJson(endpoint.headers()),
+                ordering(endpoint.ordering()));
     }
 
     /**
@@ -53,7 +54,7 @@ public class EndpointStore {
                 UPDATE endpoints SET url = ?, description = ?, enabled = ?, timeout_ms = ?, rate_limit = ?,
                     max_concurrency = ?, disabled_reason = ?, disabled_at = ?, failing_since = ?, updated_at = ?,
                     retry_schedule = ?, event_types = ?::text[], channels = ?::text[], payload_filter = ?::jsonb,
-                    headers = ?::jsonb, version = version + 1
+                    headers = ?::jsonb, ordering = ?, version = version + 1
                 WHERE organization_id = ? AND id = ? AND deleted_at IS NULL""",
                 endpoint.url(), endpoint.description(), endpoint.enabled(), endpoint.timeoutMs(),
                 endpoint.limits().ratePerSecond(), endpoint.limits().maxConcurrency(), endpoint.disabledReason(),
@@ -61,7 +62,7 @@ public class EndpointStore {
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
                 endpoint.subscription().payloadFilter(), Rows.textMapJson(endpoint.headers()),
-                endpoint.organizationId(), endpoint.id()) == 1;
+                ordering(endpoint.ordering()), endpoint.organizationId(), endpoint.id()) == 1;
     }
 
     /**
@@ -112,7 +113,12 @@ public class EndpointStore {
                 rs.getBoolean(6), rs.getInt(7),
                 new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
                 rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14),
-                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)), Rows.textMap(rs, 21));
+                new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)), Rows.textMap(rs, 21),
+                "fifo".equals(rs.getString(22)) ? Endpoint.Ordering.FIFO : Endpoint.Ordering.NONE);
+    }
+
+    private static String ordering(Endpoint.Ordering ordering) {
+        return ordering == Endpoint.Ordering.FIFO ? "fifo" : "none";
     }
 
     static List<Duration> schedule(String text) {

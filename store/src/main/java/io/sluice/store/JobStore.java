@@ -1,6 +1,5 @@
 package io.sluice.store;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -252,15 +251,28 @@ public class JobStore {
         }
     }
 
+    /**
+     * Jobs with an endpoint go to the outbox, in the order given; those of a FIFO endpoint wait
+     * in their endpoint's lane instead ({@link FifoStore}).
+     */
     private static void insertOutbox(Connection connection, List<NewJob> jobs) throws SQLException {
-        UUID[] delivered = jobs.stream().filter(j -> j.endpointId() != null).map(NewJob::id).toArray(UUID[]::new);
-        if (delivered.length == 0) {
+        List<NewJob> delivered = jobs.stream().filter(j -> j.endpointId() != null).toList();
+        if (delivered.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO outbox (job_id) SELECT unnest(?::uuid[])")) {
-            Array ids = connection.createArrayOf("uuid", delivered);
-            insert.setArray(1, ids);
+        try (PreparedStatement insert = connection.prepareStatement("""
+                WITH x AS (
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[]) WITH ORDINALITY AS x(j, e, n)),
+                laned AS (
+                    INSERT INTO fifo_queue (job_id, endpoint_id)
+                    SELECT x.j, x.e FROM x JOIN endpoints en ON en.id = x.e AND en.ordering = 'fifo'
+                    ORDER BY x.n
+                    RETURNING job_id)
+                INSERT INTO outbox (job_id)
+                SELECT x.j FROM x WHERE NOT EXISTS (SELECT 1 FROM laned l WHERE l.job_id = x.j) ORDER BY x.n""")) {
+            insert.setArray(1, connection.createArrayOf("uuid", delivered.stream().map(NewJob::id).toArray(UUID[]::new)));
+            insert.setArray(2, connection.createArrayOf("uuid",
+                    delivered.stream().map(NewJob::endpointId).toArray(UUID[]::new)));
             insert.executeUpdate();
         }
     }

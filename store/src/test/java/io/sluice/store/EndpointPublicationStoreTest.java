@@ -49,7 +49,8 @@ class EndpointPublicationStoreTest {
         Endpoint endpoint = db.newEndpoint(org, clock);
         publications.publishChanged(100, batch -> { });
         Endpoint moved = endpoint.withSettings("https://receiver.test/moved", null, endpoint.timeoutMs(),
-                new EndpointLimits(5, 2), List.of(), Subscription.ALL, Map.of("X-Tenant", "acme"), clock.instant())
+                new EndpointLimits(5, 2), List.of(), Subscription.ALL, Map.of("X-Tenant", "acme"),
+                Endpoint.Ordering.NONE, clock.instant())
                 .disabledByOwner(clock.instant());
         endpoints.update(moved);
         List<EndpointSnapshot> published = new ArrayList<>();

@@ -21,14 +21,16 @@ class EndpointStoreTest {
     private final UUID org = db.newOrganization(clock);
 
     @Test
-    void customHeadersAreKeptAndChangedWithTheSettings() {
+    void customHeadersAndOrderingAreKeptAndChangedWithTheSettings() {
         Endpoint endpoint = db.newEndpoint(org, clock);
 
         endpoints.update(endpoint.withSettings(endpoint.url(), null, endpoint.timeoutMs(), EndpointLimits.NONE,
-                List.of(), Subscription.ALL, Map.of("Authorization", "Bearer abc", "X-Tenant", "acme"), clock.instant()));
+                List.of(), Subscription.ALL, Map.of("Authorization", "Bearer abc", "X-Tenant", "acme"), Endpoint.Ordering.FIFO,
+                clock.instant()));
 
         assertThat(endpoints.get(org, endpoint.id()).orElseThrow().headers())
                 .containsOnly(Map.entry("Authorization", "Bearer abc"), Map.entry("X-Tenant", "acme"));
+        assertThat(endpoints.get(org, endpoint.id()).orElseThrow().ordering()).isEqualTo(Endpoint.Ordering.FIFO);
     }
 
     @Test

@@ -155,7 +155,8 @@ class MessageStoreTest {
 
     private Endpoint endpoint(Subscription subscription) {
         Endpoint endpoint = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/" + UUID.randomUUID(), null,
-                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), subscription, Map.of(), clock.instant());
+                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), subscription, Map.of(), Endpoint.Ordering.NONE,
+                clock.instant());
         endpoints.create(endpoint);
         return endpoint;
     }

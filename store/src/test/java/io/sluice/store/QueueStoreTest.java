@@ -107,7 +107,7 @@ class QueueStoreTest {
         Endpoint plain = db.newEndpoint(org, clock);
         Endpoint scheduled = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/own", null, "whsec_x",
                 7_500, EndpointLimits.NONE, endpointSchedule, Subscription.ALL, Map.of(),
-                clock.instant());
+                Endpoint.Ordering.NONE, clock.instant());
         new EndpointStore(db.jdbc).create(scheduled);
         NewJob toPlain = new NewJob(ids.next(), org, "billing", "{}", plain.id(), 0, 3, 20, null, null, null, null);
         NewJob toScheduled = job(ids.next(), org, "billing", scheduled.id(), null);

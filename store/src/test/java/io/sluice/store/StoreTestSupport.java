@@ -76,7 +76,7 @@ final class StoreTestSupport {
         Instant now = clock.instant();
         Endpoint endpoint = Endpoint.created(id, organizationId, "https://receiver.test/hooks/" + id, "test receiver",
                 "whsec_" + id.toString().replace("-", ""), 7_500, EndpointLimits.NONE, java.util.List.of(), Subscription.ALL,
-                java.util.Map.of(), now);
+                java.util.Map.of(), Endpoint.Ordering.NONE, now);
         new EndpointStore(jdbc).create(endpoint);
         return endpoint;
     }

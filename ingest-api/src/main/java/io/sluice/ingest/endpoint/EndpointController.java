@@ -58,12 +58,13 @@ public class EndpointController {
      * tiers. {@code event_types}: the event types it receives (absent or empty: all);
      * {@code channels}: when given, it receives only messages published to one of them.
      * {@code headers}: custom headers sent with every delivery. {@code signing_algorithm}:
-     * {@code hmac-sha256} (the default) or {@code ed25519}.
+     * {@code hmac-sha256} (the default) or {@code ed25519}. {@code ordering}: {@code none} (the
+     * default) or {@code fifo}, one delivery at a time in acceptance order.
      */
     public record CreateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule, List<String> eventTypes,
                                  List<String> channels, JsonNode payloadFilter, Map<String, String> headers,
-                                 String signingAlgorithm) {
+                                 String signingAlgorithm, String ordering) {
     }
 
     /**
@@ -74,7 +75,7 @@ public class EndpointController {
     public record UpdateEndpoint(String url, String description, Integer timeoutSeconds, Integer rateLimit,
                                  Integer maxConcurrency, List<String> retrySchedule, Boolean enabled,
                                  List<String> eventTypes, List<String> channels, JsonNode payloadFilter,
-                                 Map<String, String> headers) {
+                                 Map<String, String> headers, String ordering) {
     }
 
     /**
@@ -97,7 +98,7 @@ public class EndpointController {
                                int timeoutSeconds, Integer rateLimit, Integer maxConcurrency, List<String> retrySchedule,
                                String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt,
                                Instant updatedAt, List<String> eventTypes, List<String> channels,
-                               @JsonRawValue String payloadFilter, Map<String, String> headers) {
+                               @JsonRawValue String payloadFilter, Map<String, String> headers, String ordering) {
         /** Without its secret: that is shown at creation and by {@code GET .../secret} only. */
         static EndpointView of(Endpoint e) {
             return of(e, null);
@@ -114,7 +115,7 @@ public class EndpointController {
                     RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
                     e.subscription().eventTypes(), e.subscription().channels(), e.subscription().payloadFilter(),
-                    e.headers());
+                    e.headers(), e.ordering() == Endpoint.Ordering.FIFO ? "fifo" : "none");
         }
     }
 
@@ -177,7 +178,8 @@ public class EndpointController {
                 new Subscription(NameList.checked("event_types", request.eventTypes(), MAX_NAMES),
                         NameList.checked("channels", request.channels(), MAX_NAMES),
                         payloadFilters.checked(request.payloadFilter())),
-                EndpointHeaders.checked(request.headers()), clock.instant());
+                EndpointHeaders.checked(request.headers()), checkedOrdering(request.ordering(), Endpoint.Ordering.NONE),
+                clock.instant());
         endpoints.create(endpoint);
         publisher.wake();
         return EndpointView.withSecret(endpoint);
@@ -210,7 +212,7 @@ public class EndpointController {
                         : payloadFilters.checked(request.payloadFilter()));
         Map<String, String> headers = request.headers() == null ? current.headers() : EndpointHeaders.checked(request.headers());
         Endpoint updated = current.withSettings(url, description, timeoutMs, limits, retrySchedule, subscription,
-                headers, now);
+                headers, checkedOrdering(request.ordering(), current.ordering()), now);
         if (enabled != current.enabled()) {
             updated = enabled ? updated.enabledAgain(now) : updated.disabledByOwner(now);
         }
@@ -258,6 +260,17 @@ public class EndpointController {
         }
         publisher.wake();
         return SecretView.of(rotated, now);
+    }
+
+    private static Endpoint.Ordering checkedOrdering(String name, Endpoint.Ordering absent) {
+        if (name == null) {
+            return absent;
+        }
+        return switch (name) {
+            case "none" -> Endpoint.Ordering.NONE;
+            case "fifo" -> Endpoint.Ordering.FIFO;
+            default -> throw ApiException.validation("ordering must be none or fifo", Map.of("field", "ordering"));
+        };
     }
 
     private static Duration checkedGrace(int seconds) {

@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ackTimeout   how long a batch waits for Kafka before it is rolled back and retried
  * @param endpointPollInterval how soon an endpoint changed by another node (or disabled by the
  *                     projector) reaches the workers; changes made through this node go at once
+ * @param fifoBusyInterval how often a FIFO endpoint's finished job is looked for, to send the
+ *                     next: the most each FIFO delivery waits for the one before it
+ * @param fifoIdleInterval the same while no FIFO job is on its way (new jobs wake the releaser)
  */
 @ConfigurationProperties("sluice.relay")
 public record RelayProperties(
@@ -20,5 +23,7 @@ public record RelayProperties(
         @DefaultValue("1000") int batchSize,
         @DefaultValue("100ms") Duration pollInterval,
         @DefaultValue("30s") Duration ackTimeout,
-        @DefaultValue("1s") Duration endpointPollInterval) {
+        @DefaultValue("1s") Duration endpointPollInterval,
+        @DefaultValue("50ms") Duration fifoBusyInterval,
+        @DefaultValue("1s") Duration fifoIdleInterval) {
 }

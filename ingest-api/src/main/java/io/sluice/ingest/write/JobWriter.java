@@ -1,6 +1,7 @@
 package io.sluice.ingest.write;
 
 import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.relay.FifoReleaser;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.store.InsertedJob;
@@ -60,14 +61,16 @@ public class JobWriter implements SmartLifecycle {
 
     private final IngestStore store;
     private final OutboxRelay relay;
+    private final FifoReleaser fifo;
     private final IngestProperties properties;
     private final BlockingQueue<Request> waiting;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
-    public JobWriter(IngestStore store, OutboxRelay relay, IngestProperties properties) {
+    public JobWriter(IngestStore store, OutboxRelay relay, FifoReleaser fifo, IngestProperties properties) {
         this.store = store;
         this.relay = relay;
+        this.fifo = fifo;
         this.properties = properties;
         this.waiting = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
     }
@@ -181,6 +184,7 @@ public class JobWriter implements SmartLifecycle {
         try {
             IngestStore.Written written = store.write(jobs, messages, properties.idempotencyTtl());
             relay.wake();
+            fifo.wake();
             int nextJob = 0;
             int nextMessage = 0;
             for (Request request : batch) {

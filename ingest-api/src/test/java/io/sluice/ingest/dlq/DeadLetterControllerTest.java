@@ -204,7 +204,8 @@ class DeadLetterControllerTest {
     void recoveringAnEndpointRetriesItsDeliveriesDeadSinceTheGivenTime() throws Exception {
         // given: two dead-lettered deliveries of the endpoint, one of them before `since`
         new EndpointStore(db.jdbc).create(Endpoint.created(endpoint, org, "https://receiver.test/recover", null,
-                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), Subscription.ALL, java.util.Map.of(), clock.instant()));
+                "whsec_dGVzdA", 5_000, EndpointLimits.NONE, List.of(), Subscription.ALL, java.util.Map.of(),
+                Endpoint.Ordering.NONE, clock.instant()));
         UUID older = deadLetteredJob("emails");
         Thread.sleep(20);
         Instant since = clock.instant();
