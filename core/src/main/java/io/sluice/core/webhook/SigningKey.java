@@ -17,6 +17,11 @@ public sealed interface SigningKey permits WebhookSecret, Ed25519Key {
         public SigningKey generate(java.util.random.RandomGenerator random) {
             return this == HMAC_SHA256 ? WebhookSecret.generate(random) : Ed25519Key.generate();
         }
+
+        /** The kind of a key in its text form, told by its prefix alone (without building the key). */
+        public static Algorithm of(String key) {
+            return key != null && key.startsWith(Ed25519Key.PREFIX) ? ED25519 : HMAC_SHA256;
+        }
     }
 
     /**

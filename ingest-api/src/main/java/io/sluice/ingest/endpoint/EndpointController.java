@@ -110,7 +110,7 @@ public class EndpointController {
 
         private static EndpointView of(Endpoint e, String secret) {
             return new EndpointView(e.id(), e.url(), e.description(), secret,
-                    algorithmName(SigningKey.parse(e.signingKeys().current()).algorithm()), e.enabled(),
+                    algorithmName(SigningKey.Algorithm.of(e.signingKeys().current())), e.enabled(),
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
                     RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
@@ -252,7 +252,7 @@ public class EndpointController {
         Duration grace = rotation.gracePeriodSeconds() == null
                 ? properties.secretRotationGrace() : checkedGrace(rotation.gracePeriodSeconds());
         SigningKey.Algorithm algorithm = checkedAlgorithm(rotation.signingAlgorithm(),
-                SigningKey.parse(current.signingKeys().current()).algorithm());
+                SigningKey.Algorithm.of(current.signingKeys().current()));
         Instant now = clock.instant();
         Endpoint rotated = current.withKeyRotatedTo(algorithm.generate(secureRandom).toString(), now.plus(grace), now);
         if (!endpoints.rotateKeys(organizationId, current.id(), current.signingKeys().current(), rotated.signingKeys(), now)) {
