@@ -9,6 +9,7 @@ import io.sluice.store.EndpointStore;
 import io.sluice.store.NewJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -42,11 +43,17 @@ public class JobFactory {
     private final Uuid7 ids;
     private final Clock clock;
     /**
-     * Endpoints of this node's organizations known to exist. Deleting one here forgets it; a
-     * job accepted for one deleted through another node meanwhile is dead-lettered by the relay
-     * ("endpoint deleted"), never lost.
+     * Endpoints known to exist, by id: their organization and until when that is trusted.
+     * Deleting one through this node forgets it at once; one deleted through another node is
+     * forgotten within {@link #KNOWN_ENDPOINT_TTL}, and a job accepted for it meanwhile is
+     * dead-lettered by the relay ("endpoint deleted"), never lost.
      */
-    private final Map<UUID, UUID> knownEndpoints = new ConcurrentHashMap<>();
+    private final Map<UUID, KnownEndpoint> knownEndpoints = new ConcurrentHashMap<>();
+
+    static final Duration KNOWN_ENDPOINT_TTL = Duration.ofSeconds(10);
+
+    private record KnownEndpoint(UUID organizationId, Instant until) {
+    }
 
     public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock) {
         this.json = json;
@@ -110,9 +117,11 @@ public class JobFactory {
 
     private UUID endpointOf(UUID organizationId, String text) {
         UUID id = Ids.parse(text).orElseThrow(() -> unknownEndpoint(text));
-        if (!organizationId.equals(knownEndpoints.get(id))) {
+        KnownEndpoint known = knownEndpoints.get(id);
+        Instant now = clock.instant();
+        if (known == null || !known.organizationId().equals(organizationId) || known.until().isBefore(now)) {
             endpoints.get(organizationId, id).orElseThrow(() -> unknownEndpoint(text));
-            knownEndpoints.put(id, organizationId);
+            knownEndpoints.put(id, new KnownEndpoint(organizationId, now.plus(KNOWN_ENDPOINT_TTL)));
         }
         return id;
     }
