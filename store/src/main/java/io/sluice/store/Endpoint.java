@@ -30,7 +30,17 @@ public record Endpoint(
         /** As fast as its limits allow, in any order. */
         NONE,
         /** One at a time in acceptance order; a job waiting for a retry holds up the ones after it. */
-        FIFO
+        FIFO;
+
+        /** Its name in the API and in {@code endpoints.ordering}: {@code none} or {@code fifo}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** @return the ordering of that wire name; empty for any other text */
+        public static java.util.Optional<Ordering> fromWireName(String name) {
+            return java.util.Arrays.stream(values()).filter(o -> o.wireName().equals(name)).findFirst();
+        }
     }
 
     public Endpoint {

@@ -40,7 +40,7 @@ public class EndpointStore {
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
                 endpoint.subscription().payloadFilter(), endpoint.signingKeys().previous(),
                 Rows.timestamp(endpoint.signingKeys().previousUntil()), Rows.textMapJson(endpoint.headers()),
-                ordering(endpoint.ordering()));
+                endpoint.ordering().wireName());
     }
 
     /**
@@ -62,7 +62,7 @@ public class EndpointStore {
                 Rows.timestamp(endpoint.updatedAt()), scheduleText(endpoint.retrySchedule()),
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
                 endpoint.subscription().payloadFilter(), Rows.textMapJson(endpoint.headers()),
-                ordering(endpoint.ordering()), endpoint.organizationId(), endpoint.id()) == 1;
+                endpoint.ordering().wireName(), endpoint.organizationId(), endpoint.id()) == 1;
     }
 
     /**
@@ -114,11 +114,7 @@ public class EndpointStore {
                 new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
                 rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14),
                 new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)), Rows.textMap(rs, 21),
-                "fifo".equals(rs.getString(22)) ? Endpoint.Ordering.FIFO : Endpoint.Ordering.NONE);
-    }
-
-    private static String ordering(Endpoint.Ordering ordering) {
-        return ordering == Endpoint.Ordering.FIFO ? "fifo" : "none";
+                Endpoint.Ordering.fromWireName(rs.getString(22)).orElseThrow());
     }
 
     static List<Duration> schedule(String text) {

@@ -18,6 +18,16 @@ public sealed interface SigningKey permits WebhookSecret, Ed25519Key {
             return this == HMAC_SHA256 ? WebhookSecret.generate(random) : Ed25519Key.generate();
         }
 
+        /** Its name in the API: {@code hmac-sha256} or {@code ed25519}. */
+        public String wireName() {
+            return this == HMAC_SHA256 ? "hmac-sha256" : "ed25519";
+        }
+
+        /** @return the algorithm of that wire name; empty for any other text */
+        public static java.util.Optional<Algorithm> fromWireName(String name) {
+            return java.util.Arrays.stream(values()).filter(a -> a.wireName().equals(name)).findFirst();
+        }
+
         /** The kind of a key in its text form, told by its prefix alone (without building the key). */
         public static Algorithm of(String key) {
             return key != null && key.startsWith(Ed25519Key.PREFIX) ? ED25519 : HMAC_SHA256;

@@ -110,12 +110,12 @@ public class EndpointController {
 
         private static EndpointView of(Endpoint e, String secret) {
             return new EndpointView(e.id(), e.url(), e.description(), secret,
-                    algorithmName(SigningKey.Algorithm.of(e.signingKeys().current())), e.enabled(),
+                    SigningKey.Algorithm.of(e.signingKeys().current()).wireName(), e.enabled(),
                     e.timeoutMs() / 1000, e.limits().ratePerSecond(), e.limits().maxConcurrency(),
                     RetryScheduleInput.view(e.retrySchedule()),
                     e.disabledReason(), e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt(),
                     e.subscription().eventTypes(), e.subscription().channels(), e.subscription().payloadFilter(),
-                    e.headers(), e.ordering() == Endpoint.Ordering.FIFO ? "fifo" : "none");
+                    e.headers(), e.ordering().wireName());
         }
     }
 
@@ -129,7 +129,7 @@ public class EndpointController {
         static SecretView of(Endpoint endpoint, Instant now) {
             SigningKeys keys = endpoint.signingKeys();
             SigningKey current = SigningKey.parse(keys.current());
-            return new SecretView(current.verificationKey(), algorithmName(current.algorithm()),
+            return new SecretView(current.verificationKey(), current.algorithm().wireName(),
                     keys.previousSignsAt(now) ? keys.previousUntil() : null);
         }
     }
@@ -263,14 +263,8 @@ public class EndpointController {
     }
 
     private static Endpoint.Ordering checkedOrdering(String name, Endpoint.Ordering absent) {
-        if (name == null) {
-            return absent;
-        }
-        return switch (name) {
-            case "none" -> Endpoint.Ordering.NONE;
-            case "fifo" -> Endpoint.Ordering.FIFO;
-            default -> throw ApiException.validation("ordering must be none or fifo", Map.of("field", "ordering"));
-        };
+        return name == null ? absent : Endpoint.Ordering.fromWireName(name).orElseThrow(() ->
+                ApiException.validation("ordering must be none or fifo", Map.of("field", "ordering")));
     }
 
     private static Duration checkedGrace(int seconds) {
@@ -282,22 +276,9 @@ public class EndpointController {
     }
 
     private static SigningKey.Algorithm checkedAlgorithm(String name, SigningKey.Algorithm absent) {
-        if (name == null) {
-            return absent;
-        }
-        return switch (name) {
-            case "hmac-sha256" -> SigningKey.Algorithm.HMAC_SHA256;
-            case "ed25519" -> SigningKey.Algorithm.ED25519;
-            default -> throw ApiException.validation("signing_algorithm must be hmac-sha256 or ed25519",
-                    Map.of("field", "signing_algorithm"));
-        };
-    }
-
-    static String algorithmName(SigningKey.Algorithm algorithm) {
-        return switch (algorithm) {
-            case HMAC_SHA256 -> "hmac-sha256";
-            case ED25519 -> "ed25519";
-        };
+        return name == null ? absent : SigningKey.Algorithm.fromWireName(name).orElseThrow(() ->
+                ApiException.validation("signing_algorithm must be hmac-sha256 or ed25519",
+                        Map.of("field", "signing_algorithm")));
     }
 
     private static String checkedDescription(String description) {

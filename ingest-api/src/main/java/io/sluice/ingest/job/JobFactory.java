@@ -4,6 +4,7 @@ import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.IdempotencyKeys;
 import io.sluice.ingest.web.Ids;
 import io.sluice.store.EndpointStore;
 import io.sluice.store.NewJob;
@@ -25,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class JobFactory {
 
-    static final int MAX_IDEMPOTENCY_KEY = 255;
     static final int MAX_TAGS_BYTES = 64 * 1024;
 
     /**
@@ -89,10 +89,7 @@ public class JobFactory {
         if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
             throw ApiException.validation("expires_at must be in the future", Map.of("field", "expires_at"));
         }
-        String key = spec.idempotencyKey();
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw ApiException.validation("idempotency_key must be 1-255 characters", Map.of("field", "idempotency_key"));
-        }
+        String key = IdempotencyKeys.checked(spec.idempotencyKey());
         String tags = null;
         if (spec.tags() != null && !spec.tags().isNull()) {
             tags = json.writeValueAsString(spec.tags());

@@ -4,6 +4,7 @@ import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.IdempotencyKeys;
 import io.sluice.ingest.web.NameList;
 import io.sluice.store.EventTypeStore;
 import io.sluice.store.IngestStore.MessageToPublish;
@@ -27,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class MessageFactory {
 
     static final int MAX_CHANNELS = 10;
-    static final int MAX_IDEMPOTENCY_KEY = 255;
 
     /** A request to publish, as either API received it. */
     public record Spec(String eventType, JsonNode payload, String idempotencyKey, List<String> channels) {
@@ -64,10 +64,7 @@ public class MessageFactory {
         if (payload.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
             throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
         }
-        String key = spec.idempotencyKey();
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw ApiException.validation("idempotency_key must be 1-255 characters", Map.of("field", "idempotency_key"));
-        }
+        String key = IdempotencyKeys.checked(spec.idempotencyKey());
         List<String> channels = NameList.checked("channels", spec.channels(), MAX_CHANNELS);
         eventTypes.get(organizationId, eventType).filter(type -> type.schema() != null).ifPresent(type -> {
             List<String> violations = schemas.problems(type.schema(), spec.payload());
