@@ -17,13 +17,31 @@ import java.util.UUID;
  * @param subscription   which messages it receives
  * @param headers        custom headers sent with each of its deliveries
  * @param ordering       whether its jobs go one at a time, in acceptance order
+ * @param kind           whose events it receives: the organization's messages, or Sluice's system events
  */
 public record Endpoint(
         UUID id, UUID organizationId, String url, String description, SigningKeys signingKeys,
         boolean enabled, int timeoutMs, EndpointLimits limits, List<Duration> retrySchedule, String disabledReason,
         Instant disabledAt,
         Instant failingSince, Instant createdAt, Instant updatedAt, Subscription subscription,
-        Map<String, String> headers, Ordering ordering) {
+        Map<String, String> headers, Ordering ordering, Kind kind) {
+
+    /** Whose events an endpoint receives; the two never mix, so system events cannot feed on themselves. */
+    public enum Kind {
+        /** The organization's messages and the jobs it enqueues to it. */
+        WEBHOOK,
+        /** Sluice's system events (an "outgoing webhook"): its subscription names the system event types. */
+        SYSTEM;
+
+        /** Its name in {@code endpoints.kind}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Kind fromWireName(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 
     /** How an endpoint's jobs are sent. */
     public enum Ordering {
@@ -54,26 +72,37 @@ public record Endpoint(
                                    Subscription subscription, Map<String, String> headers, Ordering ordering,
                                    Instant now) {
         return new Endpoint(id, organizationId, url, description, SigningKeys.of(secret), true, timeoutMs, limits,
-                retrySchedule, null, null, null, now, now, subscription, headers, ordering);
+                retrySchedule, null, null, null, now, now, subscription, headers, ordering, Kind.WEBHOOK);
+    }
+
+    /**
+     * A new, enabled receiver of system events: its name is kept as its description, and it
+     * uses the default timeout, limits and retry schedule.
+     */
+    public static Endpoint forSystemEvents(UUID id, UUID organizationId, String url, String name, String secret,
+                                           int timeoutMs, List<String> events, Instant now) {
+        return new Endpoint(id, organizationId, url, name, SigningKeys.of(secret), true, timeoutMs,
+                EndpointLimits.NONE, List.of(), null, null, null, now, now,
+                new Subscription(events, List.of(), null), Map.of(), Ordering.NONE, Kind.SYSTEM);
     }
 
     /** Enabled by its owner: its health record starts afresh. */
     public Endpoint enabledAgain(Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys, true, timeoutMs, limits, retrySchedule,
-                null, null, null, createdAt, now, subscription, headers, ordering);
+                null, null, null, createdAt, now, subscription, headers, ordering, kind);
     }
 
     /** Disabled by its owner; its run of failures, if any, is kept. */
     public Endpoint disabledByOwner(Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys, false, timeoutMs, limits, retrySchedule,
-                "disabled by its owner", now, failingSince, createdAt, now, subscription, headers, ordering);
+                "disabled by its owner", now, failingSince, createdAt, now, subscription, headers, ordering, kind);
     }
 
     /** Signing with a new key; the current one signs too until {@code graceEnd}. */
     public Endpoint withKeyRotatedTo(String next, Instant graceEnd, Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys.rotatedTo(next, graceEnd), enabled,
                 timeoutMs, limits, retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now,
-                subscription, headers, ordering);
+                subscription, headers, ordering, kind);
     }
 
     /** Its owner's settings changed; its state (enabled, health, keys) stays. */
@@ -81,6 +110,6 @@ public record Endpoint(
                                  List<Duration> retrySchedule, Subscription subscription, Map<String, String> headers,
                                  Ordering ordering, Instant now) {
         return new Endpoint(id, organizationId, url, description, signingKeys, enabled, timeoutMs, limits,
-                retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now, subscription, headers, ordering);
+                retrySchedule, disabledReason, disabledAt, failingSince, createdAt, now, subscription, headers, ordering, kind);
     }
 }

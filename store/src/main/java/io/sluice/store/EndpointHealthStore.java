@@ -1,8 +1,11 @@
 package io.sluice.store;
 
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -29,14 +32,19 @@ public class EndpointHealthStore {
 
     static final String GONE_REASON = "the receiver answered 410 Gone";
 
+    /** What an {@code endpoint.disabled} event says, as the disabling update returns it. */
+    private static final String DISABLED = " id, organization_id, url, disabled_reason, disabled_at";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final SystemEventStore systemEvents;
 
-    public EndpointHealthStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+    public EndpointHealthStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, SystemEventStore systemEvents) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+        this.systemEvents = systemEvents;
     }
 
     /** Health of one endpoint after a batch: the failures since its last success in it. */
@@ -72,8 +80,9 @@ public class EndpointHealthStore {
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
             updateFailingSince(connection, tallies);
-            disableGone(connection, tallies, now);
-            disableFailing(connection, tallies.keySet(), now, disableFailingAfter);
+            List<SystemEvent> disabled = new ArrayList<>(disableGone(connection, tallies, now));
+            disabled.addAll(disableFailing(connection, tallies.keySet(), now, disableFailingAfter));
+            systemEvents.publishWithin(connection, disabled, now);
             return null;
         }));
     }
@@ -107,7 +116,8 @@ public class EndpointHealthStore {
         }
     }
 
-    private static void disableGone(Connection connection, Map<UUID, Tally> tallies, Instant now) throws SQLException {
+    private static List<SystemEvent> disableGone(Connection connection, Map<UUID, Tally> tallies, Instant now)
+            throws SQLException {
         List<UUID> gone = new ArrayList<>();
         tallies.forEach((id, tally) -> {
             if (tally.gone) {
@@ -115,34 +125,54 @@ public class EndpointHealthStore {
             }
         });
         if (gone.isEmpty()) {
-            return;
+            return List.of();
         }
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?, version = version + 1
-                WHERE id = ANY(?::uuid[]) AND enabled""")) {
+                WHERE id = ANY(?::uuid[]) AND enabled
+                RETURNING """ + DISABLED)) {
             update.setString(1, GONE_REASON);
             update.setTimestamp(2, Timestamp.from(now));
             update.setTimestamp(3, Timestamp.from(now));
             update.setArray(4, connection.createArrayOf("uuid", gone.toArray(UUID[]::new)));
-            update.executeUpdate();
+            return disabledEvents(update);
         }
     }
 
-    private static void disableFailing(Connection connection, java.util.Set<UUID> endpoints, Instant now,
-                                       Duration after) throws SQLException {
+    private static List<SystemEvent> disableFailing(Connection connection, java.util.Set<UUID> endpoints,
+                                                    Instant now, Duration after) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE endpoints
                 SET enabled = false, disabled_at = ?, updated_at = ?, version = version + 1,
                     disabled_reason = 'every attempt failed since '
                         || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                         || ' (endpoints are disabled after ' || ? || ' of failures)'
-                WHERE id = ANY(?::uuid[]) AND enabled AND failing_since <= ?""")) {
+                WHERE id = ANY(?::uuid[]) AND enabled AND failing_since <= ?
+                RETURNING """ + DISABLED)) {
             update.setTimestamp(1, Timestamp.from(now));
             update.setTimestamp(2, Timestamp.from(now));
             update.setString(3, after.toString().substring(2).toLowerCase());
             update.setArray(4, connection.createArrayOf("uuid", endpoints.toArray(UUID[]::new)));
             update.setTimestamp(5, Timestamp.from(now.minus(after)));
-            update.executeUpdate();
+            return disabledEvents(update);
         }
+    }
+
+    private static List<SystemEvent> disabledEvents(PreparedStatement update) throws SQLException {
+        List<SystemEvent> events = new ArrayList<>();
+        try (ResultSet rs = update.executeQuery()) {
+            while (rs.next()) {
+                UUID endpoint = rs.getObject(1, UUID.class);
+                Instant at = Rows.instant(rs, 5);
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("endpoint_id", endpoint.toString());
+                data.put("url", rs.getString(3));
+                data.put("reason", rs.getString(4));
+                data.put("disabled_at", at.toString());
+                events.add(new SystemEvent(SystemEventType.ENDPOINT_DISABLED, rs.getObject(2, UUID.class), endpoint,
+                        at, data));
+            }
+        }
+        return events;
     }
 }

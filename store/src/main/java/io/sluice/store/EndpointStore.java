@@ -21,7 +21,7 @@ public class EndpointStore {
     private static final String COLUMNS = """
             id, organization_id, url, description, secret, enabled, timeout_ms, rate_limit, max_concurrency,
             disabled_reason, disabled_at, failing_since, created_at, updated_at, retry_schedule, event_types, channels,
-            payload_filter, previous_secret, previous_secret_until, headers, ordering""";
+            payload_filter, previous_secret, previous_secret_until, headers, ordering, kind""";
 
     private final JdbcTemplate jdbc;
 
@@ -31,7 +31,7 @@ public class EndpointStore {
 
     public void create(Endpoint endpoint) {
         jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb, ?, ?)",
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
                 endpoint.signingKeys().current(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),
@@ -40,7 +40,7 @@ public class EndpointStore {
                 textArray(endpoint.subscription().eventTypes()), textArray(endpoint.subscription().channels()),
                 endpoint.subscription().payloadFilter(), endpoint.signingKeys().previous(),
                 Rows.timestamp(endpoint.signingKeys().previousUntil()), Rows.textMapJson(endpoint.headers()),
-                endpoint.ordering().wireName());
+                endpoint.ordering().wireName(), endpoint.kind().wireName());
     }
 
     /**
@@ -85,14 +85,15 @@ public class EndpointStore {
      * version it stops workers from sending its jobs still in flight. The row stays, so that
      * its jobs and their history keep the endpoint they were for.
      *
-     * @return false when there is no such endpoint in the organization
+     * @return false when the organization has no such endpoint of that kind
      */
-    public boolean delete(UUID organizationId, UUID id, Instant now) {
+    public boolean delete(UUID organizationId, Endpoint.Kind kind, UUID id, Instant now) {
         return jdbc.update("""
                 UPDATE endpoints SET deleted_at = ?, enabled = false, disabled_reason = 'endpoint deleted',
                     disabled_at = ?, updated_at = ?, version = version + 1
-                WHERE organization_id = ? AND id = ? AND deleted_at IS NULL""",
-                Rows.timestamp(now), Rows.timestamp(now), Rows.timestamp(now), organizationId, id) == 1;
+                WHERE organization_id = ? AND id = ? AND kind = ? AND deleted_at IS NULL""",
+                Rows.timestamp(now), Rows.timestamp(now), Rows.timestamp(now), organizationId, id,
+                kind.wireName()) == 1;
     }
 
     public Optional<Endpoint> get(UUID organizationId, UUID id) {
@@ -101,10 +102,10 @@ public class EndpointStore {
     }
 
     /** Oldest first, so paging with an offset is stable while endpoints are added. */
-    public List<Endpoint> list(UUID organizationId, int limit, int offset) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM endpoints WHERE organization_id = ? AND deleted_at IS NULL"
-                        + " ORDER BY id LIMIT ? OFFSET ?",
-                EndpointStore::endpoint, organizationId, limit, offset);
+    public List<Endpoint> list(UUID organizationId, Endpoint.Kind kind, int limit, int offset) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM endpoints WHERE organization_id = ? AND kind = ?"
+                        + " AND deleted_at IS NULL ORDER BY id LIMIT ? OFFSET ?",
+                EndpointStore::endpoint, organizationId, kind.wireName(), limit, offset);
     }
 
     private static Endpoint endpoint(ResultSet rs, int row) throws SQLException {
@@ -114,7 +115,8 @@ public class EndpointStore {
                 new EndpointLimits(Rows.integer(rs, 8), Rows.integer(rs, 9)), schedule(rs.getString(15)),
                 rs.getString(10), Rows.instant(rs, 11), Rows.instant(rs, 12), Rows.instant(rs, 13), Rows.instant(rs, 14),
                 new Subscription(Rows.texts(rs, 16), Rows.texts(rs, 17), rs.getString(18)), Rows.textMap(rs, 21),
-                Endpoint.Ordering.fromWireName(rs.getString(22)).orElseThrow());
+                Endpoint.Ordering.fromWireName(rs.getString(22)).orElseThrow(),
+                Endpoint.Kind.fromWireName(rs.getString(23)));
     }
 
     static List<Duration> schedule(String text) {

@@ -34,13 +34,16 @@ public class IngestStore {
     private final TransactionTemplate tx;
     private final JobStore jobs;
     private final MessageStore messages;
+    private final SystemEventStore systemEvents;
     private final Clock clock;
 
-    public IngestStore(JdbcTemplate jdbc, TransactionTemplate tx, JobStore jobs, MessageStore messages, Clock clock) {
+    public IngestStore(JdbcTemplate jdbc, TransactionTemplate tx, JobStore jobs, MessageStore messages,
+                       SystemEventStore systemEvents, Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.jobs = jobs;
         this.messages = messages;
+        this.systemEvents = systemEvents;
         this.clock = clock;
     }
 
@@ -64,6 +67,7 @@ public class IngestStore {
                 toInsert.addAll(fannedOut.deliveries());
             }
             jobs.insertWithin(connection, toInsert, now);
+            systemEvents.publishCreatedWithin(connection, toInsert, now);
             return new Written(accepted.results(), List.of(published));
         }));
     }

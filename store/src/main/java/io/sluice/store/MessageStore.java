@@ -58,7 +58,7 @@ public class MessageStore {
                 deliveries);
     }
 
-    private static boolean insertMessage(Connection connection, NewMessage message, Instant now) throws SQLException {
+    static boolean insertMessage(Connection connection, NewMessage message, Instant now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO messages (id, organization_id, event_type, payload, channels, idempotency_key, created_at)
                 VALUES (?, ?, ?, ?::json, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
@@ -75,13 +75,13 @@ public class MessageStore {
     }
 
     /**
-     * Enabled endpoints subscribed to the event type (or to every type) whose channels, if they
+     * Enabled webhook endpoints subscribed to the event type (or to every type) whose channels, if they
      * have any, include one of the message's; in id order.
      */
     private static List<Subscriber> subscribers(Connection connection, NewMessage message) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT id, payload_filter::text FROM endpoints
-                WHERE organization_id = ? AND enabled
+                WHERE organization_id = ? AND enabled AND kind = 'webhook'
                   AND (coalesce(cardinality(event_types), 0) = 0 OR ? = ANY(event_types))
                   AND (coalesce(cardinality(channels), 0) = 0 OR channels && ?::text[])
                 ORDER BY id""")) {

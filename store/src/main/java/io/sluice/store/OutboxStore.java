@@ -1,14 +1,19 @@
 package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
 import io.sluice.core.webhook.SigningKeys;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,11 +46,13 @@ public class OutboxStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final SystemEventStore systemEvents;
 
-    public OutboxStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+    public OutboxStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, SystemEventStore systemEvents) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+        this.systemEvents = systemEvents;
     }
 
     /** @return how many rows were claimed and removed (published, or dropped as undeliverable); 0 when empty */
@@ -120,10 +127,17 @@ public class OutboxStore {
      * enabled again.
      */
     private void deadLetterForDisabledEndpoints(List<Claimed> claimed) {
+        Instant now = clock.instant();
+        List<SystemEvent> events = new ArrayList<>();
         for (Claimed c : claimed) {
             String reason = "endpoint disabled" + (c.disabledReason() == null ? "" : ": " + c.disabledReason());
-            DeadLetterRows.withoutAttempt(jdbc, c.delivery().jobId(), reason, clock.instant());
+            DeadLetterRows.withoutAttempt(jdbc, c.delivery().jobId(), reason, now)
+                    .ifPresent(job -> events.add(job.event(SystemEventType.JOB_DEADLETTERED, now, Map.of())));
         }
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            systemEvents.publishWithin(connection, events, now);
+            return null;
+        });
     }
 
     /** Rows waiting to be published: a health and lag signal. */

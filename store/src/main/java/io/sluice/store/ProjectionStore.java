@@ -3,12 +3,15 @@ package io.sluice.store;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.job.JobState;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,11 +36,13 @@ public class ProjectionStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final SystemEventStore systemEvents;
 
-    public ProjectionStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+    public ProjectionStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, SystemEventStore systemEvents) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+        this.systemEvents = systemEvents;
     }
 
     /** Records a batch of attempts and moves their jobs, in one transaction. */
@@ -49,14 +54,16 @@ public class ProjectionStore {
             Map<UUID, Integer> newAttempts = insertAttempts(connection, attempts);
             Map<UUID, AttemptRecorded> decisive = decisivePerJob(attempts);
             Set<UUID> moved = new HashSet<>();
+            List<SystemEvent> events = new ArrayList<>();
             for (JobState target : List.of(JobState.COMPLETED, JobState.PENDING, JobState.DEADLETTER)) {
                 List<AttemptRecorded> moving = decisive.values().stream()
                         .filter(a -> a.jobState() == target).toList();
-                moved.addAll(moveJobs(connection, target, moving, newAttempts));
+                moved.addAll(moveJobs(connection, target, moving, newAttempts, events));
             }
             Map<UUID, Integer> unmoved = new HashMap<>(newAttempts);
             unmoved.keySet().removeAll(moved);
             countAttempts(connection, unmoved);
+            systemEvents.publishWithin(connection, events, clock.instant());
             return null;
         }));
     }
@@ -66,8 +73,15 @@ public class ProjectionStore {
         if (withheld.isEmpty()) {
             return;
         }
-        tx.executeWithoutResult(status -> withheld.forEach(w ->
-                DeadLetterRows.withoutAttempt(jdbc, w.jobId(), w.reason(), w.at())));
+        tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
+            List<SystemEvent> events = new ArrayList<>();
+            for (DeliveryWithheld w : withheld) {
+                DeadLetterRows.withoutAttempt(jdbc, w.jobId(), w.reason(), w.at())
+                        .ifPresent(job -> events.add(job.event(SystemEventType.JOB_DEADLETTERED, w.at(), Map.of())));
+            }
+            systemEvents.publishWithin(connection, events, clock.instant());
+            return null;
+        }));
     }
 
     /**
@@ -153,10 +167,11 @@ public class ProjectionStore {
      * Moves jobs to the state their latest attempt led to: completed, pending with its next
      * attempt due, or dead-lettered (also recorded in {@code dead_letters}, the DLQ's index).
      *
+     * @param events gets the system events of the jobs that moved
      * @return the jobs that moved; the others had already reached a state the target cannot follow
      */
     private Set<UUID> moveJobs(Connection connection, JobState target, List<AttemptRecorded> attempts,
-                               Map<UUID, Integer> newAttempts) throws SQLException {
+                               Map<UUID, Integer> newAttempts, List<SystemEvent> events) throws SQLException {
         if (attempts.isEmpty()) {
             return Set.of();
         }
@@ -202,7 +217,8 @@ public class ProjectionStore {
                 FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::int4[], ?::text[])
                      AS x(i, s, f, er, c, n, r, na)
                 WHERE j.id = x.i AND j.state = ANY(?::text[])
-                RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.last_error, j.updated_at""")) {
+                RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.last_error, j.updated_at,
+                          j.message_id, j.attempts, j.last_status_code, j.next_attempt_at""")) {
             update.setString(1, target.wireName());
             update.setBoolean(2, completes);
             update.setBoolean(3, completes);
@@ -222,6 +238,10 @@ public class ProjectionStore {
             try (ResultSet rs = update.executeQuery()) {
                 while (rs.next()) {
                     moved.add(rs.getObject(1, UUID.class));
+                    JobFacts job = new JobFacts(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getString(3), rs.getObject(4, UUID.class), rs.getObject(7, UUID.class),
+                            target.wireName(), rs.getInt(8), Rows.integer(rs, 9), rs.getString(5));
+                    events.addAll(eventsOf(job, target, Rows.instant(rs, 6), Rows.instant(rs, 10)));
                     if (target == JobState.DEADLETTER) {
                         String reason = rs.getString(5);
                         deadLetters.add(new Object[] {rs.getObject(1), rs.getObject(2), rs.getString(3),
@@ -232,6 +252,18 @@ public class ProjectionStore {
             indexDeadLetters(connection, deadLetters);
             return moved;
         }
+    }
+
+    /** A completion; a failed attempt, whether another follows or not; a job given up. */
+    private static List<SystemEvent> eventsOf(JobFacts job, JobState target, Instant at, Instant nextAttemptAt) {
+        return switch (target) {
+            case COMPLETED -> List.of(job.event(SystemEventType.JOB_COMPLETED, at, Map.of()));
+            case PENDING -> List.of(job.event(SystemEventType.JOB_FAILED, at, Map.of("will_retry", true,
+                    "next_attempt_at", String.valueOf(nextAttemptAt))));
+            case DEADLETTER -> List.of(job.event(SystemEventType.JOB_FAILED, at, Map.of("will_retry", false)),
+                    job.event(SystemEventType.JOB_DEADLETTERED, at, Map.of()));
+            default -> List.of();
+        };
     }
 
     private static void indexDeadLetters(Connection connection, List<Object[]> rows) throws SQLException {

@@ -20,7 +20,7 @@ class EndpointHealthStoreTest {
     private final StoreTestSupport db = StoreTestSupport.get();
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
-    private final EndpointHealthStore health = new EndpointHealthStore(db.jdbc, db.tx, clock);
+    private final EndpointHealthStore health = new EndpointHealthStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final EndpointStore endpoints = new EndpointStore(db.jdbc);
     private final UUID org = db.newOrganization(clock);
     private final Endpoint endpoint = db.newEndpoint(org, clock);

@@ -78,13 +78,13 @@ class EndpointStoreTest {
         }
 
         // when
-        boolean deleted = endpoints.delete(org, endpoint.id(), clock.instant());
+        boolean deleted = endpoints.delete(org, Endpoint.Kind.WEBHOOK, endpoint.id(), clock.instant());
 
         // then
         assertThat(deleted).isTrue();
         assertThat(endpoints.get(org, endpoint.id())).isEmpty();
-        assertThat(endpoints.list(org, 100, 0)).extracting(Endpoint::id).doesNotContain(endpoint.id());
-        assertThat(endpoints.delete(org, endpoint.id(), clock.instant())).isFalse();
+        assertThat(endpoints.list(org, Endpoint.Kind.WEBHOOK, 100, 0)).extracting(Endpoint::id).doesNotContain(endpoint.id());
+        assertThat(endpoints.delete(org, Endpoint.Kind.WEBHOOK, endpoint.id(), clock.instant())).isFalse();
         assertThat(endpoints.update(endpoint.disabledByOwner(clock.instant()))).isFalse();
         List<EndpointSnapshot> published = new ArrayList<>();
         publications.publishChanged(1_000, published::addAll);

@@ -86,7 +86,7 @@ class JobStoreListTest {
     }
 
     private void complete(UUID job) {
-        new ProjectionStore(db.jdbc, db.tx, clock).recordAttempts(List.of(new AttemptRecorded(ids.next(), job, org,
+        new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock)).recordAttempts(List.of(new AttemptRecorded(ids.next(), job, org,
                 null, clock.instant(), 5, 200, "ok", null, null, JobState.COMPLETED, "worker-1", 1, null, null, false)));
     }
 }

@@ -21,7 +21,7 @@ class MessageStoreTest {
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final MessageStore messages = new MessageStore(db.jdbc);
-    private final IngestStore ingest = new IngestStore(db.jdbc, db.tx, jobs, messages, clock);
+    private final IngestStore ingest = new IngestStore(db.jdbc, db.tx, jobs, messages, db.systemEvents(clock), clock);
     private final EndpointStore endpoints = new EndpointStore(db.jdbc);
     private final UUID org = db.newOrganization(clock);
 

@@ -36,7 +36,7 @@ class OutboxStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
-    private final OutboxStore outbox = new OutboxStore(db.jdbc, db.tx, clock);
+    private final OutboxStore outbox = new OutboxStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
 
     @BeforeEach
     void drainTheOutbox() {

@@ -123,7 +123,7 @@ class PartitionStoreTest {
                 "", null, null, JobState.COMPLETED, "worker-1", 1, null, null, false);
 
         // when
-        new ProjectionStore(db.jdbc, db.tx, clock).recordAttempts(List.of(attempt));
+        new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock)).recordAttempts(List.of(attempt));
 
         // then
         assertThat(partitionOf("attempts", attempt.attemptId())).isEqualTo("attempts_p" + suffix(day));

@@ -21,7 +21,7 @@ class ProjectionStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
-    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock);
+    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final UUID org = db.newOrganization(clock);
     private final UUID endpoint = UUID.randomUUID();
 

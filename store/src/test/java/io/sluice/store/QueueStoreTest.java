@@ -24,7 +24,7 @@ class QueueStoreTest {
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(9));
     private final QueueStore queues = new QueueStore(db.jdbc, db.tx, clock);
-    private final OutboxStore outbox = new OutboxStore(db.jdbc, db.tx, clock);
+    private final OutboxStore outbox = new OutboxStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final UUID org = db.newOrganization(clock);
 
     @BeforeEach

@@ -90,4 +90,10 @@ final class StoreTestSupport {
         return new NewJob(id, organizationId, queue, "{\"job\": \"" + id + "\"}", endpointId, 0, 3, null,
                 idempotencyKey, null, null, null);
     }
+
+    /** System events as the application writes them (to organizations' outgoing webhooks, if any). */
+    SystemEventStore systemEvents(java.time.Clock clock) {
+        return new SystemEventStore(new JobStore(jdbc, tx, clock, new JobDefaults(3)),
+                new io.sluice.core.job.Uuid7(clock, new java.util.Random()));
+    }
 }

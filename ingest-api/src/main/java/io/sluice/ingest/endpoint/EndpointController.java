@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
-import io.sluice.core.net.SsrfGuard;
 import io.sluice.core.webhook.SigningKey;
 import io.sluice.core.webhook.SigningKeys;
 import io.sluice.ingest.IngestProperties;
@@ -23,8 +22,6 @@ import io.sluice.store.EndpointStore;
 import io.sluice.store.JobQuery;
 import io.sluice.store.JobStore;
 import io.sluice.store.Subscription;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,7 +136,7 @@ public class EndpointController {
     private final Uuid7 ids;
     private final RandomGenerator secureRandom;
     private final Clock clock;
-    private final SsrfGuard ssrfGuard;
+    private final EndpointUrls urls;
     private final RetryScheduleInput retrySchedules;
     private final EndpointPublisher publisher;
     private final JobStore jobs;
@@ -147,7 +144,7 @@ public class EndpointController {
     private final JobFactory jobFactory;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
-                              RandomGenerator secureRandom, Clock clock, SsrfGuard ssrfGuard,
+                              RandomGenerator secureRandom, Clock clock, EndpointUrls urls,
                               RetryScheduleInput retrySchedules, EndpointPublisher publisher, JobStore jobs,
                               PayloadFilters payloadFilters, JobFactory jobFactory) {
         this.payloadFilters = payloadFilters;
@@ -160,14 +157,14 @@ public class EndpointController {
         this.ids = ids;
         this.secureRandom = secureRandom;
         this.clock = clock;
-        this.ssrfGuard = ssrfGuard;
+        this.urls = urls;
     }
 
     @PostMapping("/api/v1/endpoints")
     @ResponseStatus(HttpStatus.CREATED)
     public EndpointView create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                @RequestBody CreateEndpoint request) {
-        String url = checkedUrl(request.url());
+        String url = urls.checked(request.url());
         checkedDescription(request.description());
         int timeoutSeconds = checkedTimeout(request.timeoutSeconds() == null
                 ? (int) properties.defaultEndpointTimeout().toSeconds() : request.timeoutSeconds());
@@ -193,9 +190,8 @@ public class EndpointController {
     @RequestMapping(path = "/api/v1/endpoints/{id}", method = {RequestMethod.PATCH, RequestMethod.PUT})
     public EndpointView update(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                @PathVariable String id, @RequestBody UpdateEndpoint request) {
-        Endpoint current = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
-        String url = request.url() == null ? current.url() : checkedUrl(request.url());
+        Endpoint current = webhookEndpoint(organizationId, id);
+        String url = request.url() == null ? current.url() : urls.checked(request.url());
         String description = request.description() == null ? current.description() : checkedDescription(request.description());
         int timeoutMs = request.timeoutSeconds() == null ? current.timeoutMs() : checkedTimeout(request.timeoutSeconds()) * 1000;
         EndpointLimits limits = limits(
@@ -232,7 +228,7 @@ public class EndpointController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId, @PathVariable String id) {
         UUID endpointId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Endpoint not found"));
-        if (!endpoints.delete(organizationId, endpointId, clock.instant())) {
+        if (!endpoints.delete(organizationId, Endpoint.Kind.WEBHOOK, endpointId, clock.instant())) {
             throw ApiException.notFound("Endpoint not found");
         }
         jobFactory.forgetEndpoint(endpointId);
@@ -247,8 +243,7 @@ public class EndpointController {
     public SecretView rotateSecret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                    @PathVariable String id, @RequestBody(required = false) RotateSecret request) {
         RotateSecret rotation = request == null ? new RotateSecret(null, null) : request;
-        Endpoint current = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        Endpoint current = webhookEndpoint(organizationId, id);
         Duration grace = rotation.gracePeriodSeconds() == null
                 ? properties.secretRotationGrace() : checkedGrace(rotation.gracePeriodSeconds());
         SigningKey.Algorithm algorithm = checkedAlgorithm(rotation.signingAlgorithm(),
@@ -307,7 +302,7 @@ public class EndpointController {
     public List<EndpointView> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                    @RequestParam(defaultValue = "100") int limit,
                                    @RequestParam(defaultValue = "0") int offset) {
-        return endpoints.list(organizationId, Math.clamp(limit, 1, 100), Math.max(offset, 0))
+        return endpoints.list(organizationId, Endpoint.Kind.WEBHOOK, Math.clamp(limit, 1, 100), Math.max(offset, 0))
                 .stream().map(EndpointView::of).toList();
     }
 
@@ -318,8 +313,7 @@ public class EndpointController {
                                           @RequestParam(required = false) String status,
                                           @RequestParam(defaultValue = "100") int limit,
                                           @RequestParam(defaultValue = "0") int offset) {
-        Endpoint endpoint = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        Endpoint endpoint = webhookEndpoint(organizationId, id);
         return jobs.list(new JobQuery(organizationId, null, endpoint.id(), JobController.checkedStatus(status),
                 Math.clamp(limit, 1, 100),
                 Math.max(offset, 0))).stream().map(JobViews.JobSummary::of).toList();
@@ -328,40 +322,19 @@ public class EndpointController {
     @GetMapping("/api/v1/endpoints/{id}/secret")
     public SecretView secret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                              @PathVariable String id) {
-        return Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .map(endpoint -> SecretView.of(endpoint, clock.instant()))
-                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        return SecretView.of(webhookEndpoint(organizationId, id), clock.instant());
     }
 
     @GetMapping("/api/v1/endpoints/{id}")
     public EndpointView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                             @PathVariable String id) {
-        return Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .map(EndpointView::of)
-                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        return EndpointView.of(webhookEndpoint(organizationId, id));
     }
 
-    private String checkedUrl(String url) {
-        if (url == null || url.isBlank()) {
-            throw ApiException.validation("url is required");
-        }
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
-                throw ApiException.validation("url must be an absolute http or https URL", Map.of("field", "url"));
-            }
-            if (url.length() > 2048) {
-                throw ApiException.validation("url must be at most 2048 characters");
-            }
-            // A host name is vetted when each delivery resolves it; a literal address can be refused now.
-            if (ssrfGuard.refusesLiteral(uri.getHost())) {
-                throw ApiException.validation("url points to a loopback, private, link-local or reserved address;"
-                        + " deliveries there are not allowed (see sluice.delivery.allowed-cidrs)", Map.of("field", "url"));
-            }
-            return url;
-        } catch (URISyntaxException e) {
-            throw ApiException.validation("url is not a valid URL: " + e.getReason(), Map.of("field", "url"));
-        }
+    /** The organization's webhook endpoint of that id; outgoing webhooks have their own routes. */
+    private Endpoint webhookEndpoint(UUID organizationId, String id) {
+        return Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
+                .filter(endpoint -> endpoint.kind() == Endpoint.Kind.WEBHOOK)
+                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.IdempotencyKeys;
 import io.sluice.ingest.web.Ids;
+import io.sluice.store.Endpoint;
 import io.sluice.store.EndpointStore;
 import io.sluice.store.NewJob;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +118,9 @@ public class JobFactory {
         KnownEndpoint known = knownEndpoints.get(id);
         Instant now = clock.instant();
         if (known == null || !known.organizationId().equals(organizationId) || known.until().isBefore(now)) {
-            endpoints.get(organizationId, id).orElseThrow(() -> unknownEndpoint(text));
+            // Outgoing webhooks receive system events only.
+            endpoints.get(organizationId, id).filter(endpoint -> endpoint.kind() == Endpoint.Kind.WEBHOOK)
+                    .orElseThrow(() -> unknownEndpoint(text));
             knownEndpoints.put(id, new KnownEndpoint(organizationId, now.plus(KNOWN_ENDPOINT_TTL)));
         }
         return id;

@@ -59,7 +59,7 @@ class DeadLetterControllerTest {
     private final Clock clock = Clock.systemUTC();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
-    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock);
+    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final OutboxRelay relay = mock(OutboxRelay.class);
     private final UUID org = db.newOrganization();
     private final UUID endpoint = UUID.randomUUID();

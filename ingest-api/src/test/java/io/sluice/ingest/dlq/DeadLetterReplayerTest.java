@@ -48,7 +48,7 @@ class DeadLetterReplayerTest {
     private final Clock clock = Clock.systemUTC();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
-    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock);
+    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final Topics topics = new Topics("replay-" + UUID.randomUUID(), 3, 3, (short) 1, List.of(),
             Duration.ofDays(1));
     private final UUID org = db.newOrganization();

@@ -43,4 +43,11 @@ final class TestDatabase {
         }
         return instance;
     }
+
+    /** System events as the application writes them (to organizations' outgoing webhooks, if any). */
+    io.sluice.store.SystemEventStore systemEvents(java.time.Clock clock) {
+        return new io.sluice.store.SystemEventStore(
+                new io.sluice.store.JobStore(jdbc, tx, clock, new io.sluice.store.JobDefaults(3)),
+                new io.sluice.core.job.Uuid7(clock, new java.util.Random()));
+    }
 }

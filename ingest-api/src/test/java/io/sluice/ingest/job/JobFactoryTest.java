@@ -37,7 +37,7 @@ class JobFactoryTest {
     @Test
     void anEndpointDeletedElsewhereIsRefusedOnceItsCacheEntryExpires() {
         // given: the endpoint exists, then is deleted through another node
-        when(endpoints.get(org, endpointId)).thenReturn(Optional.of(mock(Endpoint.class)), Optional.empty());
+        when(endpoints.get(org, endpointId)).thenReturn(Optional.of(webhookEndpoint()), Optional.empty());
         factory.create(org, spec());
         factory.create(org, spec());
         verify(endpoints, times(1)).get(org, endpointId);
@@ -52,12 +52,28 @@ class JobFactoryTest {
 
     @Test
     void anEndpointDeletedThroughThisNodeIsRefusedAtOnce() {
-        when(endpoints.get(org, endpointId)).thenReturn(Optional.of(mock(Endpoint.class)), Optional.empty());
+        when(endpoints.get(org, endpointId)).thenReturn(Optional.of(webhookEndpoint()), Optional.empty());
         factory.create(org, spec());
 
         factory.forgetEndpoint(endpointId);
 
         assertThatThrownBy(() -> factory.create(org, spec())).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void anOutgoingWebhookCannotBeGivenJobs() {
+        Endpoint outgoing = Endpoint.forSystemEvents(endpointId, org, "https://hooks.example.com", "ops", "whsec_x",
+                5000, java.util.List.of("job.completed"), clock.now);
+        when(endpoints.get(org, endpointId)).thenReturn(Optional.of(outgoing));
+
+        assertThatThrownBy(() -> factory.create(org, spec())).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.getMessage()).contains("does not name an endpoint"));
+    }
+
+    private Endpoint webhookEndpoint() {
+        return Endpoint.created(endpointId, org, "https://receiver.example.com", null, "whsec_x", 5000,
+                io.sluice.core.delivery.EndpointLimits.NONE, java.util.List.of(), io.sluice.store.Subscription.ALL,
+                java.util.Map.of(), Endpoint.Ordering.NONE, clock.now);
     }
 
     private JobFactory.Spec spec() {

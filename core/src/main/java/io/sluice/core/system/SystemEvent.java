@@ -1,0 +1,39 @@
+package io.sluice.core.system;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Something that happened in an organization, to be sent to its outgoing webhooks
+ * subscribed to that type, as the JSON body {@code {event, data, timestamp}}.
+ *
+ * @param aboutEndpoint the endpoint whose job or health this is about, or null; events about
+ *                      outgoing webhooks themselves are never sent, so they cannot feed on
+ *                      their own deliveries
+ * @param data          the event's fields, in the order they are written
+ */
+public record SystemEvent(SystemEventType type, UUID organizationId, UUID aboutEndpoint, Instant at,
+                          Map<String, Object> data) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public SystemEvent {
+        Objects.requireNonNull(type);
+        Objects.requireNonNull(organizationId);
+        Objects.requireNonNull(at);
+        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
+    /** The body delivered: {@code {"event": "job.completed", "data": {...}, "timestamp": "..."}}. */
+    public String body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", type.wireName());
+        body.put("data", data);
+        body.put("timestamp", at.toString());
+        return JSON.writeValueAsString(body);
+    }
+}

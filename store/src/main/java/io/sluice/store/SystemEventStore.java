@@ -1,0 +1,139 @@
+package io.sluice.store;
+
+import io.sluice.core.job.Uuid7;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Publishes system events to the outgoing webhooks subscribed to them, inside the transaction
+ * of the change they report (a job's move, an endpoint disabled, jobs accepted): an event is
+ * sent if and only if its change committed, once. Each event is written like a message (one
+ * {@code messages} row) with one delivery job per subscriber, so it travels the same durable,
+ * signed, retried pipeline as every other webhook.
+ */
+@Repository
+public class SystemEventStore {
+
+    private final JobStore jobs;
+    private final Uuid7 ids;
+
+    public SystemEventStore(JobStore jobs, Uuid7 ids) {
+        this.jobs = jobs;
+        this.ids = ids;
+    }
+
+    /** An outgoing webhook of an organization. */
+    private record Receiver(UUID id, UUID organizationId, boolean enabled, List<String> events) {
+    }
+
+    /**
+     * Writes the events' deliveries on a connection whose transaction the caller owns. While the
+     * events' organizations have no outgoing webhooks this costs one probe of an empty index.
+     */
+    void publishWithin(Connection connection, List<SystemEvent> events, Instant now) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        Set<UUID> organizations = new HashSet<>();
+        events.forEach(event -> organizations.add(event.organizationId()));
+        List<Receiver> receivers = receiversOf(connection, organizations);
+        if (!receivers.isEmpty()) {
+            publish(connection, receivers, events, now);
+        }
+    }
+
+    /**
+     * {@code job.created} for jobs being written; the events are built only when one of their
+     * organizations has an outgoing webhook, which keeps the ingest path free of them otherwise.
+     */
+    void publishCreatedWithin(Connection connection, List<NewJob> created, Instant now) throws SQLException {
+        if (created.isEmpty()) {
+            return;
+        }
+        Set<UUID> organizations = new HashSet<>();
+        created.forEach(job -> organizations.add(job.organizationId()));
+        List<Receiver> receivers = receiversOf(connection, organizations);
+        if (!receivers.isEmpty()) {
+            publish(connection, receivers, created.stream()
+                    .map(job -> JobFacts.created(job).event(SystemEventType.JOB_CREATED, now, Map.of())).toList(), now);
+        }
+    }
+
+    private void publish(Connection connection, List<Receiver> receivers, List<SystemEvent> events, Instant now)
+            throws SQLException {
+        // Every outgoing webhook, enabled or not, so that an event about one is recognised.
+        Set<UUID> outgoing = new HashSet<>();
+        receivers.forEach(receiver -> outgoing.add(receiver.id()));
+        List<NewJob> deliveries = new ArrayList<>();
+        for (SystemEvent event : events) {
+            if (event.aboutEndpoint() != null && outgoing.contains(event.aboutEndpoint())) {
+                continue;
+            }
+            List<Receiver> subscribed = receivers.stream()
+                    .filter(r -> r.enabled() && r.organizationId().equals(event.organizationId())
+                            && r.events().contains(event.type().wireName()))
+                    .toList();
+            if (!subscribed.isEmpty()) {
+                deliveries.addAll(write(connection, event, subscribed, now));
+            }
+        }
+        jobs.insertWithin(connection, deliveries, now);
+    }
+
+    /**
+     * Sends one event to one outgoing webhook, whatever it subscribes to (the test route's {@code webhook.test}).
+     *
+     * @return the id of its delivery job
+     */
+    UUID publishToWithin(Connection connection, SystemEvent event, UUID outgoingWebhook, Instant now)
+            throws SQLException {
+        List<NewJob> delivery = write(connection, event,
+                List.of(new Receiver(outgoingWebhook, event.organizationId(), true, List.of())), now);
+        jobs.insertWithin(connection, delivery, now);
+        return delivery.getFirst().id();
+    }
+
+    private List<NewJob> write(Connection connection, SystemEvent event, List<Receiver> receivers, Instant now)
+            throws SQLException {
+        String body = event.body();
+        String type = event.type().wireName();
+        NewMessage message = new NewMessage(ids.next(), event.organizationId(), type, body, List.of(), null);
+        MessageStore.insertMessage(connection, message, now);
+        // A test is one attempt, reported to whoever asked; it is not retried for days.
+        Integer maxRetries = event.type() == SystemEventType.WEBHOOK_TEST ? 0 : null;
+        List<NewJob> deliveries = new ArrayList<>(receivers.size());
+        for (Receiver receiver : receivers) {
+            deliveries.add(new NewJob(ids.next(), event.organizationId(), type, body, receiver.id(), 0, maxRetries,
+                    null, null, null, null, message.id()));
+        }
+        return deliveries;
+    }
+
+    private static List<Receiver> receiversOf(Connection connection, Set<UUID> organizations) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, organization_id, enabled, event_types FROM endpoints
+                WHERE kind = 'system' AND organization_id = ANY(?::uuid[])""")) {
+            select.setArray(1, connection.createArrayOf("uuid", organizations.toArray()));
+            List<Receiver> receivers = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    receivers.add(new Receiver(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getBoolean(3), Rows.texts(rs, 4)));
+                }
+            }
+            return receivers;
+        }
+    }
+}
