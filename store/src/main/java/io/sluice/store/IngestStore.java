@@ -59,12 +59,12 @@ public class IngestStore {
             Arrays.setAll(order, i -> i);
             Arrays.sort(order, Comparator.comparing(i -> keyOf(newMessages.get(i).message()),
                     Comparator.nullsLast(Comparator.naturalOrder())));
+            List<MessageToPublish> ordered = Arrays.stream(order).map(newMessages::get).toList();
+            List<MessageStore.FannedOut> fannedOut = messages.fanOutWithin(connection, ordered, now);
             PublishedMessage[] published = new PublishedMessage[newMessages.size()];
-            for (int i : order) {
-                MessageToPublish m = newMessages.get(i);
-                MessageStore.FannedOut fannedOut = messages.fanOutWithin(connection, m.message(), m.deliveryTo(), now);
-                published[i] = fannedOut.published();
-                toInsert.addAll(fannedOut.deliveries());
+            for (int k = 0; k < order.length; k++) {
+                published[order[k]] = fannedOut.get(k).published();
+                toInsert.addAll(fannedOut.get(k).deliveries());
             }
             jobs.insertWithin(connection, toInsert, now);
             systemEvents.publishCreatedWithin(connection, toInsert, now);

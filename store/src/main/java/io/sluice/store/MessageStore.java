@@ -1,12 +1,15 @@
 package io.sluice.store;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,65 +40,137 @@ public class MessageStore {
     }
 
     /**
-     * Writes the message and decides its deliveries, on a connection whose transaction the caller owns.
+     * Writes the messages and decides their deliveries, on a connection whose transaction the
+     * caller owns, in two round trips whatever their number: one batch of inserts, one read of
+     * their organizations' subscribers.
      *
-     * @param deliveryTo the delivery job of the message to one subscriber; empty when its payload filter refuses it
+     * @param messages in the order their idempotency keys are to be locked in
+     * @return one per message, in order
      */
-    FannedOut fanOutWithin(Connection connection, NewMessage message, Function<Subscriber, Optional<NewJob>> deliveryTo,
-                           Instant now)
+    List<FannedOut> fanOutWithin(Connection connection, List<IngestStore.MessageToPublish> messages, Instant now)
             throws SQLException {
-        if (!insertMessage(connection, message, now)) {
-            // ON CONFLICT waited for the key's holder to commit, so this new statement sees its jobs.
-            UUID earlier = jdbc.queryForObject(
-                    "SELECT id FROM messages WHERE organization_id = ? AND idempotency_key = ?",
-                    UUID.class, message.organizationId(), message.idempotencyKey());
-            return new FannedOut(new PublishedMessage(earlier, jobIdsOf(message.organizationId(), earlier), false),
-                    List.of());
+        boolean[] inserted = insertMessages(connection, messages, now);
+        List<NewMessage> written = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (inserted[i]) {
+                written.add(messages.get(i).message());
+            }
         }
-        List<NewJob> deliveries = subscribers(connection, message).stream().map(deliveryTo)
-                .flatMap(Optional::stream).toList();
-        return new FannedOut(new PublishedMessage(message.id(), deliveries.stream().map(NewJob::id).toList(), true),
-                deliveries);
+        List<Candidate> candidates = candidatesFor(connection, written);
+        List<FannedOut> fannedOut = new ArrayList<>(messages.size());
+        Map<String, PublishedMessage> writtenByKey = new HashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            NewMessage message = messages.get(i).message();
+            Function<Subscriber, Optional<NewJob>> deliveryTo = messages.get(i).deliveryTo();
+            if (inserted[i]) {
+                List<NewJob> deliveries = candidates.stream()
+                        .filter(c -> c.organizationId().equals(message.organizationId())
+                                && c.subscription().receives(message.eventType(), message.channels()))
+                        .map(c -> deliveryTo.apply(new Subscriber(c.endpointId(), c.subscription().payloadFilter())))
+                        .flatMap(Optional::stream).toList();
+                PublishedMessage published = new PublishedMessage(message.id(),
+                        deliveries.stream().map(NewJob::id).toList(), true);
+                if (message.idempotencyKey() != null) {
+                    writtenByKey.put(message.organizationId() + "/" + message.idempotencyKey(), published);
+                }
+                fannedOut.add(new FannedOut(published, deliveries));
+            } else {
+                fannedOut.add(new FannedOut(earlier(message, writtenByKey), List.of()));
+            }
+        }
+        return fannedOut;
+    }
+
+    /** An enabled webhook endpoint that may receive some of the messages. */
+    private record Candidate(UUID endpointId, UUID organizationId, Subscription subscription) {
+    }
+
+    /** The message an idempotency key named: written earlier in this batch, or by an earlier commit. */
+    private PublishedMessage earlier(NewMessage message, Map<String, PublishedMessage> writtenByKey) {
+        PublishedMessage inThisBatch = writtenByKey.get(message.organizationId() + "/" + message.idempotencyKey());
+        if (inThisBatch != null) {
+            return new PublishedMessage(inThisBatch.messageId(), inThisBatch.jobIds(), false);
+        }
+        // ON CONFLICT waited for the key's holder to commit, so this new statement sees its jobs.
+        UUID earlier = jdbc.queryForObject(
+                "SELECT id FROM messages WHERE organization_id = ? AND idempotency_key = ?",
+                UUID.class, message.organizationId(), message.idempotencyKey());
+        return new PublishedMessage(earlier, jobIdsOf(message.organizationId(), earlier), false);
+    }
+
+    /** @return per message, whether it was written (false: its idempotency key named an earlier one) */
+    private static boolean[] insertMessages(Connection connection, List<IngestStore.MessageToPublish> messages,
+                                            Instant now) throws SQLException {
+        boolean[] inserted = new boolean[messages.size()];
+        if (messages.isEmpty()) {
+            return inserted;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO messages (id, organization_id, event_type, payload, channels, idempotency_key, created_at)
+                VALUES (?, ?, ?, ?::json, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+            for (IngestStore.MessageToPublish m : messages) {
+                bindMessage(connection, insert, m.message(), now);
+                insert.addBatch();
+            }
+            int[] counts = insert.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                inserted[i] = counts[i] == 1;
+            }
+            return inserted;
+        }
     }
 
     static boolean insertMessage(Connection connection, NewMessage message, Instant now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO messages (id, organization_id, event_type, payload, channels, idempotency_key, created_at)
                 VALUES (?, ?, ?, ?::json, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-            insert.setObject(1, message.id());
-            insert.setObject(2, message.organizationId());
-            insert.setString(3, message.eventType());
-            insert.setString(4, message.payload());
-            insert.setArray(5, message.channels().isEmpty() ? null
-                    : connection.createArrayOf("text", message.channels().toArray()));
-            insert.setString(6, message.idempotencyKey());
-            insert.setTimestamp(7, Rows.timestamp(now));
+            bindMessage(connection, insert, message, now);
             return insert.executeUpdate() == 1;
         }
     }
 
+    private static void bindMessage(Connection connection, PreparedStatement insert, NewMessage message, Instant now)
+            throws SQLException {
+        insert.setObject(1, message.id());
+        insert.setObject(2, message.organizationId());
+        insert.setString(3, message.eventType());
+        insert.setString(4, message.payload());
+        insert.setArray(5, message.channels().isEmpty() ? null
+                : connection.createArrayOf("text", message.channels().toArray()));
+        insert.setString(6, message.idempotencyKey());
+        insert.setTimestamp(7, Rows.timestamp(now));
+    }
+
     /**
-     * Enabled webhook endpoints subscribed to the event type (or to every type) whose channels, if they
-     * have any, include one of the message's; in id order.
+     * The enabled webhook endpoints of the messages' organizations subscribed to one of their
+     * event types (or to every type), in id order; channels are matched per message.
      */
-    private static List<Subscriber> subscribers(Connection connection, NewMessage message) throws SQLException {
+    private static List<Candidate> candidatesFor(Connection connection, List<NewMessage> messages)
+            throws SQLException {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> organizations = new HashSet<>();
+        Set<String> eventTypes = new HashSet<>();
+        for (NewMessage message : messages) {
+            organizations.add(message.organizationId());
+            eventTypes.add(message.eventType());
+        }
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, payload_filter::text FROM endpoints
-                WHERE organization_id = ? AND enabled AND kind = 'webhook'
-                  AND (coalesce(cardinality(event_types), 0) = 0 OR ? = ANY(event_types))
-                  AND (coalesce(cardinality(channels), 0) = 0 OR channels && ?::text[])
+                SELECT id, organization_id, event_types, channels, payload_filter::text FROM endpoints
+                WHERE organization_id = ANY(?::uuid[]) AND enabled AND kind = 'webhook'
+                  AND (coalesce(cardinality(event_types), 0) = 0 OR event_types && ?::text[])
                 ORDER BY id""")) {
-            select.setObject(1, message.organizationId());
-            select.setString(2, message.eventType());
-            Array channels = connection.createArrayOf("text", message.channels().toArray());
-            select.setArray(3, channels);
-            List<Subscriber> subscribers = new ArrayList<>();
+            select.setArray(1, connection.createArrayOf("uuid", organizations.toArray()));
+            select.setArray(2, connection.createArrayOf("text", eventTypes.toArray()));
+            List<Candidate> candidates = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    subscribers.add(new Subscriber(rs.getObject(1, UUID.class), rs.getString(2)));
+                    candidates.add(new Candidate(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            new Subscription(Rows.texts(rs, 3), Rows.texts(rs, 4), rs.getString(5))));
                 }
             }
-            return subscribers;
+            return candidates;
         }
     }
 

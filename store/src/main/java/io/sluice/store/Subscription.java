@@ -19,4 +19,10 @@ public record Subscription(List<String> eventTypes, List<String> channels, Strin
         eventTypes = List.copyOf(eventTypes);
         channels = List.copyOf(channels);
     }
+
+    /** Whether a message of that type, published to those channels, is for it (before its payload filter). */
+    public boolean receives(String eventType, List<String> messageChannels) {
+        return (eventTypes.isEmpty() || eventTypes.contains(eventType))
+                && (channels.isEmpty() || messageChannels.stream().anyMatch(channels::contains));
+    }
 }

@@ -39,12 +39,15 @@ public class EventTypeController {
     }
 
     private final EventTypeStore eventTypes;
+    private final KnownEventTypes knownEventTypes;
     private final PayloadSchemas schemas;
     private final JsonMapper json;
     private final Clock clock;
 
-    public EventTypeController(EventTypeStore eventTypes, PayloadSchemas schemas, JsonMapper json, Clock clock) {
+    public EventTypeController(EventTypeStore eventTypes, KnownEventTypes knownEventTypes, PayloadSchemas schemas,
+                               JsonMapper json, Clock clock) {
         this.eventTypes = eventTypes;
+        this.knownEventTypes = knownEventTypes;
         this.schemas = schemas;
         this.json = json;
         this.clock = clock;
@@ -74,6 +77,7 @@ public class EventTypeController {
         if (!eventTypes.create(type)) {
             throw ApiException.conflict("event type " + request.name() + " exists");
         }
+        knownEventTypes.forget(organizationId, request.name());
         return view(type);
     }
 

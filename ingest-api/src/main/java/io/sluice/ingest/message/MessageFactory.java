@@ -6,7 +6,6 @@ import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.IdempotencyKeys;
 import io.sluice.ingest.web.NameList;
-import io.sluice.store.EventTypeStore;
 import io.sluice.store.IngestStore.MessageToPublish;
 import io.sluice.store.NewJob;
 import io.sluice.store.NewMessage;
@@ -33,14 +32,14 @@ public class MessageFactory {
     public record Spec(String eventType, JsonNode payload, String idempotencyKey, List<String> channels) {
     }
 
-    private final EventTypeStore eventTypes;
+    private final KnownEventTypes eventTypes;
     private final PayloadSchemas schemas;
     private final PayloadFilters filters;
     private final IngestProperties properties;
     private final JsonMapper json;
     private final Uuid7 ids;
 
-    public MessageFactory(EventTypeStore eventTypes, PayloadSchemas schemas, PayloadFilters filters,
+    public MessageFactory(KnownEventTypes eventTypes, PayloadSchemas schemas, PayloadFilters filters,
                           IngestProperties properties, JsonMapper json, Uuid7 ids) {
         this.eventTypes = eventTypes;
         this.schemas = schemas;
