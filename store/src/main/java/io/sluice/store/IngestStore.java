@@ -26,8 +26,12 @@ public class IngestStore {
     public record MessageToPublish(NewMessage message, Function<Subscriber, Optional<NewJob>> deliveryTo) {
     }
 
-    /** @param jobs one per job given, in order; @param messages one per message given, in order */
-    public record Written(List<InsertedJob> jobs, List<PublishedMessage> messages) {
+    /**
+     * @param jobs      one per job given, in order
+     * @param messages  one per message given, in order
+     * @param fifoLaned whether some of the jobs wait in a FIFO endpoint's lane
+     */
+    public record Written(List<InsertedJob> jobs, List<PublishedMessage> messages, boolean fifoLaned) {
     }
 
     private final JdbcTemplate jdbc;
@@ -66,9 +70,9 @@ public class IngestStore {
                 published[order[k]] = fannedOut.get(k).published();
                 toInsert.addAll(fannedOut.get(k).deliveries());
             }
-            jobs.insertWithin(connection, toInsert, now);
+            int laned = jobs.insertWithin(connection, toInsert, now);
             systemEvents.publishCreatedWithin(connection, toInsert, now);
-            return new Written(accepted.results(), List.of(published));
+            return new Written(accepted.results(), List.of(published), laned > 0);
         }));
     }
 

@@ -174,10 +174,12 @@ public class JobStore {
     /**
      * Writes new jobs and their outbox rows on a connection whose transaction the caller owns:
      * jobs whose keys {@link #accept} took, and a message's deliveries (the message holds the key).
+     *
+     * @return how many of them wait in a FIFO endpoint's lane rather than in the outbox
      */
-    void insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
+    int insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         insertJobs(connection, jobs, now);
-        insertOutbox(connection, jobs);
+        return insertOutbox(connection, jobs);
     }
 
     private void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
@@ -202,7 +204,8 @@ public class JobStore {
             ids[i] = job.id();
             orgs[i] = job.organizationId();
             queues[i] = job.queueName();
-            payloads[i] = job.payload();
+            // A message's deliveries read its payload from the message (JobRows.payload).
+            payloads[i] = job.messageId() == null ? job.payload() : null;
             endpoints[i] = job.endpointId();
             priorities[i] = job.priority();
             maxRetries[i] = job.maxRetries();
@@ -254,11 +257,13 @@ public class JobStore {
     /**
      * Jobs with an endpoint go to the outbox, in the order given; those of a FIFO endpoint wait
      * in their endpoint's lane instead ({@link FifoStore}).
+     *
+     * @return how many went to a lane
      */
-    private static void insertOutbox(Connection connection, List<NewJob> jobs) throws SQLException {
+    private static int insertOutbox(Connection connection, List<NewJob> jobs) throws SQLException {
         List<NewJob> delivered = jobs.stream().filter(j -> j.endpointId() != null).toList();
         if (delivered.isEmpty()) {
-            return;
+            return 0;
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 WITH x AS (
@@ -267,13 +272,18 @@ public class JobStore {
                     INSERT INTO fifo_queue (job_id, endpoint_id)
                     SELECT x.j, x.e FROM x JOIN endpoints en ON en.id = x.e AND en.ordering = 'fifo'
                     ORDER BY x.n
-                    RETURNING job_id)
-                INSERT INTO outbox (job_id)
-                SELECT x.j FROM x WHERE NOT EXISTS (SELECT 1 FROM laned l WHERE l.job_id = x.j) ORDER BY x.n""")) {
+                    RETURNING job_id),
+                queued AS (
+                    INSERT INTO outbox (job_id)
+                    SELECT x.j FROM x WHERE NOT EXISTS (SELECT 1 FROM laned l WHERE l.job_id = x.j) ORDER BY x.n)
+                SELECT count(*) FROM laned""")) {
             insert.setArray(1, connection.createArrayOf("uuid", delivered.stream().map(NewJob::id).toArray(UUID[]::new)));
             insert.setArray(2, connection.createArrayOf("uuid",
                     delivered.stream().map(NewJob::endpointId).toArray(UUID[]::new)));
-            insert.executeUpdate();
+            try (ResultSet laned = insert.executeQuery()) {
+                laned.next();
+                return laned.getInt(1);
+            }
         }
     }
 

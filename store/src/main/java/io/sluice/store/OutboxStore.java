@@ -64,8 +64,9 @@ public class OutboxStore {
                         DELETE FROM outbox
                         WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING id, job_id)
-                    SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name, j.payload::text,
-                           e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
+                    SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name,
+                    """ + JobRows.payload("j.") + """
+                           , e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
                            e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version,
                            e.previous_secret, e.previous_secret_until, e.headers
                     FROM claimed c

@@ -57,7 +57,9 @@ public class OutgoingWebhookStore {
     /** Newest first. */
     public List<Delivery> deliveries(UUID organizationId, UUID webhookId, int limit, int offset) {
         return jdbc.query("""
-                SELECT j.id, j.endpoint_id, j.queue_name, j.payload::text, j.state, j.last_status_code,
+                SELECT j.id, j.endpoint_id, j.queue_name,
+                """ + JobRows.payload("j.") + """
+                       , j.state, j.last_status_code,
                        a.response_excerpt, j.last_error, j.attempts, j.created_at, j.completed_at
                 FROM jobs j
                 LEFT JOIN LATERAL (SELECT response_excerpt FROM attempts

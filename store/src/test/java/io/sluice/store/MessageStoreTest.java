@@ -53,6 +53,9 @@ class MessageStoreTest {
         for (UUID job : published.jobIds()) {
             assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", job)).isEqualTo(1);
             assertThat(jobs.get(org, job).orElseThrow().queueName()).isEqualTo("invoice.paid");
+            // the payload is stored once, with the message, and read through it
+            assertThat(jobs.get(org, job).orElseThrow().payload()).isEqualTo("{\"amount\": 42}");
+            assertThat(db.count("SELECT count(*) FROM jobs WHERE id = ? AND payload IS NULL", job)).isEqualTo(1);
         }
     }
 

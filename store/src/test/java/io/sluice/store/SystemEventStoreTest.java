@@ -38,8 +38,9 @@ class SystemEventStoreTest {
 
         // then
         assertThat(eventDeliveries("job.created")).containsExactly(subscribed.id());
-        assertThat(db.jdbc.queryForObject("SELECT payload::text FROM jobs WHERE endpoint_id = ? AND organization_id = ?",
-                String.class, subscribed.id(), org))
+        UUID delivery = db.jdbc.queryForObject("SELECT id FROM jobs WHERE endpoint_id = ? AND organization_id = ?",
+                UUID.class, subscribed.id(), org);
+        assertThat(jobs.get(org, delivery).orElseThrow().payload())
                 .contains("\"event\":\"job.created\"", "\"job_id\":\"" + job + "\"", "\"timestamp\"");
         assertThat(eventDeliveries("job.created")).doesNotContain(otherType.id(), disabled.id());
     }

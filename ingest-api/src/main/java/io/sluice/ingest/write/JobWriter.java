@@ -184,7 +184,9 @@ public class JobWriter implements SmartLifecycle {
         try {
             IngestStore.Written written = store.write(jobs, messages, properties.idempotencyTtl());
             relay.wake();
-            fifo.wake();
+            if (written.fifoLaned()) {
+                fifo.wake();
+            }
             int nextJob = 0;
             int nextMessage = 0;
             for (Request request : batch) {
