@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -91,8 +92,9 @@ final class GrpcEnqueuer {
                         while (requests.isReady() && next < to) {
                             long now = System.nanoTime();
                             firstSend.accumulateAndGet(now, Math::min);
+                            // As bytes, encoded once: a string field is UTF-8 encoded twice (size, then write).
                             requests.onNext(EnqueueJobRequest.newBuilder().setQueueName(queue)
-                                    .setPayloadJson(payloads.payload(next, now)).build());
+                                    .setPayloadJsonBytes(ByteString.copyFromUtf8(payloads.payload(next, now))).build());
                             next++;
                         }
                         if (next == to && !halfClosed) {

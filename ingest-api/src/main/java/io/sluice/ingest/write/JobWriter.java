@@ -1,5 +1,8 @@
 package io.sluice.ingest.write;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.relay.FifoReleaser;
 import io.sluice.ingest.relay.OutboxRelay;
@@ -63,15 +66,23 @@ public class JobWriter implements SmartLifecycle {
     private final OutboxRelay relay;
     private final FifoReleaser fifo;
     private final IngestProperties properties;
+    private final Counter committedJobs;
+    private final Counter committedMessages;
+    private final Timer commits;
     private final BlockingQueue<Request> waiting;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
-    public JobWriter(IngestStore store, OutboxRelay relay, FifoReleaser fifo, IngestProperties properties) {
+    public JobWriter(IngestStore store, OutboxRelay relay, FifoReleaser fifo, IngestProperties properties,
+                     MeterRegistry meters) {
         this.store = store;
         this.relay = relay;
         this.fifo = fifo;
         this.properties = properties;
+        // Over REST and gRPC alike; jobs include repeats answered by their idempotency key.
+        this.committedJobs = meters.counter("sluice.ingest.jobs");
+        this.committedMessages = meters.counter("sluice.ingest.messages");
+        this.commits = meters.timer("sluice.ingest.commits");
         this.waiting = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
     }
 
@@ -182,7 +193,10 @@ public class JobWriter implements SmartLifecycle {
             }
         }
         try {
-            IngestStore.Written written = store.write(jobs, messages, properties.idempotencyTtl());
+            IngestStore.Written written = commits.record(
+                    () -> store.write(jobs, messages, properties.idempotencyTtl()));
+            committedJobs.increment(jobs.size());
+            committedMessages.increment(messages.size());
             relay.wake();
             if (written.fifoLaned()) {
                 fifo.wake();
