@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.core.job.JobState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -287,6 +289,55 @@ public class JobStore {
         }
     }
 
+    /** @return how many of the organization's jobs (of one queue, or of all) are in each state; every state, 0 when none */
+    public Map<JobState, Long> countByState(UUID organizationId, String queueName) {
+        Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+        for (JobState state : JobState.values()) {
+            counts.put(state, 0L);
+        }
+        String sql = "SELECT state, count(*) FROM jobs WHERE organization_id = ?"
+                + (queueName == null ? "" : " AND queue_name = ?") + " GROUP BY state";
+        Object[] args = queueName == null ? new Object[] {organizationId} : new Object[] {organizationId, queueName};
+        jdbc.query(sql, rs -> {
+            counts.put(JobState.fromWireName(rs.getString(1)), rs.getLong(2));
+        }, args);
+        return counts;
+    }
+
+    /** The organization's jobs of those ids, in the order asked; ids it has no job of are left out. */
+    public List<JobRecord> getAll(UUID organizationId, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE organization_id = ? AND id = ANY(?::uuid[])"
+                        + " ORDER BY array_position(?::uuid[], id)",
+                JobRows::job, organizationId, uuidArray(ids), uuidArray(ids));
+    }
+
+    private static String[] uuidArray(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).toArray(String[]::new);
+    }
+
+    /** A new priority for a job still waiting to be taken; the row is locked before its state is read. */
+    public PriorityChange changePriority(UUID organizationId, UUID jobId, int priority) {
+        return tx.execute(status -> {
+            List<Object[]> current = jdbc.query(
+                    "SELECT state, priority FROM jobs WHERE id = ? AND organization_id = ? FOR UPDATE",
+                    (rs, n) -> new Object[] {JobState.fromWireName(rs.getString(1)), rs.getInt(2)},
+                    jobId, organizationId);
+            if (current.isEmpty()) {
+                return new PriorityChange.NotFound();
+            }
+            JobState state = (JobState) current.getFirst()[0];
+            if (!JobState.priorityChangeable().contains(state)) {
+                return new PriorityChange.NotChangeable(state);
+            }
+            jdbc.update("UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ? AND organization_id = ?",
+                    priority, Rows.timestamp(clock.instant()), jobId, organizationId);
+            return new PriorityChange.Changed((int) current.getFirst()[1], priority);
+        });
+    }
+
     public Optional<JobRecord> get(UUID organizationId, UUID id) {
         return jdbc.query("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ? AND organization_id = ?",
                 JobRows::job, id, organizationId).stream().findFirst();
@@ -307,6 +358,18 @@ public class JobStore {
         if (query.state() != null) {
             sql.append(" AND state = ?");
             args.add(query.state());
+        }
+        if (query.tag() != null) {
+            int colon = query.tag().indexOf(':');
+            // jsonb_exists is the ? operator, which a JDBC statement cannot spell.
+            sql.append(" AND (jsonb_exists(tags, ?)");
+            args.add(query.tag());
+            if (colon > 0) {
+                sql.append(" OR tags @> jsonb_build_object(?::text, ?::text)");
+                args.add(query.tag().substring(0, colon));
+                args.add(query.tag().substring(colon + 1));
+            }
+            sql.append(")");
         }
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
         args.add(query.limit());

@@ -61,6 +61,11 @@ public enum JobState {
         return sources;
     }
 
+    /** The states in which a job still waits to be taken, so its priority may still change (not a move). */
+    public static Set<JobState> priorityChangeable() {
+        return EnumSet.of(SCHEDULED, PENDING);
+    }
+
     /**
      * The states a user may send back to {@link #PENDING} by hand ({@code POST /jobs/{id}/retry}):
      * jobs that were given up, never ones still on their way or already done. Each of them

@@ -7,12 +7,16 @@ import io.sluice.ingest.auth.ApiKeyFilter;
 import io.sluice.ingest.job.JobRequests.BulkItem;
 import io.sluice.ingest.job.JobRequests.CreateJob;
 import io.sluice.ingest.job.JobRequests.CreateJobs;
+import io.sluice.ingest.job.JobRequests.PriorityRequest;
 import io.sluice.ingest.job.JobViews.BulkFailed;
 import io.sluice.ingest.job.JobViews.BulkResult;
 import io.sluice.ingest.job.JobViews.BulkSucceeded;
 import io.sluice.ingest.job.JobViews.Created;
+import io.sluice.ingest.job.JobViews.JobStats;
+import io.sluice.ingest.job.JobViews.JobStatus;
 import io.sluice.ingest.job.JobViews.JobSummary;
 import io.sluice.ingest.job.JobViews.JobView;
+import io.sluice.ingest.job.JobViews.PriorityChanged;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.ingest.write.JobWriter;
@@ -20,6 +24,7 @@ import io.sluice.store.InsertedJob;
 import io.sluice.store.JobQuery;
 import io.sluice.store.JobStore;
 import io.sluice.store.NewJob;
+import io.sluice.store.PriorityChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +34,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -39,6 +45,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class JobController {
 
     private static final int MAX_LIST_LIMIT = 100;
+    static final int MAX_STATUS_IDS = 100;
+    static final int MAX_TAG_LENGTH = 255;
 
     private final JobFactory factory;
     private final JobWriter writer;
@@ -130,16 +138,65 @@ public class JobController {
                 .orElseThrow(() -> ApiException.notFound("Job not found"));
     }
 
-    /** Newest first; a limit above 100 is clamped, as Spooled clients expect. */
+    /**
+     * Newest first; a limit above 100 is clamped, as Spooled clients expect. {@code tag=name}
+     * matches jobs whose tags have that key (or, for an array of tags, that element);
+     * {@code tag=name:value} also those whose tag {@code name} has that value.
+     */
     @GetMapping("/api/v1/jobs")
     public List<JobSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                  @RequestParam(name = "queue_name", required = false) String queueName,
                                  @RequestParam(required = false) String status,
+                                 @RequestParam(required = false) String tag,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
-        return jobs.list(new JobQuery(organizationId, queueName, null, checkedStatus(status), Math.clamp(limit, 1, MAX_LIST_LIMIT),
-                        Math.max(0, offset)))
+        if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG_LENGTH)) {
+            throw ApiException.validation("tag must be 1 to " + MAX_TAG_LENGTH + " characters", Map.of("field", "tag"));
+        }
+        return jobs.list(new JobQuery(organizationId, queueName, null, checkedStatus(status),
+                        Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), tag))
                 .stream().map(JobSummary::of).toList();
+    }
+
+    /** How many of the organization's jobs (of one queue, with {@code queue_name}) are in each state. */
+    @GetMapping("/api/v1/jobs/stats")
+    public JobStats stats(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                          @RequestParam(name = "queue_name", required = false) String queueName) {
+        return JobStats.of(jobs.countByState(organizationId, queueName));
+    }
+
+    /** The states of up to 100 jobs at once ({@code ids=a,b,c}); ids of no job of the organization are left out. */
+    @GetMapping("/api/v1/jobs/status")
+    public List<JobStatus> statuses(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                    @RequestParam(required = false) List<String> ids) {
+        if (ids == null || ids.isEmpty()) {
+            throw ApiException.validation("ids is required: job ids separated by commas", Map.of("field", "ids"));
+        }
+        if (ids.size() > MAX_STATUS_IDS) {
+            throw ApiException.validation("ids may name at most " + MAX_STATUS_IDS + " jobs", Map.of("field", "ids"));
+        }
+        List<UUID> parsed = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            parsed.add(Ids.parse(id.strip()).orElseThrow(() ->
+                    ApiException.validation("'" + id + "' is not a job id", Map.of("field", "ids"))));
+        }
+        return jobs.getAll(organizationId, parsed).stream().map(JobStatus::of).toList();
+    }
+
+    /** A new priority (-100..100) for a job still waiting to be taken; 409 once it was. */
+    @PutMapping("/api/v1/jobs/{id}/priority")
+    public PriorityChanged changePriority(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                          @PathVariable String id, @RequestBody PriorityRequest request) {
+        UUID jobId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Job not found"));
+        if (request.priority() == null || request.priority() < -100 || request.priority() > 100) {
+            throw ApiException.validation("priority must be between -100 and 100", Map.of("field", "priority"));
+        }
+        return switch (jobs.changePriority(organizationId, jobId, request.priority())) {
+            case PriorityChange.Changed(int before, int after) -> new PriorityChanged(jobId, before, after);
+            case PriorityChange.NotFound notFound -> throw ApiException.notFound("Job not found");
+            case PriorityChange.NotChangeable(JobState state) -> throw ApiException.conflict(
+                    "Job is " + state.wireName() + "; only pending or scheduled jobs can change priority");
+        };
     }
 
     private static Integer orElse(Integer value, Integer fallback) {

@@ -45,4 +45,8 @@ public final class JobRequests {
             Integer defaultMaxRetries,
             Integer defaultTimeoutSeconds) {
     }
+
+    /** {@code PUT /api/v1/jobs/{id}/priority}. */
+    public record PriorityRequest(Integer priority) {
+    }
 }

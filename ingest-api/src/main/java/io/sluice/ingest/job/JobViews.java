@@ -1,10 +1,12 @@
 package io.sluice.ingest.job;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.sluice.core.job.JobState;
 import io.sluice.store.AttemptRecord;
 import io.sluice.store.JobRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Response bodies of the job routes. */
@@ -66,5 +68,27 @@ public final class JobViews {
                     job.endpointId() == null ? "worker" : "webhook", job.lastError(), job.createdAt(),
                     job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt());
         }
+    }
+
+    /** Jobs per state; {@code total} counts every state. */
+    public record JobStats(long pending, long scheduled, long processing, long completed, long failed, long deadletter,
+                           long cancelled, long total) {
+        static JobStats of(Map<JobState, Long> counts) {
+            return new JobStats(counts.get(JobState.PENDING), counts.get(JobState.SCHEDULED),
+                    counts.get(JobState.PROCESSING), counts.get(JobState.COMPLETED), counts.get(JobState.FAILED),
+                    counts.get(JobState.DEADLETTER), counts.get(JobState.CANCELLED),
+                    counts.values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    public record JobStatus(UUID id, String status, String queueName, int retryCount, Instant createdAt,
+                            Instant completedAt) {
+        static JobStatus of(JobRecord job) {
+            return new JobStatus(job.id(), job.state(), job.queueName(), job.retryCount(), job.createdAt(),
+                    job.completedAt());
+        }
+    }
+
+    public record PriorityChanged(UUID jobId, int oldPriority, int newPriority) {
     }
 }
