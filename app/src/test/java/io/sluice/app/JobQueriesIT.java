@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The job routes that read and adjust jobs: stats, status by ids, tag filters, priority. */
+/** The job routes that read and adjust jobs: stats, status by ids, tag filters, priority, cancel. */
 class JobQueriesIT extends SluiceIntegrationTest {
 
     private final TestReceiver receiver = TestReceiver.start();
@@ -112,6 +112,28 @@ class JobQueriesIT extends SluiceIntegrationTest {
                 .status()).isEqualTo(400);
         assertThat(client.put(tenant.apiKey(), "/api/v1/jobs/" + UUID.randomUUID() + "/priority", "{\"priority\":1}")
                 .status()).isEqualTo(404);
+    }
+
+    @Test
+    void aWaitingJobIsCancelledAndOneAlreadyDeliveredIsNot() {
+        // given
+        SluiceClient.Tenant tenant = client.newOrganization(unique("cancel"));
+        String waiting = enqueue(tenant, "reports", "{}");
+        String done = enqueue(tenant, "hooks", "{}", client.newEndpoint(tenant, receiver.url("/ok")).id());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(status(tenant, done)));
+
+        // when
+        SluiceClient.Answer cancelled = client.delete(tenant.apiKey(), "/api/v1/jobs/" + waiting);
+
+        // then
+        assertThat(cancelled.status()).isEqualTo(204);
+        assertThat(status(tenant, waiting)).isEqualTo("cancelled");
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats").body().get("cancelled").asLong()).isEqualTo(1);
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/jobs/" + waiting).status()).isEqualTo(409);
+        SluiceClient.Answer tooLate = client.delete(tenant.apiKey(), "/api/v1/jobs/" + done);
+        assertThat(tooLate.status()).isEqualTo(409);
+        assertThat(tooLate.body().get("code").asString()).isEqualTo("CONFLICT");
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/jobs/" + UUID.randomUUID()).status()).isEqualTo(404);
     }
 
     private String enqueue(SluiceClient.Tenant tenant, String queue, String tags) {

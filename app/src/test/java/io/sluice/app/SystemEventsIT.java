@@ -72,6 +72,25 @@ class SystemEventsIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aCancelledJobIsReported() {
+        // given
+        SluiceClient.Tenant tenant = client.newOrganization(unique("cancel-events"));
+        createWebhook(tenant, "ops", "/cancels", "[\"job.cancelled\"]");
+        SluiceClient.Answer created = client.post(tenant.apiKey(), "/api/v1/jobs",
+                "{\"queue_name\":\"reports\",\"payload\":{}}");
+        String job = created.body().get("id").asString();
+
+        // when
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/jobs/" + job).status()).isEqualTo(204);
+
+        // then
+        JsonNode event = awaitEvents("/cancels", 1).getFirst();
+        assertThat(event.get("event").asString()).isEqualTo("job.cancelled");
+        assertThat(event.get("data").get("job_id").asString()).isEqualTo(job);
+        assertThat(event.get("data").get("state").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
     void theTestRouteReportsTheAttemptAndAFailedDeliveryCanBeRetried() {
         // given
         SluiceClient.Tenant tenant = client.newOrganization(unique("webhook-test"));

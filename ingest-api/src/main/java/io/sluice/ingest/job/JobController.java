@@ -20,6 +20,8 @@ import io.sluice.ingest.job.JobViews.PriorityChanged;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.ingest.write.JobWriter;
+import io.sluice.store.Cancellation;
+import io.sluice.store.CancellationStore;
 import io.sluice.store.InsertedJob;
 import io.sluice.store.JobQuery;
 import io.sluice.store.JobStore;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -51,12 +54,15 @@ public class JobController {
     private final JobFactory factory;
     private final JobWriter writer;
     private final JobStore jobs;
+    private final CancellationStore cancellations;
     private final IngestProperties properties;
 
-    public JobController(JobFactory factory, JobWriter writer, JobStore jobs, IngestProperties properties) {
+    public JobController(JobFactory factory, JobWriter writer, JobStore jobs, CancellationStore cancellations,
+                         IngestProperties properties) {
         this.factory = factory;
         this.writer = writer;
         this.jobs = jobs;
+        this.cancellations = cancellations;
         this.properties = properties;
     }
 
@@ -181,6 +187,25 @@ public class JobController {
                     ApiException.validation("'" + id + "' is not a job id", Map.of("field", "ids"))));
         }
         return jobs.getAll(organizationId, parsed).stream().map(JobStatus::of).toList();
+    }
+
+    /**
+     * Cancels a {@code pending} or {@code scheduled} job: 204. A job with an endpoint can be
+     * cancelled until it is handed to the delivery pipeline (usually within milliseconds of
+     * its acceptance, or while it waits in its FIFO endpoint's lane); after that, 409.
+     */
+    @DeleteMapping("/api/v1/jobs/{id}")
+    public ResponseEntity<Void> cancel(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                       @PathVariable String id) {
+        UUID jobId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Job not found"));
+        return switch (cancellations.cancel(organizationId, jobId)) {
+            case Cancellation.Cancelled cancelled -> ResponseEntity.noContent().build();
+            case Cancellation.NotFound notFound -> throw ApiException.notFound("Job not found");
+            case Cancellation.NotCancellable(JobState state) -> throw ApiException.conflict(
+                    "Job is " + state.wireName() + "; only pending or scheduled jobs can be cancelled");
+            case Cancellation.OnItsWay onItsWay -> throw ApiException.conflict(
+                    "Job is already on its way to its endpoint and can no longer be cancelled");
+        };
     }
 
     /** A new priority (-100..100) for a job still waiting to be taken; 409 once it was. */

@@ -1,0 +1,77 @@
+package io.sluice.store;
+
+import io.sluice.core.job.JobState;
+import io.sluice.core.system.SystemEventType;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A user's cancellation of a job that has not run, with its {@code job.cancelled} system
+ * event, in one transaction that locks the job's row first. A job with an endpoint is
+ * cancellable only while it has not been handed to the delivery pipeline: while its outbox
+ * row, or its place in a FIFO lane, can be taken back (the relay claims outbox rows under a
+ * lock, so one of the two wins, never both).
+ */
+@Repository
+public class CancellationStore {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final SystemEventStore systemEvents;
+    private final Clock clock;
+
+    public CancellationStore(JdbcTemplate jdbc, TransactionTemplate tx, SystemEventStore systemEvents, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.systemEvents = systemEvents;
+        this.clock = clock;
+    }
+
+    public Cancellation cancel(UUID organizationId, UUID jobId) {
+        return tx.execute(status -> {
+            List<JobFacts> current = jdbc.query("""
+                    SELECT id, organization_id, queue_name, endpoint_id, message_id, state, attempts, last_status_code,
+                           last_error
+                    FROM jobs WHERE id = ? AND organization_id = ? FOR UPDATE""",
+                    (rs, n) -> new JobFacts(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getString(3), rs.getObject(4, UUID.class), rs.getObject(5, UUID.class),
+                            rs.getString(6), rs.getInt(7), Rows.integer(rs, 8), rs.getString(9)),
+                    jobId, organizationId);
+            if (current.isEmpty()) {
+                return new Cancellation.NotFound();
+            }
+            JobFacts job = current.getFirst();
+            JobState state = JobState.fromWireName(job.state());
+            if (!state.canMoveTo(JobState.CANCELLED)) {
+                return new Cancellation.NotCancellable(state);
+            }
+            if (job.endpointId() != null) {
+                int takenBack = jdbc.update("DELETE FROM outbox WHERE job_id = ?", jobId)
+                        + jdbc.update("DELETE FROM fifo_queue WHERE job_id = ?", jobId);
+                if (takenBack == 0) {
+                    return new Cancellation.OnItsWay();
+                }
+            }
+            Instant now = clock.instant();
+            Timestamp at = Rows.timestamp(now);
+            jdbc.update("UPDATE jobs SET state = ?, completed_at = ?, updated_at = ? WHERE id = ? AND organization_id = ?",
+                    JobState.CANCELLED.wireName(), at, at, jobId, organizationId);
+            JobFacts cancelled = new JobFacts(job.id(), job.organizationId(), job.queueName(), job.endpointId(),
+                    job.messageId(), JobState.CANCELLED.wireName(), job.attempts(), job.statusCode(), job.error());
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                systemEvents.publishWithin(connection,
+                        List.of(cancelled.event(SystemEventType.JOB_CANCELLED, now, Map.of())), now);
+                return null;
+            });
+            return new Cancellation.Cancelled();
+        });
+    }
+}
