@@ -57,6 +57,9 @@ public class DeadLetterStore {
             sql.append(" AND d.queue_name = ?");
             args.add(query.queueName());
         }
+        if (query.tag() != null) {
+            TagFilter.append(sql, args, "j.tags", query.tag());
+        }
         sql.append(" ORDER BY d.dead_at DESC, d.job_id DESC LIMIT ? OFFSET ?");
         args.add(query.limit());
         args.add(query.offset());

@@ -360,16 +360,7 @@ public class JobStore {
             args.add(query.state());
         }
         if (query.tag() != null) {
-            int colon = query.tag().indexOf(':');
-            // jsonb_exists is the ? operator, which a JDBC statement cannot spell.
-            sql.append(" AND (jsonb_exists(tags, ?)");
-            args.add(query.tag());
-            if (colon > 0) {
-                sql.append(" OR tags @> jsonb_build_object(?::text, ?::text)");
-                args.add(query.tag().substring(0, colon));
-                args.add(query.tag().substring(colon + 1));
-            }
-            sql.append(")");
+            TagFilter.append(sql, args, "tags", query.tag());
         }
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
         args.add(query.limit());

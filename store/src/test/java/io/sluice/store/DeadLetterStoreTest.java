@@ -69,6 +69,24 @@ class DeadLetterStoreTest {
     }
 
     @Test
+    void aTagFilterListsTheDeadLetteredJobsWithThatTag() {
+        // given
+        UUID prod = pendingJob(org, "emails", endpoint);
+        UUID dev = pendingJob(org, "emails", endpoint);
+        db.jdbc.update("UPDATE jobs SET tags = '{\"env\": \"prod\"}' WHERE id = ?", prod);
+        db.jdbc.update("UPDATE jobs SET tags = '{\"env\": \"dev\"}' WHERE id = ?", dev);
+        deadLetter(org, prod);
+        deadLetter(org, dev);
+
+        // then
+        assertThat(deadLetters.list(new DeadLetterQuery(org, null, 10, 0, "env"))).extracting(JobRecord::id)
+                .containsExactlyInAnyOrder(prod, dev);
+        assertThat(deadLetters.list(new DeadLetterQuery(org, null, 10, 0, "env:prod"))).extracting(JobRecord::id)
+                .containsExactly(prod);
+        assertThat(deadLetters.list(new DeadLetterQuery(org, null, 10, 0, "team"))).isEmpty();
+    }
+
+    @Test
     void retryMovesADeadLetteredJobToPendingAsIfNewAndQueuesItForPublishing() {
         // given
         UUID job = deadLetteredJob(org, "emails");

@@ -9,6 +9,7 @@ import io.sluice.ingest.dlq.DeadLetterRequests.RetryDeadLetters;
 import io.sluice.ingest.dlq.DeadLetterViews.Purged;
 import io.sluice.ingest.dlq.DeadLetterViews.Replayed;
 import io.sluice.ingest.dlq.DeadLetterViews.Retried;
+import io.sluice.ingest.job.JobController;
 import io.sluice.ingest.job.JobViews.JobSummary;
 import io.sluice.ingest.job.JobViews.JobView;
 import io.sluice.ingest.relay.OutboxRelay;
@@ -70,14 +71,15 @@ public class DeadLetterController {
         this.replayer = replayer;
     }
 
-    /** Newest dead first; a limit above 100 is clamped, as on the job list. */
+    /** Newest dead first; a limit above 100 is clamped and {@code tag} filters, as on the job list. */
     @GetMapping("/api/v1/jobs/dlq")
     public List<JobSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
                                  @RequestParam(name = "queue_name", required = false) String queueName,
+                                 @RequestParam(required = false) String tag,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
         return deadLetters.list(new DeadLetterQuery(organizationId, queueName, Math.clamp(limit, 1, MAX_LIST_LIMIT),
-                        Math.max(0, offset)))
+                        Math.max(0, offset), JobController.checkedTag(tag)))
                 .stream().map(JobSummary::of).toList();
     }
 

@@ -67,6 +67,14 @@ public class JobController {
     }
 
     /** A {@code status} filter: null (any), or a job state's wire name; else 400. */
+    /** @return the tag filter as given; null when there is none */
+    public static String checkedTag(String tag) {
+        if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG_LENGTH)) {
+            throw ApiException.validation("tag must be 1 to " + MAX_TAG_LENGTH + " characters", Map.of("field", "tag"));
+        }
+        return tag;
+    }
+
     public static String checkedStatus(String status) {
         if (status != null) {
             try {
@@ -156,11 +164,8 @@ public class JobController {
                                  @RequestParam(required = false) String tag,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
-        if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG_LENGTH)) {
-            throw ApiException.validation("tag must be 1 to " + MAX_TAG_LENGTH + " characters", Map.of("field", "tag"));
-        }
         return jobs.list(new JobQuery(organizationId, queueName, null, checkedStatus(status),
-                        Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), tag))
+                        Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), checkedTag(tag)))
                 .stream().map(JobSummary::of).toList();
     }
 
