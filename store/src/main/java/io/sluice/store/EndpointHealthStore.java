@@ -33,7 +33,7 @@ public class EndpointHealthStore {
     static final String GONE_REASON = "the receiver answered 410 Gone";
 
     /** What an {@code endpoint.disabled} event says, as the disabling update returns it. */
-    private static final String DISABLED = " id, organization_id, url, disabled_reason, disabled_at";
+    private static final String DISABLED = "id, organization_id, url, disabled_reason, disabled_at";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -130,7 +130,8 @@ public class EndpointHealthStore {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?, version = version + 1
                 WHERE id = ANY(?::uuid[]) AND enabled
-                RETURNING """ + DISABLED)) {
+                RETURNING
+                """ + DISABLED)) {
             update.setString(1, GONE_REASON);
             update.setTimestamp(2, Timestamp.from(now));
             update.setTimestamp(3, Timestamp.from(now));
@@ -148,7 +149,8 @@ public class EndpointHealthStore {
                         || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                         || ' (endpoints are disabled after ' || ? || ' of failures)'
                 WHERE id = ANY(?::uuid[]) AND enabled AND failing_since <= ?
-                RETURNING """ + DISABLED)) {
+                RETURNING
+                """ + DISABLED)) {
             update.setTimestamp(1, Timestamp.from(now));
             update.setTimestamp(2, Timestamp.from(now));
             update.setString(3, after.toString().substring(2).toLowerCase());

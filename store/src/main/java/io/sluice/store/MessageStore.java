@@ -49,7 +49,8 @@ public class MessageStore {
      */
     List<FannedOut> fanOutWithin(Connection connection, List<IngestStore.MessageToPublish> messages, Instant now)
             throws SQLException {
-        boolean[] inserted = insertMessages(connection, messages, now);
+        boolean[] inserted = insertMessages(connection,
+                messages.stream().map(IngestStore.MessageToPublish::message).toList(), now);
         List<NewMessage> written = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (inserted[i]) {
@@ -98,9 +99,13 @@ public class MessageStore {
         return new PublishedMessage(earlier, jobIdsOf(message.organizationId(), earlier), false);
     }
 
-    /** @return per message, whether it was written (false: its idempotency key named an earlier one) */
-    private static boolean[] insertMessages(Connection connection, List<IngestStore.MessageToPublish> messages,
-                                            Instant now) throws SQLException {
+    /**
+     * Writes the messages in one batch (one round trip), in the order given.
+     *
+     * @return per message, whether it was written (false: its idempotency key named an earlier one)
+     */
+    static boolean[] insertMessages(Connection connection, List<NewMessage> messages, Instant now)
+            throws SQLException {
         boolean[] inserted = new boolean[messages.size()];
         if (messages.isEmpty()) {
             return inserted;
@@ -108,8 +113,8 @@ public class MessageStore {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO messages (id, organization_id, event_type, payload, channels, idempotency_key, created_at)
                 VALUES (?, ?, ?, ?::json, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-            for (IngestStore.MessageToPublish m : messages) {
-                bindMessage(connection, insert, m.message(), now);
+            for (NewMessage message : messages) {
+                bindMessage(connection, insert, message, now);
                 insert.addBatch();
             }
             int[] counts = insert.executeBatch();
@@ -117,15 +122,6 @@ public class MessageStore {
                 inserted[i] = counts[i] == 1;
             }
             return inserted;
-        }
-    }
-
-    static boolean insertMessage(Connection connection, NewMessage message, Instant now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO messages (id, organization_id, event_type, payload, channels, idempotency_key, created_at)
-                VALUES (?, ?, ?, ?::json, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-            bindMessage(connection, insert, message, now);
-            return insert.executeUpdate() == 1;
         }
     }
 

@@ -258,8 +258,9 @@ public class ProjectionStore {
     private static List<SystemEvent> eventsOf(JobFacts job, JobState target, Instant at, Instant nextAttemptAt) {
         return switch (target) {
             case COMPLETED -> List.of(job.event(SystemEventType.JOB_COMPLETED, at, Map.of()));
-            case PENDING -> List.of(job.event(SystemEventType.JOB_FAILED, at, Map.of("will_retry", true,
-                    "next_attempt_at", String.valueOf(nextAttemptAt))));
+            case PENDING -> List.of(job.event(SystemEventType.JOB_FAILED, at, nextAttemptAt == null
+                    ? Map.of("will_retry", true)
+                    : Map.of("will_retry", true, "next_attempt_at", nextAttemptAt.toString())));
             case DEADLETTER -> List.of(job.event(SystemEventType.JOB_FAILED, at, Map.of("will_retry", false)),
                     job.event(SystemEventType.JOB_DEADLETTERED, at, Map.of()));
             default -> List.of();

@@ -76,7 +76,7 @@ public class SystemEventStore {
         // Every outgoing webhook, enabled or not, so that an event about one is recognised.
         Set<UUID> outgoing = new HashSet<>();
         receivers.forEach(receiver -> outgoing.add(receiver.id()));
-        List<NewJob> deliveries = new ArrayList<>();
+        List<Written> written = new ArrayList<>();
         for (SystemEvent event : events) {
             if (event.aboutEndpoint() != null && outgoing.contains(event.aboutEndpoint())) {
                 continue;
@@ -86,10 +86,10 @@ public class SystemEventStore {
                             && r.events().contains(event.type().wireName()))
                     .toList();
             if (!subscribed.isEmpty()) {
-                deliveries.addAll(write(connection, event, subscribed, now));
+                written.add(written(event, subscribed));
             }
         }
-        jobs.insertWithin(connection, deliveries, now);
+        write(connection, written, now);
     }
 
     /**
@@ -99,18 +99,19 @@ public class SystemEventStore {
      */
     UUID publishToWithin(Connection connection, SystemEvent event, UUID outgoingWebhook, Instant now)
             throws SQLException {
-        List<NewJob> delivery = write(connection, event,
-                List.of(new Receiver(outgoingWebhook, event.organizationId(), true, List.of())), now);
-        jobs.insertWithin(connection, delivery, now);
-        return delivery.getFirst().id();
+        Written written = written(event, List.of(new Receiver(outgoingWebhook, event.organizationId(), true, List.of())));
+        write(connection, List.of(written), now);
+        return written.deliveries().getFirst().id();
     }
 
-    private List<NewJob> write(Connection connection, SystemEvent event, List<Receiver> receivers, Instant now)
-            throws SQLException {
+    /** An event as a message, and its delivery job to each receiver. */
+    private record Written(NewMessage message, List<NewJob> deliveries) {
+    }
+
+    private Written written(SystemEvent event, List<Receiver> receivers) {
         String body = event.body();
         String type = event.type().wireName();
         NewMessage message = new NewMessage(ids.next(), event.organizationId(), type, body, List.of(), null);
-        MessageStore.insertMessage(connection, message, now);
         // A test is one attempt, reported to whoever asked; it is not retried for days.
         Integer maxRetries = event.type() == SystemEventType.WEBHOOK_TEST ? 0 : null;
         List<NewJob> deliveries = new ArrayList<>(receivers.size());
@@ -118,7 +119,16 @@ public class SystemEventStore {
             deliveries.add(new NewJob(ids.next(), event.organizationId(), type, body, receiver.id(), 0, maxRetries,
                     null, null, null, null, message.id()));
         }
-        return deliveries;
+        return new Written(message, deliveries);
+    }
+
+    /** The messages in one batch, then all of their deliveries in one statement per table. */
+    private void write(Connection connection, List<Written> written, Instant now) throws SQLException {
+        if (written.isEmpty()) {
+            return;
+        }
+        MessageStore.insertMessages(connection, written.stream().map(Written::message).toList(), now);
+        jobs.insertWithin(connection, written.stream().flatMap(w -> w.deliveries().stream()).toList(), now);
     }
 
     private static List<Receiver> receiversOf(Connection connection, Set<UUID> organizations) throws SQLException {
