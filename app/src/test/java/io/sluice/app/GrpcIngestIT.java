@@ -11,6 +11,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.sluice.proto.sluice.v1.EnqueueJobBatch;
+import io.sluice.proto.sluice.v1.EnqueueJobBatchResult;
 import io.sluice.proto.sluice.v1.EnqueueJobRequest;
 import io.sluice.proto.sluice.v1.EnqueueJobResult;
 import io.sluice.proto.sluice.v1.IngestServiceGrpc;
@@ -131,6 +133,44 @@ class GrpcIngestIT extends SluiceIntegrationTest {
         assertThat(stored.get("queue_name").asString()).isEqualTo("grpc-jobs");
         assertThat(stored.get("payload").get("n").asInt()).isEqualTo(7);
         assertThat(stored.get("tags").get("batch").asString()).isEqualTo("one");
+    }
+
+    @Test
+    void aStreamOfBatchesIsAnsweredJobByJobInEachBatchsOrder() throws Exception {
+        // given: 20 batches of 50 jobs, one of them invalid, and one empty batch
+        SluiceClient.Tenant tenant = client.newOrganization(unique("grpc-batches"));
+        IngestServiceGrpc.IngestServiceStub stub = IngestServiceGrpc.newStub(channel).withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(apiKey(tenant.apiKey())));
+        Function<Integer, EnqueueJobBatch> batch = b -> {
+            EnqueueJobBatch.Builder jobs = EnqueueJobBatch.newBuilder();
+            for (int i = 0; b < 20 && i < 50; i++) {
+                int n = b * 50 + i;
+                jobs.addJobs(EnqueueJobRequest.newBuilder().setRef("j" + n).setQueueName("grpc-batches")
+                        .setPayloadJson(n == 123 ? "{broken" : "{\"n\":" + n + "}"));
+            }
+            return jobs.build();
+        };
+
+        // when
+        List<EnqueueJobBatchResult> results = collect(stub::enqueueJobBatches, 21, batch);
+
+        // then
+        assertThat(results).hasSize(21);
+        EnqueueJobBatchResult empty = results.stream().filter(r -> r.getSequence() == 20).findFirst().orElseThrow();
+        assertThat(empty.getError().getCode()).isEqualTo("VALIDATION_ERROR");
+        List<EnqueueJobResult> jobs = results.stream().filter(r -> r.getSequence() < 20)
+                .sorted(java.util.Comparator.comparingLong(EnqueueJobBatchResult::getSequence))
+                .flatMap(r -> r.getResultsList().stream()).toList();
+        assertThat(jobs).extracting(EnqueueJobResult::getRef)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1000).mapToObj(n -> "j" + n).toList());
+        assertThat(jobs).filteredOn(EnqueueJobResult::hasError).extracting(EnqueueJobResult::getRef)
+                .containsExactly("j123");
+        assertThat(jobs.get(123).getError().getMessage()).contains("payload_json");
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats?queue_name=grpc-batches").body()
+                .get("total").asLong()).isEqualTo(999);
+        String seventh = jobs.get(7).getEnqueued().getJobId();
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + seventh).body().get("payload").get("n").asInt())
+                .isEqualTo(7);
     }
 
     @Test

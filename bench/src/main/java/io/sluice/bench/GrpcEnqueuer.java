@@ -7,6 +7,8 @@ import io.grpc.Metadata;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
+import io.sluice.proto.sluice.v1.EnqueueJobBatch;
+import io.sluice.proto.sluice.v1.EnqueueJobBatchResult;
 import io.sluice.proto.sluice.v1.EnqueueJobRequest;
 import io.sluice.proto.sluice.v1.EnqueueJobResult;
 import io.sluice.proto.sluice.v1.IngestServiceGrpc;
@@ -20,10 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The gRPC load generator: {@code streams} bidirectional {@code EnqueueJobs} streams, each on a
- * connection of its own (as producers on several hosts would be), each sending its share of the jobs as fast as the stream's flow control lets it (a request is sent
- * only while the transport is ready, so the producer never piles requests up in memory), as a
- * well-behaved producer service would.
+ * The gRPC load generator: {@code streams} bidirectional {@code EnqueueJobs} (a job per message)
+ * or {@code EnqueueJobBatches} streams, each on a connection of its own (as producers on several
+ * hosts would be), each sending its share of the jobs as fast as the stream's flow control lets
+ * it (a message is sent only while the transport is ready, so the producer never piles requests
+ * up in memory), as a well-behaved producer service would.
  */
 final class GrpcEnqueuer {
 
@@ -48,9 +51,12 @@ final class GrpcEnqueuer {
     private final PayloadFactory payloads;
     private final int jobs;
     private final int streams;
+    private final int batchSize;
     private final AtomicInteger answered = new AtomicInteger();
 
-    GrpcEnqueuer(String host, int port, String apiKey, String queue, PayloadFactory payloads, int jobs, int streams) {
+    /** @param batchSize 1: one job per stream message ({@code EnqueueJobs}); more: {@code EnqueueJobBatches} */
+    GrpcEnqueuer(String host, int port, String apiKey, String queue, PayloadFactory payloads, int jobs, int streams,
+                 int batchSize) {
         this.host = host;
         this.port = port;
         this.apiKey = apiKey;
@@ -58,6 +64,7 @@ final class GrpcEnqueuer {
         this.payloads = payloads;
         this.jobs = jobs;
         this.streams = streams;
+        this.batchSize = batchSize;
     }
 
     int answeredCount() {
@@ -81,51 +88,14 @@ final class GrpcEnqueuer {
             done.add(streamDone);
             ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
             channels.add(channel);
-            IngestServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
-                    .enqueueJobs(new ClientResponseObserver<EnqueueJobRequest, EnqueueJobResult>() {
-                private int next = from;
-                private boolean halfClosed;
-
-                @Override
-                public void beforeStart(ClientCallStreamObserver<EnqueueJobRequest> requests) {
-                    requests.setOnReadyHandler(() -> {
-                        while (requests.isReady() && next < to) {
-                            long now = System.nanoTime();
-                            firstSend.accumulateAndGet(now, Math::min);
-                            // As bytes, encoded once: a string field is UTF-8 encoded twice (size, then write).
-                            requests.onNext(EnqueueJobRequest.newBuilder().setQueueName(queue)
-                                    .setPayloadJsonBytes(ByteString.copyFromUtf8(payloads.payload(next, now))).build());
-                            next++;
-                        }
-                        if (next == to && !halfClosed) {
-                            halfClosed = true;
-                            requests.onCompleted();
-                        }
-                    });
-                }
-
-                @Override
-                public void onNext(EnqueueJobResult result) {
-                    if (result.hasEnqueued()) {
-                        accepted.incrementAndGet();
-                    } else {
-                        refused.incrementAndGet();
-                        firstError.compareAndSet(null, result.getError().getCode() + ": " + result.getError().getMessage());
-                    }
-                    answered.incrementAndGet();
-                    lastResult.accumulateAndGet(System.nanoTime(), Math::max);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    streamDone.completeExceptionally(new BenchFailure("gRPC stream failed: " + t, t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    streamDone.complete(null);
-                }
-            });
+            IngestServiceGrpc.IngestServiceStub stub = IngestServiceGrpc.newStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+            Tally tally = new Tally(accepted, refused, firstError, firstSend, lastResult, streamDone);
+            if (batchSize > 1) {
+                stub.enqueueJobBatches(batchObserver(from, to, tally));
+            } else {
+                stub.enqueueJobs(itemObserver(from, to, tally));
+            }
         }
         try {
             awaitAll(done, progress, progressMillis);
@@ -135,6 +105,121 @@ final class GrpcEnqueuer {
             }
         }
         return new Result(accepted.get(), refused.get(), firstError.get(), firstSend.get(), lastResult.get());
+    }
+
+    /** What every stream of a run adds to. */
+    private record Tally(AtomicInteger accepted, AtomicInteger refused, AtomicReference<String> firstError,
+                         AtomicLong firstSend, AtomicLong lastResult, CompletableFuture<Void> done) {
+
+        void count(EnqueueJobResult result) {
+            if (result.hasEnqueued()) {
+                accepted.incrementAndGet();
+            } else {
+                refused.incrementAndGet();
+                firstError.compareAndSet(null, result.getError().getCode() + ": " + result.getError().getMessage());
+            }
+            lastResult.accumulateAndGet(System.nanoTime(), Math::max);
+        }
+    }
+
+    private EnqueueJobRequest request(int seq, long now) {
+        // As bytes, encoded once: a string field is UTF-8 encoded twice (size, then write).
+        return EnqueueJobRequest.newBuilder().setQueueName(queue)
+                .setPayloadJsonBytes(ByteString.copyFromUtf8(payloads.payload(seq, now))).build();
+    }
+
+    /**
+     * Sends jobs {@code next} to {@code to} on one stream, as fast as the stream's flow control
+     * lets it, and tallies their results.
+     */
+    private abstract class Feeder<Q, R> implements ClientResponseObserver<Q, R> {
+
+        final Tally tally;
+        int next;
+        final int to;
+        private boolean halfClosed;
+
+        Feeder(int from, int to, Tally tally) {
+            this.next = from;
+            this.to = to;
+            this.tally = tally;
+        }
+
+        /** The next stream message, from job {@code next} on; advances {@code next}. */
+        abstract Q take(long now);
+
+        abstract void tallyResult(R result);
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Q> requests) {
+            requests.setOnReadyHandler(() -> {
+                while (requests.isReady() && next < to) {
+                    long now = System.nanoTime();
+                    tally.firstSend().accumulateAndGet(now, Math::min);
+                    requests.onNext(take(now));
+                }
+                if (next == to && !halfClosed) {
+                    halfClosed = true;
+                    requests.onCompleted();
+                }
+            });
+        }
+
+        @Override
+        public void onNext(R result) {
+            tallyResult(result);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            tally.done().completeExceptionally(new BenchFailure("gRPC stream failed: " + t, t));
+        }
+
+        @Override
+        public void onCompleted() {
+            tally.done().complete(null);
+        }
+    }
+
+    /** Jobs {@code from} to {@code to}, one per stream message. */
+    private Feeder<EnqueueJobRequest, EnqueueJobResult> itemObserver(int from, int to, Tally tally) {
+        return new Feeder<>(from, to, tally) {
+            @Override
+            EnqueueJobRequest take(long now) {
+                return request(next++, now);
+            }
+
+            @Override
+            void tallyResult(EnqueueJobResult result) {
+                tally.count(result);
+                answered.incrementAndGet();
+            }
+        };
+    }
+
+    /** Jobs {@code from} to {@code to}, {@code batchSize} per stream message. */
+    private Feeder<EnqueueJobBatch, EnqueueJobBatchResult> batchObserver(int from, int to, Tally tally) {
+        return new Feeder<>(from, to, tally) {
+            @Override
+            EnqueueJobBatch take(long now) {
+                EnqueueJobBatch.Builder batch = EnqueueJobBatch.newBuilder();
+                for (int end = Math.min(to, next + batchSize); next < end; next++) {
+                    batch.addJobs(request(next, now));
+                }
+                return batch.build();
+            }
+
+            @Override
+            void tallyResult(EnqueueJobBatchResult result) {
+                if (result.hasError()) {
+                    tally.done().completeExceptionally(new BenchFailure("a batch was refused: "
+                            + result.getError().getMessage(), null));
+                    return;
+                }
+                result.getResultsList().forEach(tally::count);
+                answered.addAndGet(result.getResultsCount());
+            }
+        };
     }
 
     private static void awaitAll(List<CompletableFuture<Void>> done, Runnable progress, long progressMillis)

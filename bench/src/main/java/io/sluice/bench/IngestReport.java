@@ -9,8 +9,9 @@ import java.time.Instant;
  * The figures of one {@code --scenario=ingest} run and their Markdown section.
  *
  * @param restJobsPerSecond jobs accepted per second by {@code POST /api/v1/jobs/bulk}
- * @param grpcJobsPerSecond jobs accepted per second by {@code EnqueueJobs} streams
- * @param lost              gRPC jobs not answered with an id (REST failures stop the run)
+ * @param grpcJobsPerSecond      jobs accepted per second by {@code EnqueueJobs} streams
+ * @param grpcBatchJobsPerSecond jobs accepted per second by {@code EnqueueJobBatches} streams
+ * @param lost                   gRPC jobs not answered with an id (REST failures stop the run)
  */
 public record IngestReport(
         Instant date,
@@ -25,6 +26,7 @@ public record IngestReport(
         String warmUp,
         double restJobsPerSecond,
         double grpcJobsPerSecond,
+        double grpcBatchJobsPerSecond,
         long lost) implements ResultSection {
 
     /** The bars, jobs accepted per second. */
@@ -39,8 +41,11 @@ public record IngestReport(
                 .row("Warm-up before the measured jobs", warmUp)
                 .row("REST bulk (" + bulkSize + " jobs per request, " + concurrency + " in flight; bar: ≥ 10,000/s)",
                         perSecond(restJobsPerSecond, "jobs") + verdict(restJobsPerSecond, REST_BAR))
-                .row("gRPC EnqueueJobs (" + concurrency + " streams; bar: ≥ 20,000/s)",
+                .row("gRPC EnqueueJobs (" + concurrency + " streams, a job per message; bar: ≥ 20,000/s)",
                         perSecond(grpcJobsPerSecond, "jobs") + verdict(grpcJobsPerSecond, GRPC_BAR))
+                .row("gRPC EnqueueJobBatches (" + concurrency + " streams, " + bulkSize
+                                + " jobs per message; bar: ≥ 20,000/s)",
+                        perSecond(grpcBatchJobsPerSecond, "jobs") + verdict(grpcBatchJobsPerSecond, GRPC_BAR))
                 .row("Jobs not accepted", integer(lost));
         table.note("Each answer comes after the PostgreSQL commit that holds its job (synchronous_commit on);"
                 + " the rate runs from the first request sent to the last answer received.");

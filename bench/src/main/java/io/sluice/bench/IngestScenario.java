@@ -3,8 +3,9 @@ package io.sluice.bench;
 import java.time.Instant;
 
 /**
- * {@code --scenario=ingest}: how fast Sluice durably accepts jobs, by REST bulk requests and
- * then by gRPC {@code EnqueueJobs} streams, {@code --jobs} of each. The jobs name no endpoint
+ * {@code --scenario=ingest}: how fast Sluice durably accepts jobs, by REST bulk requests, then
+ * by gRPC {@code EnqueueJobs} streams (a job per message), then by {@code EnqueueJobBatches}
+ * streams ({@code --bulk-size} jobs per message), {@code --jobs} of each. The jobs name no endpoint
  * (they wait for external workers), so the figure is the acceptance path alone: every answer
  * comes after the commit that holds its job, with PostgreSQL's synchronous commit on.
  */
@@ -25,19 +26,28 @@ final class IngestScenario {
                 rest.enqueuedCount(), jobs), BenchRun.PROGRESS_MILLIS);
         System.out.printf("REST bulk: %,d jobs, %,.0f jobs/s%n", jobs, restResult.jobsPerSecond());
 
-        GrpcEnqueuer grpc = new GrpcEnqueuer(run.sluice().baseUrl().getHost(), run.sluice().grpcPort(), run.apiKey(),
-                "bench.ingest.grpc", new PayloadFactory("bench.ingest.grpc", null, options.payloadBytes()), jobs,
-                options.concurrency());
-        GrpcEnqueuer.Result grpcResult = grpc.run(() -> System.out.printf("  gRPC: answered %,d / %,d%n",
-                grpc.answeredCount(), jobs), BenchRun.PROGRESS_MILLIS);
-        System.out.printf("gRPC streams: %,d accepted, %,d refused, %,.0f jobs/s%n",
-                grpcResult.accepted(), grpcResult.refused(), grpcResult.jobsPerSecond());
-        if (grpcResult.firstError() != null) {
-            System.err.println("First refusal: " + grpcResult.firstError());
-        }
+        GrpcEnqueuer.Result items = grpc(run, "bench.ingest.grpc", 1, "gRPC EnqueueJobs");
+        GrpcEnqueuer.Result batches = grpc(run, "bench.ingest.grpc-batches", options.bulkSize(),
+                "gRPC EnqueueJobBatches");
         return new IngestReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                 run.sluiceDescription(), jobs, options.payloadBytes(), options.bulkSize(), options.concurrency(),
-                run.warmUpDescription(), restResult.jobsPerSecond(), grpcResult.jobsPerSecond(),
-                jobs - grpcResult.accepted());
+                run.warmUpDescription(), restResult.jobsPerSecond(), items.jobsPerSecond(), batches.jobsPerSecond(),
+                2L * jobs - items.accepted() - batches.accepted());
+    }
+
+    /** {@code --jobs} jobs over {@code --concurrency} streams, {@code batchSize} per stream message. */
+    private static GrpcEnqueuer.Result grpc(BenchRun run, String queue, int batchSize, String name) throws Exception {
+        BenchOptions options = run.options();
+        int jobs = options.jobs();
+        GrpcEnqueuer grpc = new GrpcEnqueuer(run.sluice().baseUrl().getHost(), run.sluice().grpcPort(), run.apiKey(),
+                queue, new PayloadFactory(queue, null, options.payloadBytes()), jobs, options.concurrency(), batchSize);
+        GrpcEnqueuer.Result result = grpc.run(() -> System.out.printf("  %s: answered %,d / %,d%n", name,
+                grpc.answeredCount(), jobs), BenchRun.PROGRESS_MILLIS);
+        System.out.printf("%s: %,d accepted, %,d refused, %,.0f jobs/s%n", name, result.accepted(), result.refused(),
+                result.jobsPerSecond());
+        if (result.firstError() != null) {
+            System.err.println("First refusal: " + result.firstError());
+        }
+        return result;
     }
 }

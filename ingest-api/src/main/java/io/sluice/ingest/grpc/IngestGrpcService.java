@@ -9,6 +9,8 @@ import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.message.MessageFactory;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.write.JobWriter;
+import io.sluice.proto.sluice.v1.EnqueueJobBatch;
+import io.sluice.proto.sluice.v1.EnqueueJobBatchResult;
 import io.sluice.proto.sluice.v1.EnqueueJobRequest;
 import io.sluice.proto.sluice.v1.EnqueueJobResult;
 import io.sluice.proto.sluice.v1.IngestServiceGrpc;
@@ -18,8 +20,10 @@ import io.sluice.proto.sluice.v1.MessagePublished;
 import io.sluice.proto.sluice.v1.PublishMessageRequest;
 import io.sluice.proto.sluice.v1.PublishMessageResult;
 import io.sluice.store.InsertedJob;
+import io.sluice.store.NewJob;
 import io.sluice.store.PublishedMessage;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,6 +48,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     private static final Logger log = LoggerFactory.getLogger(IngestGrpcService.class);
+
+    /** Jobs per batch assumed when the stream window (counted in jobs) is turned into batches read ahead. */
+    static final int JOBS_PER_BATCH_READ_AHEAD = 100;
 
     private final MessageFactory messages;
     private final JobFactory jobs;
@@ -92,6 +99,58 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
                     inserted -> result.setEnqueued(enqueued(inserted.getFirst())).build(),
                     error -> result.setError(error).build());
         });
+    }
+
+    /**
+     * Each batch is checked job by job, its valid jobs are written in one commit, and it is
+     * answered with one result per job in its order. The stream reads ahead
+     * {@code sluice.ingest.grpc-stream-window} / {@value #JOBS_PER_BATCH_READ_AHEAD} batches.
+     */
+    @Override
+    public StreamObserver<EnqueueJobBatch> enqueueJobBatches(StreamObserver<EnqueueJobBatchResult> results) {
+        UUID organization = organization();
+        int window = Math.max(2, properties.grpcStreamWindow() / JOBS_PER_BATCH_READ_AHEAD);
+        return ItemStream.open(results, window, (batch, sequence) -> {
+            EnqueueJobBatchResult.Builder answer = EnqueueJobBatchResult.newBuilder().setSequence(sequence);
+            if (batch.getJobsCount() == 0 || batch.getJobsCount() > properties.maxBulkJobs()) {
+                return CompletableFuture.completedFuture(answer.setError(ItemError.newBuilder()
+                        .setCode("VALIDATION_ERROR")
+                        .setMessage("a batch holds 1 to " + properties.maxBulkJobs() + " jobs, not "
+                                + batch.getJobsCount())).build());
+            }
+            List<EnqueueJobResult.Builder> answers = new ArrayList<>(batch.getJobsCount());
+            List<NewJob> valid = new ArrayList<>(batch.getJobsCount());
+            List<EnqueueJobResult.Builder> validAnswers = new ArrayList<>(batch.getJobsCount());
+            for (int i = 0; i < batch.getJobsCount(); i++) {
+                EnqueueJobRequest request = batch.getJobs(i);
+                EnqueueJobResult.Builder result = EnqueueJobResult.newBuilder().setRef(request.getRef()).setSequence(i);
+                answers.add(result);
+                try {
+                    valid.add(jobs.create(organization, jobSpec(request)));
+                    validAnswers.add(result);
+                } catch (ApiException e) {
+                    result.setError(itemError(e));
+                }
+            }
+            return outcome(() -> valid.isEmpty() ? CompletableFuture.completedFuture(List.<InsertedJob>of())
+                            : writer.writeAsync(valid),
+                    inserted -> {
+                        for (int k = 0; k < inserted.size(); k++) {
+                            validAnswers.get(k).setEnqueued(enqueued(inserted.get(k)));
+                        }
+                        return batchAnswer(answer, answers);
+                    },
+                    error -> {
+                        validAnswers.forEach(result -> result.setError(error));
+                        return batchAnswer(answer, answers);
+                    });
+        });
+    }
+
+    private static EnqueueJobBatchResult batchAnswer(EnqueueJobBatchResult.Builder answer,
+                                                     List<EnqueueJobResult.Builder> results) {
+        results.forEach(answer::addResults);
+        return answer.build();
     }
 
     private static UUID organization() {
