@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The job routes that read and adjust jobs: stats, status by ids, tag filters, priority, cancel. */
+/** The routes that read and adjust jobs: job and queue stats, status by ids, tag filters, priority, cancel. */
 class JobQueriesIT extends SluiceIntegrationTest {
 
     private final TestReceiver receiver = TestReceiver.start();
@@ -45,6 +45,14 @@ class JobQueriesIT extends SluiceIntegrationTest {
         assertThat(all.get("completed").asLong()).isEqualTo(1);
         assertThat(all.get("total").asLong()).isEqualTo(4);
         assertThat(all.has("deadletter") && all.has("cancelled") && all.has("scheduled")).isTrue();
+        JsonNode queue = client.get(tenant.apiKey(), "/api/v1/queues/reports/stats").body();
+        assertThat(queue.get("queue_name").asString()).isEqualTo("reports");
+        assertThat(queue.get("pending_jobs").asLong()).isEqualTo(3);
+        assertThat(queue.get("completed_jobs_24h").asLong()).isZero();
+        assertThat(queue.get("active_workers").asInt()).isZero();
+        assertThat(client.get(tenant.apiKey(), "/api/v1/queues/hooks/stats").body().get("completed_jobs_24h").asLong())
+                .isEqualTo(1);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/queues/nothing-here/stats").status()).isEqualTo(404);
     }
 
     @Test

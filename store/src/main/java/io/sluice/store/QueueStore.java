@@ -2,7 +2,9 @@ package io.sluice.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +38,25 @@ public class QueueStore {
     public Optional<Queue> get(UUID organizationId, String name) {
         return jdbc.query("SELECT " + COLUMNS + " FROM queues WHERE organization_id = ? AND name = ?",
                 QueueStore::queue, organizationId, name).stream().findFirst();
+    }
+
+    /** The queue's figures now; one pass over its jobs. */
+    public QueueStats stats(UUID organizationId, String name) {
+        Timestamp now = Rows.timestamp(clock.instant());
+        Timestamp dayAgo = Rows.timestamp(clock.instant().minus(Duration.ofHours(24)));
+        return jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE state IN ('pending', 'scheduled')),
+                       count(*) FILTER (WHERE state = 'processing'),
+                       count(*) FILTER (WHERE state = 'completed' AND completed_at >= ?),
+                       count(*) FILTER (WHERE state IN ('failed', 'deadletter') AND updated_at >= ?),
+                       coalesce(avg(extract(epoch FROM completed_at - started_at) * 1000)
+                                FILTER (WHERE state = 'completed' AND completed_at >= ?), 0),
+                       coalesce(max(extract(epoch FROM ?::timestamptz - created_at))
+                                FILTER (WHERE state IN ('pending', 'scheduled')), 0)
+                FROM jobs WHERE organization_id = ? AND queue_name = ?""",
+                (rs, n) -> new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getDouble(5), (long) rs.getDouble(6)),
+                dayAgo, dayAgo, dayAgo, now, organizationId, name);
     }
 
     /** By name, so paging with an offset is stable. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,38 @@ class QueueStoreTest {
         while (outbox.backlog() > 0) {
             outbox.claimAndPublish(1_000, batch -> { });
         }
+    }
+
+    @Test
+    void statsCountWaitingAndRunningJobsAndTheLastDaysOutcomes() {
+        // given: in "reports", two waiting jobs (the oldest 90 s old), one running, one completed in
+        // 2 s today, one completed two days ago, one dead-lettered today; another queue's job
+        UUID oldest = ids.next();
+        jobs.insertBatch(List.of(job(oldest, org, "reports", null, null)), TTL);
+        clock.advance(Duration.ofSeconds(90));
+        UUID waiting = ids.next();
+        UUID running = ids.next();
+        UUID completed = ids.next();
+        UUID completedLongAgo = ids.next();
+        UUID dead = ids.next();
+        jobs.insertBatch(List.of(job(waiting, org, "reports", null, null), job(running, org, "reports", null, null),
+                job(completed, org, "reports", null, null), job(completedLongAgo, org, "reports", null, null),
+                job(dead, org, "reports", null, null), job(ids.next(), org, "emails", null, null)), TTL);
+        Timestamp now = Timestamp.from(clock.instant());
+        Timestamp twoDaysAgo = Timestamp.from(clock.instant().minus(Duration.ofDays(2)));
+        db.jdbc.update("UPDATE jobs SET state = 'processing' WHERE id = ?", running);
+        db.jdbc.update("UPDATE jobs SET state = 'completed', started_at = ?, completed_at = ? WHERE id = ?",
+                Timestamp.from(clock.instant().minusSeconds(2)), now, completed);
+        db.jdbc.update("UPDATE jobs SET state = 'completed', started_at = ?, completed_at = ? WHERE id = ?",
+                twoDaysAgo, twoDaysAgo, completedLongAgo);
+        db.jdbc.update("UPDATE jobs SET state = 'deadletter', updated_at = ? WHERE id = ?", now, dead);
+
+        // when
+        QueueStats stats = queues.stats(org, "reports");
+
+        // then
+        assertThat(stats).isEqualTo(new QueueStats(2, 1, 1, 1, 2000.0, 90));
+        assertThat(queues.stats(org, "nothing-here")).isEqualTo(new QueueStats(0, 0, 0, 0, 0.0, 0));
     }
 
     @Test

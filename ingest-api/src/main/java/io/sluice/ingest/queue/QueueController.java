@@ -1,5 +1,6 @@
 package io.sluice.ingest.queue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sluice.core.job.QueueName;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.ApiKeyFilter;
@@ -7,6 +8,7 @@ import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.RetryScheduleInput;
 import io.sluice.store.JobDefaults;
 import io.sluice.store.Queue;
+import io.sluice.store.QueueStats;
 import io.sluice.store.QueueStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +87,26 @@ public class QueueController {
                          @PathVariable String name) {
         return queues.get(organizationId, checkedName(name)).map(this::view)
                 .orElseThrow(() -> ApiException.notFound("Queue not found"));
+    }
+
+    /**
+     * {@code active_workers} counts external workers serving the queue; Sluice has none yet, so
+     * it is 0 until workers arrive.
+     */
+    public record QueueStatsView(String queueName, long pendingJobs, long processingJobs,
+                                 @JsonProperty("completed_jobs_24h") long completedJobs24h,
+                                 @JsonProperty("failed_jobs_24h") long failedJobs24h, double avgProcessingTimeMs,
+                                 long maxJobAgeSeconds, int activeWorkers) {
+    }
+
+    @GetMapping("/api/v1/queues/{name}/stats")
+    public QueueStatsView stats(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+                                @PathVariable String name) {
+        Queue queue = queues.get(organizationId, checkedName(name))
+                .orElseThrow(() -> ApiException.notFound("Queue not found"));
+        QueueStats stats = queues.stats(organizationId, queue.name());
+        return new QueueStatsView(queue.name(), stats.pendingJobs(), stats.processingJobs(), stats.completedJobs24h(),
+                stats.failedJobs24h(), Math.round(stats.avgProcessingTimeMs() * 10) / 10.0, stats.maxJobAgeSeconds(), 0);
     }
 
     /** Creates the queue when it does not exist yet, as Spooled does. */
