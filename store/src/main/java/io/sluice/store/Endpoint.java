@@ -4,8 +4,11 @@ import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.webhook.SigningKeys;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -35,11 +38,11 @@ public record Endpoint(
 
         /** Its name in {@code endpoints.kind}. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static Kind fromWireName(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(name.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -52,12 +55,12 @@ public record Endpoint(
 
         /** Its name in the API and in {@code endpoints.ordering}: {@code none} or {@code fifo}. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** @return the ordering of that wire name; empty for any other text */
-        public static java.util.Optional<Ordering> fromWireName(String name) {
-            return java.util.Arrays.stream(values()).filter(o -> o.wireName().equals(name)).findFirst();
+        public static Optional<Ordering> fromWireName(String name) {
+            return Arrays.stream(values()).filter(o -> o.wireName().equals(name)).findFirst();
         }
     }
 

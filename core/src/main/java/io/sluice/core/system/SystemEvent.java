@@ -1,6 +1,7 @@
 package io.sluice.core.system;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public record SystemEvent(SystemEventType type, UUID organizationId, UUID aboutE
         Objects.requireNonNull(type);
         Objects.requireNonNull(organizationId);
         Objects.requireNonNull(at);
-        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
     /** The body delivered: {@code {"event": "job.completed", "data": {...}, "timestamp": "..."}}. */
