@@ -114,6 +114,14 @@ class JobQueriesIT extends SluiceIntegrationTest {
         assertThat(changed.body().get("old_priority").asInt()).isZero();
         assertThat(changed.body().get("new_priority").asInt()).isEqualTo(42);
         assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + waiting).body().get("priority").asInt()).isEqualTo(42);
+        String later = enqueue(tenant, "reports", "{}");
+        assertThat(ids(client.get(tenant.apiKey(), "/api/v1/jobs?order_by=priority").body()).getFirst())
+                .isEqualTo(waiting);
+        assertThat(ids(client.get(tenant.apiKey(), "/api/v1/jobs").body()).getFirst()).isEqualTo(later);
+        assertThat(ids(client.get(tenant.apiKey(), "/api/v1/jobs?order_by=created_at&order_dir=asc").body())
+                .getFirst()).isEqualTo(waiting);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs?order_dir=sideways").status()).isEqualTo(400);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs?order_by=payload").status()).isEqualTo(400);
         assertThat(client.put(tenant.apiKey(), "/api/v1/jobs/" + done + "/priority", "{\"priority\":1}").status())
                 .isEqualTo(409);
         assertThat(client.put(tenant.apiKey(), "/api/v1/jobs/" + waiting + "/priority", "{\"priority\":101}")

@@ -3,16 +3,35 @@ package io.sluice.store;
 import java.util.UUID;
 
 /**
- * Filters of the job list; null means "any". Newest first.
+ * Filters and order of the job list; null means "any".
  *
- * @param tag {@code name}: jobs whose tags have that key (an object) or element (an array);
- *            {@code name:value}: also jobs whose tag {@code name} is {@code value}
+ * @param tag   {@code name}: jobs whose tags have that key (an object) or element (an array);
+ *              {@code name:value}: also jobs whose tag {@code name} is {@code value}
+ * @param order newest first unless said otherwise
  */
 public record JobQuery(UUID organizationId, String queueName, UUID endpointId, String state, int limit, int offset,
-                       String tag) {
+                       String tag, Order order) {
 
-    /** Without a tag filter. */
+    /** What the list is sorted by; ties go by age, newest first. */
+    public enum Order {
+        NEWEST_FIRST("id DESC"),
+        OLDEST_FIRST("id ASC"),
+        HIGHEST_PRIORITY_FIRST("priority DESC, id DESC"),
+        LOWEST_PRIORITY_FIRST("priority ASC, id DESC");
+
+        final String sql;
+
+        Order(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    public JobQuery {
+        order = order == null ? Order.NEWEST_FIRST : order;
+    }
+
+    /** Newest first, without a tag filter. */
     public JobQuery(UUID organizationId, String queueName, UUID endpointId, String state, int limit, int offset) {
-        this(organizationId, queueName, endpointId, state, limit, offset, null);
+        this(organizationId, queueName, endpointId, state, limit, offset, null, Order.NEWEST_FIRST);
     }
 }

@@ -362,7 +362,7 @@ public class JobStore {
         if (query.tag() != null) {
             TagFilter.append(sql, args, "tags", query.tag());
         }
-        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+        sql.append(" ORDER BY ").append(query.order().sql).append(" LIMIT ? OFFSET ?");
         args.add(query.limit());
         args.add(query.offset());
         return jdbc.query(sql.toString(), JobRows::job, args.toArray());

@@ -29,6 +29,7 @@ import io.sluice.store.NewJob;
 import io.sluice.store.PriorityChange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -67,6 +68,24 @@ public class JobController {
     }
 
     /** A {@code status} filter: null (any), or a job state's wire name; else 400. */
+    /**
+     * {@code order_by}: {@code created_at} (the default) or {@code priority}; {@code order_dir}:
+     * {@code desc} (the default) or {@code asc}. Ties go newest first.
+     */
+    private static JobQuery.Order order(String orderBy, String orderDir) {
+        boolean ascending = switch (orderDir == null ? "desc" : orderDir.toLowerCase(Locale.ROOT)) {
+            case "desc" -> false;
+            case "asc" -> true;
+            default -> throw ApiException.validation("order_dir must be asc or desc", Map.of("field", "order_dir"));
+        };
+        return switch (orderBy == null ? "created_at" : orderBy) {
+            case "created_at" -> ascending ? JobQuery.Order.OLDEST_FIRST : JobQuery.Order.NEWEST_FIRST;
+            case "priority" -> ascending ? JobQuery.Order.LOWEST_PRIORITY_FIRST : JobQuery.Order.HIGHEST_PRIORITY_FIRST;
+            default -> throw ApiException.validation("order_by must be created_at or priority",
+                    Map.of("field", "order_by"));
+        };
+    }
+
     /** @return the tag filter as given; null when there is none */
     public static String checkedTag(String tag) {
         if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG_LENGTH)) {
@@ -153,7 +172,8 @@ public class JobController {
     }
 
     /**
-     * Newest first; a limit above 100 is clamped, as Spooled clients expect. {@code tag=name}
+     * Newest first unless {@code order_by}/{@code order_dir} say otherwise; a limit above 100 is
+     * clamped, as Spooled clients expect. {@code tag=name}
      * matches jobs whose tags have that key (or, for an array of tags, that element);
      * {@code tag=name:value} also those whose tag {@code name} has that value.
      */
@@ -162,10 +182,13 @@ public class JobController {
                                  @RequestParam(name = "queue_name", required = false) String queueName,
                                  @RequestParam(required = false) String status,
                                  @RequestParam(required = false) String tag,
+                                 @RequestParam(name = "order_by", required = false) String orderBy,
+                                 @RequestParam(name = "order_dir", required = false) String orderDir,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
         return jobs.list(new JobQuery(organizationId, queueName, null, checkedStatus(status),
-                        Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), checkedTag(tag)))
+                        Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), checkedTag(tag),
+                        order(orderBy, orderDir)))
                 .stream().map(JobSummary::of).toList();
     }
 
