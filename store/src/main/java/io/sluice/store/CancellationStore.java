@@ -64,8 +64,7 @@ public class CancellationStore {
             Timestamp at = Rows.timestamp(now);
             jdbc.update("UPDATE jobs SET state = ?, completed_at = ?, updated_at = ? WHERE id = ? AND organization_id = ?",
                     JobState.CANCELLED.wireName(), at, at, jobId, organizationId);
-            JobFacts cancelled = new JobFacts(job.id(), job.organizationId(), job.queueName(), job.endpointId(),
-                    job.messageId(), JobState.CANCELLED.wireName(), job.attempts(), job.statusCode(), job.error());
+            JobFacts cancelled = job.inState(JobState.CANCELLED.wireName());
             jdbc.execute((ConnectionCallback<Void>) connection -> {
                 systemEvents.publishWithin(connection,
                         List.of(cancelled.event(SystemEventType.JOB_CANCELLED, now, Map.of())), now);

@@ -16,6 +16,11 @@ record JobFacts(UUID id, UUID organizationId, String queueName, UUID endpointId,
                 "pending", 0, null, null);
     }
 
+    /** The same job, moved to {@code newState}. */
+    JobFacts inState(String newState) {
+        return new JobFacts(id, organizationId, queueName, endpointId, messageId, newState, attempts, statusCode, error);
+    }
+
     /** @param extra fields after the job's own, e.g. {@code will_retry} */
     SystemEvent event(SystemEventType type, Instant at, Map<String, Object> extra) {
         Map<String, Object> data = new LinkedHashMap<>();

@@ -320,21 +320,23 @@ public class JobStore {
 
     /** A new priority for a job still waiting to be taken; the row is locked before its state is read. */
     public PriorityChange changePriority(UUID organizationId, UUID jobId, int priority) {
+        record Locked(JobState state, int priority) {
+        }
         return tx.execute(status -> {
-            List<Object[]> current = jdbc.query(
+            List<Locked> current = jdbc.query(
                     "SELECT state, priority FROM jobs WHERE id = ? AND organization_id = ? FOR UPDATE",
-                    (rs, n) -> new Object[] {JobState.fromWireName(rs.getString(1)), rs.getInt(2)},
+                    (rs, n) -> new Locked(JobState.fromWireName(rs.getString(1)), rs.getInt(2)),
                     jobId, organizationId);
             if (current.isEmpty()) {
                 return new PriorityChange.NotFound();
             }
-            JobState state = (JobState) current.getFirst()[0];
-            if (!JobState.priorityChangeable().contains(state)) {
-                return new PriorityChange.NotChangeable(state);
+            Locked job = current.getFirst();
+            if (!JobState.priorityChangeable().contains(job.state())) {
+                return new PriorityChange.NotChangeable(job.state());
             }
             jdbc.update("UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ? AND organization_id = ?",
                     priority, Rows.timestamp(clock.instant()), jobId, organizationId);
-            return new PriorityChange.Changed((int) current.getFirst()[1], priority);
+            return new PriorityChange.Changed(job.priority(), priority);
         });
     }
 

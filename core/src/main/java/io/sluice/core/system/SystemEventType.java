@@ -1,6 +1,7 @@
 package io.sluice.core.system;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -30,6 +31,11 @@ public enum SystemEventType {
     /** {@code job.created}, {@code endpoint.disabled} ... */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replaceFirst("_", ".");
+    }
+
+    /** The names an outgoing webhook may subscribe to: every type but {@code webhook.test}. */
+    public static List<String> subscribableNames() {
+        return Arrays.stream(values()).filter(type -> type != WEBHOOK_TEST).map(SystemEventType::wireName).toList();
     }
 
     /** @return the subscribable type of that name; empty for any other text (including {@code webhook.test}) */

@@ -319,15 +319,10 @@ public class OutgoingWebhookController {
                     () -> unknown.add(String.valueOf(event)));
         }
         if (!unknown.isEmpty()) {
-            throw ApiException.validation("unknown system events " + unknown + "; known: " + subscribableNames(),
+            throw ApiException.validation("unknown system events " + unknown + "; known: " + SystemEventType.subscribableNames(),
                     Map.of("field", "events"));
         }
         return List.copyOf(checked);
-    }
-
-    private static List<String> subscribableNames() {
-        return java.util.Arrays.stream(SystemEventType.values()).filter(t -> t != SystemEventType.WEBHOOK_TEST)
-                .map(SystemEventType::wireName).toList();
     }
 
     /** A Standard Webhooks secret: the receiver verifies with exactly what it gave. */
