@@ -225,9 +225,33 @@ class GrpcIngestIT extends SluiceIntegrationTest {
             });
             requests.onNext(PublishMessageRequest.newBuilder().setEventType("x").setPayloadJson("{}").build());
             requests.onCompleted();
-            assertThat(ended.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+            assertThat(ended.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(e.getStatus().getDescription()).contains("Invalid");
+            });
         }
+    }
+
+    @Test
+    void aQueueScopedKeyEnqueuesOnlyToItsQueuesAndPublishesNoMessages() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("grpc-scoped"));
+        String scoped = client.post(tenant.apiKey(), "/api/v1/api-keys", "{\"name\":\"w\",\"queues\":[\"mine\"]}")
+                .body().get("key").asString();
+        IngestServiceGrpc.IngestServiceBlockingStub stub = IngestServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(apiKey(scoped)))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+
+        assertThat(stub.enqueueJob(EnqueueJobRequest.newBuilder().setQueueName("mine").setPayloadJson("{}").build())
+                .getCreated()).isTrue();
+        assertThatThrownBy(() -> stub.enqueueJob(EnqueueJobRequest.newBuilder().setQueueName("theirs")
+                .setPayloadJson("{}").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThatThrownBy(() -> stub.publishMessage(PublishMessageRequest.newBuilder().setEventType("a.b")
+                .setPayloadJson("{}").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats").body().get("total").asLong()).isEqualTo(1);
     }
 
     private List<PublishMessageResult> stream(SluiceClient.Tenant tenant, int count,

@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** A black-box client of Sluice's REST API, as a user's program would call it. */
 final class SluiceClient {
 
-    record Answer(int status, JsonNode body, String raw) {
+    record Answer(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
     }
 
     record Tenant(String organizationId, String apiKey) {
@@ -86,6 +86,17 @@ final class SluiceClient {
         return send(apiKey, HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET());
     }
 
+    /** Any request, with headers of its own (the JSON content type is set when there is a body). */
+    Answer send(String method, String path, String json, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        return send(null, request);
+    }
+
     private Answer send(String apiKey, HttpRequest.Builder request) {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
@@ -94,7 +105,7 @@ final class SluiceClient {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
-            return new Answer(response.statusCode(), body, raw);
+            return new Answer(response.statusCode(), body, raw, response.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

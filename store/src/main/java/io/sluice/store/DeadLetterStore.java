@@ -57,6 +57,7 @@ public class DeadLetterStore {
             sql.append(" AND d.queue_name = ?");
             args.add(query.queueName());
         }
+        QueueScope.append(sql, args, "d.queue_name", query.queueScope());
         if (query.tag() != null) {
             TagFilter.append(sql, args, "j.tags", query.tag());
         }

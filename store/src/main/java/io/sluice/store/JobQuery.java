@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -7,10 +8,11 @@ import java.util.UUID;
  *
  * @param tag   {@code name}: jobs whose tags have that key (an object) or element (an array);
  *              {@code name:value}: also jobs whose tag {@code name} is {@code value}
- * @param order newest first unless said otherwise
+ * @param order      newest first unless said otherwise
+ * @param queueScope the only queues that may be shown (an API key's scope), or null for all
  */
 public record JobQuery(UUID organizationId, String queueName, UUID endpointId, String state, int limit, int offset,
-                       String tag, Order order) {
+                       String tag, Order order, List<String> queueScope) {
 
     /** What the list is sorted by; ties go by age, newest first. */
     public enum Order {
@@ -28,10 +30,11 @@ public record JobQuery(UUID organizationId, String queueName, UUID endpointId, S
 
     public JobQuery {
         order = order == null ? Order.NEWEST_FIRST : order;
+        queueScope = queueScope == null ? null : List.copyOf(queueScope);
     }
 
     /** Newest first, without a tag filter. */
     public JobQuery(UUID organizationId, String queueName, UUID endpointId, String state, int limit, int offset) {
-        this(organizationId, queueName, endpointId, state, limit, offset, null, Order.NEWEST_FIRST);
+        this(organizationId, queueName, endpointId, state, limit, offset, null, Order.NEWEST_FIRST, null);
     }
 }

@@ -289,18 +289,25 @@ public class JobStore {
         }
     }
 
-    /** @return how many of the organization's jobs (of one queue, or of all) are in each state; every state, 0 when none */
-    public Map<JobState, Long> countByState(UUID organizationId, String queueName) {
+    /**
+     * @param queueScope the only queues to count (an API key's scope), or null for all
+     * @return how many of the organization's jobs (of one queue, or of all) are in each state; every state, 0 when none
+     */
+    public Map<JobState, Long> countByState(UUID organizationId, String queueName, List<String> queueScope) {
         Map<JobState, Long> counts = new EnumMap<>(JobState.class);
         for (JobState state : JobState.values()) {
             counts.put(state, 0L);
         }
-        String sql = "SELECT state, count(*) FROM jobs WHERE organization_id = ?"
-                + (queueName == null ? "" : " AND queue_name = ?") + " GROUP BY state";
-        Object[] args = queueName == null ? new Object[] {organizationId} : new Object[] {organizationId, queueName};
-        jdbc.query(sql, rs -> {
+        StringBuilder sql = new StringBuilder("SELECT state, count(*) FROM jobs WHERE organization_id = ?");
+        List<Object> args = new ArrayList<>(List.of(organizationId));
+        if (queueName != null) {
+            sql.append(" AND queue_name = ?");
+            args.add(queueName);
+        }
+        QueueScope.append(sql, args, "queue_name", queueScope);
+        jdbc.query(sql.append(" GROUP BY state").toString(), rs -> {
             counts.put(JobState.fromWireName(rs.getString(1)), rs.getLong(2));
-        }, args);
+        }, args.toArray());
         return counts;
     }
 
@@ -353,6 +360,7 @@ public class JobStore {
             sql.append(" AND queue_name = ?");
             args.add(query.queueName());
         }
+        QueueScope.append(sql, args, "queue_name", query.queueScope());
         if (query.endpointId() != null) {
             sql.append(" AND endpoint_id = ?");
             args.add(query.endpointId());

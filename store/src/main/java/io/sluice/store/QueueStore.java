@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,10 +60,18 @@ public class QueueStore {
                 dayAgo, dayAgo, dayAgo, now, organizationId, name);
     }
 
-    /** By name, so paging with an offset is stable. */
-    public List<Queue> list(UUID organizationId, int limit, int offset) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM queues WHERE organization_id = ? ORDER BY name LIMIT ? OFFSET ?",
-                QueueStore::queue, organizationId, limit, offset);
+    /**
+     * By name, so paging with an offset is stable.
+     *
+     * @param scope the only queues that may be listed (an API key's scope), or null for all
+     */
+    public List<Queue> list(UUID organizationId, List<String> scope, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM queues WHERE organization_id = ?");
+        List<Object> args = new ArrayList<>(List.of(organizationId));
+        QueueScope.append(sql, args, "name", scope);
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query(sql.append(" ORDER BY name LIMIT ? OFFSET ?").toString(), QueueStore::queue, args.toArray());
     }
 
     /**

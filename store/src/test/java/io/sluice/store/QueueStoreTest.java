@@ -74,7 +74,7 @@ class QueueStoreTest {
                 job(ids.next(), org, "reports", null, null)), TTL);
 
         // then
-        assertThat(queues.list(org, 100, 0)).extracting(Queue::name).containsExactly("emails", "reports");
+        assertThat(queues.list(org, null, 100, 0)).extracting(Queue::name).containsExactly("emails", "reports");
         Queue emails = queues.get(org, "emails").orElseThrow();
         assertThat(emails.maxRetries()).isNull();
         assertThat(emails.defaultTimeout()).isNull();

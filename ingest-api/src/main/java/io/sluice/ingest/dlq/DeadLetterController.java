@@ -1,7 +1,8 @@
 package io.sluice.ingest.dlq;
 
 import io.sluice.core.job.JobState;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
+import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.dlq.DeadLetterRequests.PurgeDeadLetters;
 import io.sluice.ingest.dlq.DeadLetterRequests.RecoverEndpoint;
 import io.sluice.ingest.dlq.DeadLetterRequests.ReplayDeadLetters;
@@ -20,6 +21,7 @@ import io.sluice.store.DeadLetterQuery;
 import io.sluice.store.DeadLetterRetry;
 import io.sluice.store.DeadLetterStore;
 import io.sluice.store.EndpointStore;
+import io.sluice.store.JobRecord;
 import io.sluice.store.JobRetry;
 import io.sluice.store.JobRetryResult;
 import io.sluice.store.JobStore;
@@ -73,24 +75,35 @@ public class DeadLetterController {
 
     /** Newest dead first; a limit above 100 is clamped and {@code tag} filters, as on the job list. */
     @GetMapping("/api/v1/jobs/dlq")
-    public List<JobSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<JobSummary> list(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                  @RequestParam(name = "queue_name", required = false) String queueName,
                                  @RequestParam(required = false) String tag,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
-        return deadLetters.list(new DeadLetterQuery(organizationId, queueName, Math.clamp(limit, 1, MAX_LIST_LIMIT),
-                        Math.max(0, offset), JobController.checkedTag(tag)))
+        return deadLetters.list(new DeadLetterQuery(caller.organizationId(), queueName,
+                        Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), JobController.checkedTag(tag),
+                        caller.queueScope()))
                 .stream().map(JobSummary::of).toList();
     }
 
-    /** Jobs that are not dead-lettered (any more) are skipped, not an error. */
+    /**
+     * Jobs that are not dead-lettered (any more) are skipped, not an error; so are named jobs
+     * of queues outside the key's scope.
+     */
     @PostMapping("/api/v1/jobs/dlq/retry")
-    public Retried retry(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public Retried retry(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                          @RequestBody(required = false) RetryDeadLetters request) {
         RetryDeadLetters body = request != null ? request : new RetryDeadLetters(null, null, null);
         int limit = limit(body.limit(), MAX_RETRY_LIMIT, MAX_RETRY_LIMIT);
         List<UUID> jobIds = body.jobIds() == null ? null : jobIds(body.jobIds());
-        List<UUID> retried = deadLetters.retry(new DeadLetterRetry(organizationId, jobIds, body.queueName(), limit));
+        if (jobIds != null && !caller.reachesAllQueues()) {
+            jobIds = jobs.getAll(caller.organizationId(), jobIds).stream()
+                    .filter(job -> caller.reaches(job.queueName())).map(JobRecord::id).toList();
+        } else if (jobIds == null) {
+            caller.requireQueueFilter(body.queueName());
+        }
+        List<UUID> retried = jobIds != null && jobIds.isEmpty() ? List.of() : deadLetters.retry(
+                new DeadLetterRetry(caller.organizationId(), jobIds, body.queueName(), limit));
         if (!retried.isEmpty()) {
             relay.wake();
         }
@@ -103,7 +116,7 @@ public class DeadLetterController {
      * call again for more).
      */
     @PostMapping("/api/v1/endpoints/{id}/recover")
-    public Retried recover(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public Retried recover(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                            @PathVariable String id, @RequestBody(required = false) RecoverEndpoint request) {
         UUID endpointId = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
                 .orElseThrow(() -> ApiException.notFound("Endpoint not found")).id();
@@ -121,15 +134,16 @@ public class DeadLetterController {
     }
 
     @PostMapping("/api/v1/jobs/dlq/purge")
-    public Purged purge(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public Purged purge(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                         @RequestBody(required = false) PurgeDeadLetters request) {
         if (request == null || !Boolean.TRUE.equals(request.confirm())) {
             throw ApiException.validation("confirm must be true to purge dead-lettered jobs",
                     Map.of("field", "confirm"));
         }
+        caller.requireQueueFilter(request.queueName());
         int limit = limit(request.limit(), DEFAULT_PURGE_LIMIT, DeadLetterPurge.MAX_LIMIT);
         return new Purged(deadLetters.purge(
-                new DeadLetterPurge(organizationId, request.queueName(), request.olderThan(), limit)));
+                new DeadLetterPurge(caller.organizationId(), request.queueName(), request.olderThan(), limit)));
     }
 
     /**
@@ -137,9 +151,10 @@ public class DeadLetterController {
      * (see {@link DeadLetterReplayer}); answers when the scan is done.
      */
     @PostMapping("/api/v1/jobs/dlq/replay")
-    public Replayed replay(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public Replayed replay(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                            @RequestBody(required = false) ReplayDeadLetters request) {
         ReplayDeadLetters body = request != null ? request : new ReplayDeadLetters(null, null, null, null, null);
+        caller.requireQueueFilter(body.queueName());
         UUID endpointId = null;
         if (body.endpointId() != null) {
             endpointId = Ids.parse(body.endpointId()).orElseThrow(() ->
@@ -150,7 +165,7 @@ public class DeadLetterController {
         }
         int limit = limit(body.limit(), DEFAULT_REPLAY_LIMIT, DeadLetterRetry.MAX_LIMIT);
         DeadLetterReplayer.Result result = replayer.replay(
-                new ReplayScope(organizationId, body.queueName(), endpointId, body.from(), body.to()), limit);
+                new ReplayScope(caller.organizationId(), body.queueName(), endpointId, body.from(), body.to()), limit);
         return new Replayed(result.scanned(), result.matched(), result.replayed());
     }
 
@@ -159,13 +174,16 @@ public class DeadLetterController {
      * with its retry count reset; any body is ignored (clients send none).
      */
     @PostMapping("/api/v1/jobs/{id}/retry")
-    public JobView retryJob(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public JobView retryJob(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                             @PathVariable String id) {
-        Optional<UUID> jobId = Ids.parse(id);
+        Optional<UUID> jobId = Ids.parse(id)
+                .flatMap(uuid -> jobs.get(caller.organizationId(), uuid))
+                .filter(job -> caller.reaches(job.queueName()))
+                .map(JobRecord::id);
         if (jobId.isEmpty()) {
             throw ApiException.notFound("Job not found");
         }
-        return switch (deadLetters.retryJob(new JobRetry(organizationId, jobId.get()))) {
+        return switch (deadLetters.retryJob(new JobRetry(caller.organizationId(), jobId.get()))) {
             case JobRetryResult.Retried(var job) -> {
                 relay.wake();
                 yield JobView.of(job, jobs.attempts(job.id()));

@@ -7,7 +7,7 @@ import io.sluice.core.job.Uuid7;
 import io.sluice.core.webhook.SigningKey;
 import io.sluice.core.webhook.SigningKeys;
 import io.sluice.ingest.IngestProperties;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.job.JobController;
 import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.job.JobViews;
@@ -162,7 +162,7 @@ public class EndpointController {
 
     @PostMapping("/api/v1/endpoints")
     @ResponseStatus(HttpStatus.CREATED)
-    public EndpointView create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public EndpointView create(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                @RequestBody CreateEndpoint request) {
         String url = urls.checked(request.url());
         checkedDescription(request.description());
@@ -188,7 +188,7 @@ public class EndpointController {
      * queue until retried.
      */
     @RequestMapping(path = "/api/v1/endpoints/{id}", method = {RequestMethod.PATCH, RequestMethod.PUT})
-    public EndpointView update(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public EndpointView update(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                @PathVariable String id, @RequestBody UpdateEndpoint request) {
         Endpoint current = webhookEndpoint(organizationId, id);
         String url = request.url() == null ? current.url() : urls.checked(request.url());
@@ -226,7 +226,7 @@ public class EndpointController {
      */
     @DeleteMapping("/api/v1/endpoints/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void delete(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId, @PathVariable String id) {
+    public void delete(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId, @PathVariable String id) {
         UUID endpointId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Endpoint not found"));
         if (!endpoints.delete(organizationId, Endpoint.Kind.WEBHOOK, endpointId, clock.instant())) {
             throw ApiException.notFound("Endpoint not found");
@@ -240,7 +240,7 @@ public class EndpointController {
      * {@code webhook-signature}) until the grace period ends.
      */
     @PostMapping("/api/v1/endpoints/{id}/secret/rotate")
-    public SecretView rotateSecret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public SecretView rotateSecret(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                    @PathVariable String id, @RequestBody(required = false) RotateSecret request) {
         RotateSecret rotation = request == null ? new RotateSecret(null, null) : request;
         Endpoint current = webhookEndpoint(organizationId, id);
@@ -299,7 +299,7 @@ public class EndpointController {
     }
 
     @GetMapping("/api/v1/endpoints")
-    public List<EndpointView> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<EndpointView> list(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                    @RequestParam(defaultValue = "100") int limit,
                                    @RequestParam(defaultValue = "0") int offset) {
         return endpoints.list(organizationId, Endpoint.Kind.WEBHOOK, Math.clamp(limit, 1, 100), Math.max(offset, 0))
@@ -308,7 +308,7 @@ public class EndpointController {
 
     /** The endpoint's deliveries, newest first ({@code status} filters, {@code limit} at most 100). */
     @GetMapping("/api/v1/endpoints/{id}/jobs")
-    public List<JobViews.JobSummary> jobs(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<JobViews.JobSummary> jobs(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                           @PathVariable String id,
                                           @RequestParam(required = false) String status,
                                           @RequestParam(defaultValue = "100") int limit,
@@ -320,13 +320,13 @@ public class EndpointController {
     }
 
     @GetMapping("/api/v1/endpoints/{id}/secret")
-    public SecretView secret(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public SecretView secret(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                              @PathVariable String id) {
         return SecretView.of(webhookEndpoint(organizationId, id), clock.instant());
     }
 
     @GetMapping("/api/v1/endpoints/{id}")
-    public EndpointView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public EndpointView get(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                             @PathVariable String id) {
         return EndpointView.of(webhookEndpoint(organizationId, id));
     }

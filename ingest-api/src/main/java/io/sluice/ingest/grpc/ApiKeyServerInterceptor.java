@@ -7,7 +7,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.sluice.ingest.auth.ApiKeyAuthenticator;
+import io.sluice.ingest.auth.Authenticator;
+import io.sluice.ingest.auth.Caller;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -22,29 +23,32 @@ import org.springframework.stereotype.Component;
 public class ApiKeyServerInterceptor implements ServerInterceptor {
 
     public static final Context.Key<UUID> ORGANIZATION_ID = Context.key("sluice-organization-id");
+    public static final Context.Key<Caller> CALLER = Context.key("sluice-caller");
 
     private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
 
-    private final ApiKeyAuthenticator authenticator;
+    private final Authenticator authenticator;
 
-    public ApiKeyServerInterceptor(ApiKeyAuthenticator authenticator) {
+    public ApiKeyServerInterceptor(Authenticator authenticator) {
         this.authenticator = authenticator;
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                       ServerCallHandler<Q, R> next) {
-        Optional<UUID> organization = keyOf(headers).flatMap(authenticator::organizationOf);
-        if (organization.isEmpty()) {
+        Optional<Caller> caller = keyOf(headers).flatMap(authenticator::authenticate);
+        if (caller.isEmpty()) {
             call.close(Status.UNAUTHENTICATED.withDescription(
-                    "a valid API key is required in metadata x-api-key or authorization: Bearer"), new Metadata());
+                    "Invalid or missing API key: give one in metadata x-api-key or authorization: Bearer"), new Metadata());
             return new ServerCall.Listener<>() {
             };
         }
-        return Contexts.interceptCall(Context.current().withValue(ORGANIZATION_ID, organization.get()), call, headers, next);
+        Context context = Context.current().withValue(ORGANIZATION_ID, caller.get().organizationId())
+                .withValue(CALLER, caller.get());
+        return Contexts.interceptCall(context, call, headers, next);
     }
 
     private static Optional<String> keyOf(Metadata headers) {

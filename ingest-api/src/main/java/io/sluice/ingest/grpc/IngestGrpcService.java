@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.message.MessageFactory;
+import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.write.JobWriter;
 import io.sluice.proto.sluice.v1.EnqueueJobBatch;
@@ -69,16 +70,16 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     @Override
     public void publishMessage(PublishMessageRequest request, StreamObserver<MessagePublished> response) {
-        answer(response, () -> published(writer.publish(messages.create(organization(), messageSpec(request)))));
+        answer(response, () -> published(writer.publish(messages.create(publisher(), messageSpec(request)))));
     }
 
     @Override
     public StreamObserver<PublishMessageRequest> publishMessages(StreamObserver<PublishMessageResult> results) {
-        UUID organization = organization();
+
         return ItemStream.open(results, properties.grpcStreamWindow(), (request, sequence) -> {
             PublishMessageResult.Builder result = PublishMessageResult.newBuilder()
                     .setRef(request.getRef()).setSequence(sequence);
-            return outcome(() -> writer.publishAsync(messages.create(organization, messageSpec(request))),
+            return outcome(() -> writer.publishAsync(messages.create(publisher(), messageSpec(request))),
                     message -> result.setPublished(published(message)).build(),
                     error -> result.setError(error).build());
         });
@@ -86,16 +87,16 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     @Override
     public void enqueueJob(EnqueueJobRequest request, StreamObserver<JobEnqueued> response) {
-        answer(response, () -> enqueued(writer.write(List.of(jobs.create(organization(), jobSpec(request)))).getFirst()));
+        answer(response, () -> enqueued(writer.write(List.of(jobs.create(caller(), jobSpec(request)))).getFirst()));
     }
 
     @Override
     public StreamObserver<EnqueueJobRequest> enqueueJobs(StreamObserver<EnqueueJobResult> results) {
-        UUID organization = organization();
+        Caller caller = caller();
         return ItemStream.open(results, properties.grpcStreamWindow(), (request, sequence) -> {
             EnqueueJobResult.Builder result = EnqueueJobResult.newBuilder()
                     .setRef(request.getRef()).setSequence(sequence);
-            return outcome(() -> writer.writeAsync(List.of(jobs.create(organization, jobSpec(request)))),
+            return outcome(() -> writer.writeAsync(List.of(jobs.create(caller, jobSpec(request)))),
                     inserted -> result.setEnqueued(enqueued(inserted.getFirst())).build(),
                     error -> result.setError(error).build());
         });
@@ -108,7 +109,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
      */
     @Override
     public StreamObserver<EnqueueJobBatch> enqueueJobBatches(StreamObserver<EnqueueJobBatchResult> results) {
-        UUID organization = organization();
+        Caller caller = caller();
         int window = Math.max(2, properties.grpcStreamWindow() / JOBS_PER_BATCH_READ_AHEAD);
         return ItemStream.open(results, window, (batch, sequence) -> {
             EnqueueJobBatchResult.Builder answer = EnqueueJobBatchResult.newBuilder().setSequence(sequence);
@@ -126,7 +127,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
                 EnqueueJobResult.Builder result = EnqueueJobResult.newBuilder().setRef(request.getRef()).setSequence(i);
                 answers.add(result);
                 try {
-                    valid.add(jobs.create(organization, jobSpec(request)));
+                    valid.add(jobs.create(caller, jobSpec(request)));
                     validAnswers.add(result);
                 } catch (ApiException e) {
                     result.setError(itemError(e));
@@ -153,8 +154,18 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         return answer.build();
     }
 
-    private static UUID organization() {
-        return ApiKeyServerInterceptor.ORGANIZATION_ID.get();
+    private static Caller caller() {
+        return ApiKeyServerInterceptor.CALLER.get();
+    }
+
+    /** Messages fan out to any queue: a key limited to some queues may not publish them. */
+    private static UUID publisher() {
+        Caller caller = caller();
+        if (!caller.reachesAllQueues()) {
+            throw ApiException.accessDenied("this API key is limited to queues " + caller.queues()
+                    + "; publishing messages needs a key for all queues");
+        }
+        return caller.organizationId();
     }
 
     private MessageFactory.Spec messageSpec(PublishMessageRequest request) {
@@ -267,6 +278,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     private static Status statusOf(ApiException e) {
         return switch (e.status()) {
             case BAD_REQUEST, PAYLOAD_TOO_LARGE -> Status.INVALID_ARGUMENT;
+            case FORBIDDEN -> Status.PERMISSION_DENIED;
             case NOT_FOUND -> Status.NOT_FOUND;
             case CONFLICT -> Status.ABORTED;
             case UNAUTHORIZED -> Status.UNAUTHENTICATED;

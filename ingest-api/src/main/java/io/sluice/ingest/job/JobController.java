@@ -3,7 +3,8 @@ package io.sluice.ingest.job;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.QueueName;
 import io.sluice.ingest.IngestProperties;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
+import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.job.JobRequests.BulkItem;
 import io.sluice.ingest.job.JobRequests.CreateJob;
 import io.sluice.ingest.job.JobRequests.CreateJobs;
@@ -24,6 +25,7 @@ import io.sluice.store.Cancellation;
 import io.sluice.store.CancellationStore;
 import io.sluice.store.InsertedJob;
 import io.sluice.store.JobQuery;
+import io.sluice.store.JobRecord;
 import io.sluice.store.JobStore;
 import io.sluice.store.NewJob;
 import io.sluice.store.PriorityChange;
@@ -106,9 +108,9 @@ public class JobController {
     }
 
     @PostMapping("/api/v1/jobs")
-    public ResponseEntity<Created> create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public ResponseEntity<Created> create(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                           @RequestBody CreateJob request) {
-        NewJob job = factory.create(organizationId, new JobFactory.Spec(request.queueName(), factory.text(request.payload()),
+        NewJob job = factory.create(caller, new JobFactory.Spec(request.queueName(), factory.text(request.payload()),
                 request.priority(), request.maxRetries(), request.timeoutSeconds(), request.scheduledAt(),
                 request.expiresAt(), request.tags(), request.idempotencyKey(), request.endpointId()));
         InsertedJob inserted = writer.write(List.of(job)).getFirst();
@@ -121,7 +123,7 @@ public class JobController {
      * ones are all written in one commit.
      */
     @PostMapping("/api/v1/jobs/bulk")
-    public BulkResult createMany(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public BulkResult createMany(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                  @RequestBody CreateJobs request) {
         String queueProblem = QueueName.problemWith(request.queueName());
         if (queueProblem != null) {
@@ -142,7 +144,7 @@ public class JobController {
                 continue;
             }
             try {
-                valid.add(factory.create(organizationId, new JobFactory.Spec(request.queueName(), factory.text(item.payload()),
+                valid.add(factory.create(caller, new JobFactory.Spec(request.queueName(), factory.text(item.payload()),
                         orElse(item.priority(), request.defaultPriority()),
                         orElse(item.maxRetries(), request.defaultMaxRetries()),
                         orElse(item.timeoutSeconds(), request.defaultTimeoutSeconds()),
@@ -164,11 +166,10 @@ public class JobController {
     }
 
     @GetMapping("/api/v1/jobs/{id}")
-    public JobView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public JobView get(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                        @PathVariable String id) {
-        return Ids.parse(id).flatMap(uuid -> jobs.get(organizationId, uuid))
-                .map(job -> JobView.of(job, jobs.attempts(job.id())))
-                .orElseThrow(() -> ApiException.notFound("Job not found"));
+        JobRecord job = visibleJob(caller, id);
+        return JobView.of(job, jobs.attempts(job.id()));
     }
 
     /**
@@ -178,7 +179,7 @@ public class JobController {
      * {@code tag=name:value} also those whose tag {@code name} has that value.
      */
     @GetMapping("/api/v1/jobs")
-    public List<JobSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<JobSummary> list(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                  @RequestParam(name = "queue_name", required = false) String queueName,
                                  @RequestParam(required = false) String status,
                                  @RequestParam(required = false) String tag,
@@ -186,22 +187,22 @@ public class JobController {
                                  @RequestParam(name = "order_dir", required = false) String orderDir,
                                  @RequestParam(defaultValue = "50") int limit,
                                  @RequestParam(defaultValue = "0") int offset) {
-        return jobs.list(new JobQuery(organizationId, queueName, null, checkedStatus(status),
+        return jobs.list(new JobQuery(caller.organizationId(), queueName, null, checkedStatus(status),
                         Math.clamp(limit, 1, MAX_LIST_LIMIT), Math.max(0, offset), checkedTag(tag),
-                        order(orderBy, orderDir)))
+                        order(orderBy, orderDir), caller.queueScope()))
                 .stream().map(JobSummary::of).toList();
     }
 
     /** How many of the organization's jobs (of one queue, with {@code queue_name}) are in each state. */
     @GetMapping("/api/v1/jobs/stats")
-    public JobStats stats(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public JobStats stats(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                           @RequestParam(name = "queue_name", required = false) String queueName) {
-        return JobStats.of(jobs.countByState(organizationId, queueName));
+        return JobStats.of(jobs.countByState(caller.organizationId(), queueName, caller.queueScope()));
     }
 
     /** The states of up to 100 jobs at once ({@code ids=a,b,c}); ids of no job of the organization are left out. */
     @GetMapping("/api/v1/jobs/status")
-    public List<JobStatus> statuses(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<JobStatus> statuses(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                     @RequestParam(required = false) List<String> ids) {
         if (ids == null || ids.isEmpty()) {
             throw ApiException.validation("ids is required: job ids separated by commas", Map.of("field", "ids"));
@@ -214,7 +215,8 @@ public class JobController {
             parsed.add(Ids.parse(id.strip()).orElseThrow(() ->
                     ApiException.validation("'" + id + "' is not a job id", Map.of("field", "ids"))));
         }
-        return jobs.getAll(organizationId, parsed).stream().map(JobStatus::of).toList();
+        return jobs.getAll(caller.organizationId(), parsed).stream()
+                .filter(job -> caller.reaches(job.queueName())).map(JobStatus::of).toList();
     }
 
     /**
@@ -223,10 +225,10 @@ public class JobController {
      * its acceptance, or while it waits in its FIFO endpoint's lane); after that, 409.
      */
     @DeleteMapping("/api/v1/jobs/{id}")
-    public ResponseEntity<Void> cancel(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public ResponseEntity<Void> cancel(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                        @PathVariable String id) {
-        UUID jobId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Job not found"));
-        return switch (cancellations.cancel(organizationId, jobId)) {
+        UUID jobId = visibleJob(caller, id).id();
+        return switch (cancellations.cancel(caller.organizationId(), jobId)) {
             case Cancellation.Cancelled cancelled -> ResponseEntity.noContent().build();
             case Cancellation.NotFound notFound -> throw ApiException.notFound("Job not found");
             case Cancellation.NotCancellable(JobState state) -> throw ApiException.conflict(
@@ -238,18 +240,25 @@ public class JobController {
 
     /** A new priority (-100..100) for a job still waiting to be taken; 409 once it was. */
     @PutMapping("/api/v1/jobs/{id}/priority")
-    public PriorityChanged changePriority(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public PriorityChanged changePriority(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                           @PathVariable String id, @RequestBody PriorityRequest request) {
-        UUID jobId = Ids.parse(id).orElseThrow(() -> ApiException.notFound("Job not found"));
+        UUID jobId = visibleJob(caller, id).id();
         if (request.priority() == null || request.priority() < -100 || request.priority() > 100) {
             throw ApiException.validation("priority must be between -100 and 100", Map.of("field", "priority"));
         }
-        return switch (jobs.changePriority(organizationId, jobId, request.priority())) {
+        return switch (jobs.changePriority(caller.organizationId(), jobId, request.priority())) {
             case PriorityChange.Changed(int before, int after) -> new PriorityChanged(jobId, before, after);
             case PriorityChange.NotFound notFound -> throw ApiException.notFound("Job not found");
             case PriorityChange.NotChangeable(JobState state) -> throw ApiException.conflict(
                     "Job is " + state.wireName() + "; only pending or scheduled jobs can change priority");
         };
+    }
+
+    /** The caller's job of that id; a job of another organization or of a queue outside the key's scope is not found. */
+    private JobRecord visibleJob(Caller caller, String id) {
+        return Ids.parse(id).flatMap(uuid -> jobs.get(caller.organizationId(), uuid))
+                .filter(job -> caller.reaches(job.queueName()))
+                .orElseThrow(() -> ApiException.notFound("Job not found"));
     }
 
     private static Integer orElse(Integer value, Integer fallback) {

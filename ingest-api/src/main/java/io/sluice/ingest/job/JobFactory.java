@@ -3,6 +3,7 @@ package io.sluice.ingest.job;
 import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.IdempotencyKeys;
 import io.sluice.ingest.web.Ids;
@@ -65,11 +66,14 @@ public class JobFactory {
     }
 
     /** @throws ApiException 400 or 413 naming what is wrong */
-    public NewJob create(UUID organizationId, Spec spec) {
+    /** @throws ApiException when the spec is invalid or names a queue the caller's key may not use */
+    public NewJob create(Caller caller, Spec spec) {
         String problem = QueueName.problemWith(spec.queueName());
         if (problem != null) {
             throw ApiException.validation(problem, Map.of("field", "queue_name"));
         }
+        caller.requireQueue(spec.queueName());
+        UUID organizationId = caller.organizationId();
         String payload = spec.payloadJson();
         if (payload == null) {
             throw ApiException.validation("payload is required", Map.of("field", "payload"));

@@ -1,7 +1,7 @@
 package io.sluice.ingest.message;
 
 import io.sluice.core.job.QueueName;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.store.EventType;
 import io.sluice.store.EventTypeStore;
@@ -55,7 +55,7 @@ public class EventTypeController {
 
     @PostMapping("/api/v1/event-types")
     @ResponseStatus(HttpStatus.CREATED)
-    public EventTypeView create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public EventTypeView create(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                 @RequestBody CreateEventType request) {
         String problem = QueueName.problemWith(request.name(), "name");
         if (problem != null) {
@@ -82,7 +82,7 @@ public class EventTypeController {
     }
 
     @GetMapping("/api/v1/event-types")
-    public List<EventTypeView> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<EventTypeView> list(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                     @RequestParam(defaultValue = "100") int limit,
                                     @RequestParam(defaultValue = "0") int offset) {
         return eventTypes.list(organizationId, Math.clamp(limit, 1, 100), Math.max(offset, 0)).stream()
@@ -90,7 +90,7 @@ public class EventTypeController {
     }
 
     @GetMapping("/api/v1/event-types/{name}")
-    public EventTypeView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public EventTypeView get(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                              @PathVariable String name) {
         return eventTypes.get(organizationId, name).map(this::view)
                 .orElseThrow(() -> ApiException.notFound("Event type not found"));

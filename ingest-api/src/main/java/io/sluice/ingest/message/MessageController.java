@@ -1,6 +1,6 @@
 package io.sluice.ingest.message;
 
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.ingest.write.JobWriter;
@@ -61,7 +61,7 @@ public class MessageController {
 
     /** 202 with the message and its jobs; a repeated {@code idempotency_key} 200 with the earlier ones. */
     @PostMapping("/api/v1/messages")
-    public ResponseEntity<Published> publish(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public ResponseEntity<Published> publish(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                              @RequestBody PublishMessage request) {
         PublishedMessage published = writer.publish(factory.create(organizationId,
                 new MessageFactory.Spec(request.eventType(), request.payload(), request.idempotencyKey(),
@@ -71,7 +71,7 @@ public class MessageController {
     }
 
     @GetMapping("/api/v1/messages/{id}")
-    public MessageView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public MessageView get(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                            @PathVariable String id) {
         Message message = Ids.parse(id).flatMap(uuid -> messages.get(organizationId, uuid))
                 .orElseThrow(() -> ApiException.notFound("Message not found"));

@@ -7,7 +7,7 @@ import io.sluice.core.system.SystemEvent;
 import io.sluice.core.system.SystemEventType;
 import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.ingest.IngestProperties;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.endpoint.EndpointUrls;
 import io.sluice.ingest.relay.EndpointPublisher;
 import io.sluice.ingest.relay.OutboxRelay;
@@ -137,7 +137,7 @@ public class OutgoingWebhookController {
 
     @PostMapping("/api/v1/outgoing-webhooks")
     @ResponseStatus(HttpStatus.CREATED)
-    public OutgoingWebhookView create(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public OutgoingWebhookView create(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                       @RequestBody CreateOutgoingWebhook request) {
         String name = checkedName(request.name());
         String url = urls.checked(request.url());
@@ -156,7 +156,7 @@ public class OutgoingWebhookController {
     }
 
     @GetMapping("/api/v1/outgoing-webhooks")
-    public List<OutgoingWebhookView> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<OutgoingWebhookView> list(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                           @RequestParam(defaultValue = "100") int limit,
                                           @RequestParam(defaultValue = "0") int offset) {
         List<Endpoint> webhooks = endpoints.list(organizationId, Endpoint.Kind.SYSTEM, Math.clamp(limit, 1, 100),
@@ -167,13 +167,13 @@ public class OutgoingWebhookController {
     }
 
     @GetMapping("/api/v1/outgoing-webhooks/{id}")
-    public OutgoingWebhookView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public OutgoingWebhookView get(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                    @PathVariable String id) {
         return view(webhook(organizationId, id));
     }
 
     @PutMapping("/api/v1/outgoing-webhooks/{id}")
-    public OutgoingWebhookView update(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public OutgoingWebhookView update(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                       @PathVariable String id, @RequestBody UpdateOutgoingWebhook request) {
         Endpoint current = webhook(organizationId, id);
         Instant now = clock.instant();
@@ -197,7 +197,7 @@ public class OutgoingWebhookController {
     /** Sends no more events; deliveries not yet made are dead-lettered, and its history stays readable. */
     @DeleteMapping("/api/v1/outgoing-webhooks/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void delete(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId, @PathVariable String id) {
+    public void delete(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId, @PathVariable String id) {
         UUID webhookId = Ids.parse(id).orElseThrow(OutgoingWebhookController::notFound);
         if (!endpoints.delete(organizationId, Endpoint.Kind.SYSTEM, webhookId, clock.instant())) {
             throw notFound();
@@ -211,7 +211,7 @@ public class OutgoingWebhookController {
      * attempt. The delivery stays in its list like any other.
      */
     @PostMapping("/api/v1/outgoing-webhooks/{id}/test")
-    public TestResult test(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public TestResult test(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                            @PathVariable String id) throws InterruptedException {
         Endpoint webhook = webhook(organizationId, id);
         if (!webhook.enabled()) {
@@ -253,7 +253,7 @@ public class OutgoingWebhookController {
 
     /** Its deliveries, newest first, as a plain array. */
     @GetMapping("/api/v1/outgoing-webhooks/{id}/deliveries")
-    public List<DeliveryView> deliveries(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<DeliveryView> deliveries(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                          @PathVariable String id,
                                          @RequestParam(defaultValue = "100") int limit,
                                          @RequestParam(defaultValue = "0") int offset) {
@@ -264,7 +264,7 @@ public class OutgoingWebhookController {
 
     /** A failed delivery sent again now, with its retries reset. */
     @PostMapping("/api/v1/outgoing-webhooks/{id}/retry/{deliveryId}")
-    public RetryResult retry(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public RetryResult retry(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                              @PathVariable String id, @PathVariable String deliveryId) {
         Endpoint webhook = webhook(organizationId, id);
         UUID delivery = Ids.parse(deliveryId)

@@ -3,7 +3,8 @@ package io.sluice.ingest.queue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sluice.core.job.QueueName;
 import io.sluice.ingest.IngestProperties;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
+import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.RetryScheduleInput;
 import io.sluice.store.JobDefaults;
@@ -73,19 +74,20 @@ public class QueueController {
     }
 
     @GetMapping("/api/v1/queues")
-    public List<QueueSummary> list(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public List<QueueSummary> list(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                    @RequestParam(defaultValue = "100") int limit,
                                    @RequestParam(defaultValue = "0") int offset) {
-        return queues.list(organizationId, Math.clamp(limit, 1, 100), Math.max(offset, 0)).stream()
+        return queues.list(caller.organizationId(), caller.queueScope(), Math.clamp(limit, 1, 100),
+                        Math.max(offset, 0)).stream()
                 .map(q -> new QueueSummary(q.name(), maxRetries(q), defaultTimeout(q), q.rateLimit(), q.enabled(),
                         RetryScheduleInput.view(q.retrySchedule())))
                 .toList();
     }
 
     @GetMapping("/api/v1/queues/{name}")
-    public QueueView get(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public QueueView get(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                          @PathVariable String name) {
-        return queues.get(organizationId, checkedName(name)).map(this::view)
+        return queues.get(caller.organizationId(), checkedName(caller, name)).map(this::view)
                 .orElseThrow(() -> ApiException.notFound("Queue not found"));
     }
 
@@ -100,20 +102,20 @@ public class QueueController {
     }
 
     @GetMapping("/api/v1/queues/{name}/stats")
-    public QueueStatsView stats(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public QueueStatsView stats(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                 @PathVariable String name) {
-        Queue queue = queues.get(organizationId, checkedName(name))
+        Queue queue = queues.get(caller.organizationId(), checkedName(caller, name))
                 .orElseThrow(() -> ApiException.notFound("Queue not found"));
-        QueueStats stats = queues.stats(organizationId, queue.name());
+        QueueStats stats = queues.stats(caller.organizationId(), queue.name());
         return new QueueStatsView(queue.name(), stats.pendingJobs(), stats.processingJobs(), stats.completedJobs24h(),
                 stats.failedJobs24h(), Math.round(stats.avgProcessingTimeMs() * 10) / 10.0, stats.maxJobAgeSeconds(), 0);
     }
 
     /** Creates the queue when it does not exist yet, as Spooled does. */
     @PutMapping("/api/v1/queues/{name}/config")
-    public QueueView configure(@RequestAttribute(ApiKeyFilter.ORGANIZATION_ID) UUID organizationId,
+    public QueueView configure(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                @PathVariable String name, @RequestBody ConfigureQueue request) {
-        checkedName(name);
+        checkedName(caller, name);
         Integer maxRetries = within("max_retries", request.maxRetries(), 0, 100);
         Integer defaultTimeout = within("default_timeout", request.defaultTimeout(), 1, 86_400);
         if (request.rateLimit() != null) {
@@ -136,8 +138,8 @@ public class QueueController {
         }
         List<Duration> retrySchedule = request.retrySchedule() == null ? null : retrySchedules.parse(request.retrySchedule());
         String newSettings = settings;
-        Queue configured = queues.configure(organizationId, name, current -> new Queue(current.id(),
-                organizationId, name,
+        Queue configured = queues.configure(caller.organizationId(), name, current -> new Queue(current.id(),
+                caller.organizationId(), name,
                 maxRetries == null ? current.maxRetries() : maxRetries,
                 defaultTimeout == null ? current.defaultTimeout() : defaultTimeout,
                 current.rateLimit(), current.enabled(),
@@ -161,11 +163,13 @@ public class QueueController {
         return q.defaultTimeout() == null ? (int) properties.defaultEndpointTimeout().toSeconds() : q.defaultTimeout();
     }
 
-    private static String checkedName(String name) {
+    /** A valid queue name the caller's key may use (else 400, or 403 outside its scope). */
+    private static String checkedName(Caller caller, String name) {
         String problem = QueueName.problemWith(name);
         if (problem != null) {
             throw ApiException.validation(problem, Map.of("field", "queue_name"));
         }
+        caller.requireQueue(name);
         return name;
     }
 

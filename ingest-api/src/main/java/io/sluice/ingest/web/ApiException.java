@@ -37,6 +37,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNAUTHORIZED, "AUTHENTICATION_FAILED", message, null);
     }
 
+    public static ApiException accessDenied(String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, "ACCESS_DENIED", message, null);
+    }
+
     public static ApiException payloadTooLarge(String message) {
         return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", message, null);
     }

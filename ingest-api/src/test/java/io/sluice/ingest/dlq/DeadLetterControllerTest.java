@@ -17,7 +17,8 @@ import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.kafka.Topics;
 import io.sluice.ingest.IngestProperties;
-import io.sluice.ingest.auth.ApiKeyFilter;
+import io.sluice.ingest.auth.AuthenticationFilter;
+import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.job.JobController;
 import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.relay.OutboxRelay;
@@ -246,7 +247,8 @@ class DeadLetterControllerTest {
     }
 
     private static MockHttpServletRequestBuilder as(UUID organizationId, MockHttpServletRequestBuilder request) {
-        return request.requestAttr(ApiKeyFilter.ORGANIZATION_ID, organizationId);
+        return request.requestAttr(AuthenticationFilter.ORGANIZATION_ID, organizationId)
+                .requestAttr(AuthenticationFilter.CALLER, new Caller(organizationId, UUID.randomUUID(), List.of(), null));
     }
 
     private UUID pendingJob(String queue) {

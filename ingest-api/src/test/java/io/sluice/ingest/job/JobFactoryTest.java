@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Random;
+import java.util.List;
 import java.util.UUID;
+import io.sluice.ingest.auth.Caller;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JobFactoryTest {
 
     private final UUID org = UUID.randomUUID();
+    private final Caller caller = new Caller(org, UUID.randomUUID(), List.of(), null);
     private final UUID endpointId = UUID.randomUUID();
     private final EndpointStore endpoints = mock(EndpointStore.class);
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-29T08:00:00Z"));
@@ -38,26 +41,26 @@ class JobFactoryTest {
     void anEndpointDeletedElsewhereIsRefusedOnceItsCacheEntryExpires() {
         // given: the endpoint exists, then is deleted through another node
         when(endpoints.get(org, endpointId)).thenReturn(Optional.of(webhookEndpoint()), Optional.empty());
-        factory.create(org, spec());
-        factory.create(org, spec());
+        factory.create(caller, spec());
+        factory.create(caller, spec());
         verify(endpoints, times(1)).get(org, endpointId);
 
         // when the cache entry has expired
         clock.now = clock.now.plus(JobFactory.KNOWN_ENDPOINT_TTL).plusMillis(1);
 
         // then the endpoint is looked up again and the job refused
-        assertThatThrownBy(() -> factory.create(org, spec())).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> factory.create(caller, spec())).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.getMessage()).contains("does not name an endpoint"));
     }
 
     @Test
     void anEndpointDeletedThroughThisNodeIsRefusedAtOnce() {
         when(endpoints.get(org, endpointId)).thenReturn(Optional.of(webhookEndpoint()), Optional.empty());
-        factory.create(org, spec());
+        factory.create(caller, spec());
 
         factory.forgetEndpoint(endpointId);
 
-        assertThatThrownBy(() -> factory.create(org, spec())).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> factory.create(caller, spec())).isInstanceOf(ApiException.class);
     }
 
     @Test
@@ -66,7 +69,7 @@ class JobFactoryTest {
                 5000, java.util.List.of("job.completed"), clock.now);
         when(endpoints.get(org, endpointId)).thenReturn(Optional.of(outgoing));
 
-        assertThatThrownBy(() -> factory.create(org, spec())).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> factory.create(caller, spec())).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.getMessage()).contains("does not name an endpoint"));
     }
 
