@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
-/** With {@code sluice.registration=closed}, only the operator creates organizations. */
+/**
+ * With {@code sluice.registration=closed}, only the operator creates organizations. A context
+ * of its own, closed afterwards so two applications do not share the test JVM for long.
+ */
 @TestPropertySource(properties = "sluice.registration=closed")
+@DirtiesContext
 class ClosedRegistrationIT extends SluiceIntegrationTest {
 
     @Test

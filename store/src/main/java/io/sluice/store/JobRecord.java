@@ -9,6 +9,9 @@ import java.util.UUID;
  * @param attempts      every attempt ever made
  * @param retryCount    attempts after the first since the job was last (re)started
  * @param nextAttemptAt when a pending job's next attempt is due; null when none is waiting
+ * @param result        what an external worker reported on completion (JSON text), or null
+ * @param assignedWorkerId the external worker holding (or that last held) the job's lease
+ * @param leaseExpiresAt when the current lease runs out; null when none is held
  */
 public record JobRecord(
         UUID id,
@@ -31,5 +34,9 @@ public record JobRecord(
         Instant nextAttemptAt,
         String lastError,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String result,
+        UUID assignedWorkerId,
+        UUID leaseId,
+        Instant leaseExpiresAt) {
 }

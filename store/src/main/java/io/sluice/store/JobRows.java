@@ -15,7 +15,8 @@ final class JobRows {
     private static final List<String> COLUMN_LIST = List.of(
             "id", "organization_id", "queue_name", "state", payload(ALIAS), "endpoint_id", "priority", "max_retries",
             "attempts", "retry_count", "timeout_seconds", "idempotency_key", "tags::text", "scheduled_at", "expires_at",
-            "started_at", "completed_at", "next_attempt_at", "last_error", "created_at", "updated_at");
+            "started_at", "completed_at", "next_attempt_at", "last_error", "created_at", "updated_at", "result::text",
+            "assigned_worker_id", "lease_id", "lease_expires_at");
 
     /** The columns of {@code FROM jobs} without an alias. */
     static final String COLUMNS = COLUMN_LIST.stream().map(column -> column.replace(ALIAS, ""))
@@ -47,6 +48,7 @@ final class JobRows {
                 rs.getString(4), rs.getString(5), rs.getObject(6, UUID.class), rs.getInt(7), rs.getInt(8),
                 rs.getInt(9), rs.getInt(10), Rows.integer(rs, 11), rs.getString(12), rs.getString(13),
                 Rows.instant(rs, 14), Rows.instant(rs, 15), Rows.instant(rs, 16), Rows.instant(rs, 17),
-                Rows.instant(rs, 18), rs.getString(19), Rows.instant(rs, 20), Rows.instant(rs, 21));
+                Rows.instant(rs, 18), rs.getString(19), Rows.instant(rs, 20), Rows.instant(rs, 21), rs.getString(22),
+                rs.getObject(23, UUID.class), rs.getObject(24, UUID.class), Rows.instant(rs, 25));
     }
 }

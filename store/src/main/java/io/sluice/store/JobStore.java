@@ -257,13 +257,13 @@ public class JobStore {
     }
 
     /**
-     * Jobs with an endpoint go to the outbox, in the order given; those of a FIFO endpoint wait
-     * in their endpoint's lane instead ({@link FifoStore}).
+     * Jobs go to the outbox, in the order given: deliveries to the deliveries topic, jobs without
+     * an endpoint to the work topic (external workers). Those of a FIFO endpoint wait in their
+     * endpoint's lane instead ({@link FifoStore}).
      *
      * @return how many went to a lane
      */
-    private static int insertOutbox(Connection connection, List<NewJob> jobs) throws SQLException {
-        List<NewJob> delivered = jobs.stream().filter(j -> j.endpointId() != null).toList();
+    private static int insertOutbox(Connection connection, List<NewJob> delivered) throws SQLException {
         if (delivered.isEmpty()) {
             return 0;
         }

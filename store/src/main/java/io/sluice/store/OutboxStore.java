@@ -2,6 +2,7 @@ package io.sluice.store;
 
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.system.SystemEvent;
+import io.sluice.core.work.WorkItem;
 import io.sluice.core.system.SystemEventType;
 import io.sluice.core.webhook.SigningKeys;
 import java.time.Clock;
@@ -35,10 +36,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class OutboxStore {
 
-    /** Publishes a claimed batch; returns only when every record is acknowledged, or throws. */
+    /**
+     * Publishes a claimed batch: deliveries to the deliveries topic, jobs of external workers to
+     * the work topic; returns only when every record is acknowledged, or throws.
+     */
     @FunctionalInterface
     public interface Publisher {
-        void publish(List<OutboxDelivery> batch) throws Exception;
+        void publish(List<OutboxDelivery> deliveries, List<WorkItem> work) throws Exception;
     }
 
     private static final Logger log = LoggerFactory.getLogger(OutboxStore.class);
@@ -68,45 +72,55 @@ public class OutboxStore {
                     """ + JobRows.payload("j.") + """
                            , e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
                            e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version,
-                           e.previous_secret, e.previous_secret_until, e.headers
+                           e.previous_secret, e.previous_secret_until, e.headers, j.id IS NOT NULL, j.priority, j.next_attempt_at
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id
                     LEFT JOIN queues q ON q.organization_id = j.organization_id AND q.name = j.queue_name""",
-                    (rs, n) -> rs.getBoolean(10)
-                            ? new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
+                    (rs, n) -> {
+                        long outboxId = rs.getLong(1);
+                        UUID jobId = rs.getObject(2, UUID.class);
+                        if (rs.getBoolean(10)) {
+                            return new Claimed.Delivery(new OutboxDelivery(outboxId, jobId,
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
                                     rs.getString(6), rs.getString(7),
                                     new SigningKeys(rs.getString(8), rs.getString(18), Rows.instant(rs, 19)),
                                     Rows.textMap(rs, 20), rs.getInt(9), rs.getInt(11),
                                     new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13)),
                                     rs.getLong(17), EndpointStore.schedule(rs.getString(16))),
-                                    rs.getBoolean(14), rs.getString(15))
-                            : new Claimed(new OutboxDelivery(rs.getLong(1), rs.getObject(2, UUID.class),
-                                    null, null, null, null, null, null, Map.of(), 0, 0, EndpointLimits.NONE, 0, List.of()),
-                                    false, null),
+                                    rs.getBoolean(14), rs.getString(15));
+                        }
+                        if (rs.getBoolean(21) && rs.getObject(4) == null) {
+                            return new Claimed.Work(outboxId, new WorkItem(jobId, rs.getObject(3, UUID.class),
+                                    rs.getString(5), rs.getInt(22), Rows.instant(rs, 23)));
+                        }
+                        return new Claimed.Gone(outboxId, jobId);
+                    },
                     limit);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.
-            batch.sort(Comparator.comparingLong(c -> c.delivery().outboxId()));
-            List<OutboxDelivery> deliverable = batch.stream()
-                    .filter(c -> c.endpointEnabled()).map(Claimed::delivery).toList();
-            List<Claimed> disabled = batch.stream()
-                    .filter(c -> !c.endpointEnabled() && c.delivery().url() != null).toList();
-            deadLetterForDisabledEndpoints(disabled);
-            if (deliverable.size() + disabled.size() < batch.size()) {
-                // Only possible when the job or its endpoint was removed after the job was
-                // accepted (an organization deleted): there is nothing left to deliver.
-                batch.stream().filter(c -> c.delivery().url() == null).forEach(c -> log.warn(
-                        "Dropping outbox row {}: job {} or its endpoint no longer exists",
-                        c.delivery().outboxId(), c.delivery().jobId()));
+            batch.sort(Comparator.comparingLong(Claimed::outboxId));
+            List<OutboxDelivery> deliverable = new ArrayList<>();
+            List<Claimed.Delivery> disabled = new ArrayList<>();
+            List<WorkItem> work = new ArrayList<>();
+            for (Claimed claimed : batch) {
+                switch (claimed) {
+                    case Claimed.Delivery d when d.endpointEnabled() -> deliverable.add(d.delivery());
+                    case Claimed.Delivery d -> disabled.add(d);
+                    case Claimed.Work w -> work.add(w.item());
+                    // Only possible when the job or its endpoint was removed after the job was
+                    // accepted: there is nothing left to deliver.
+                    case Claimed.Gone g -> log.warn("Dropping outbox row {}: job {} or its endpoint no longer exists",
+                            g.outboxId(), g.jobId());
+                }
             }
+            deadLetterForDisabledEndpoints(disabled);
             if (batch.isEmpty()) {
                 return 0;
             }
             try {
-                if (!deliverable.isEmpty()) {
-                    publisher.publish(deliverable);
+                if (!deliverable.isEmpty() || !work.isEmpty()) {
+                    publisher.publish(deliverable, work);
                 }
             } catch (RuntimeException e) {
                 throw e;
@@ -118,8 +132,23 @@ public class OutboxStore {
         return published == null ? 0 : published;
     }
 
-    /** A claimed row and whether its endpoint may be delivered to. */
-    private record Claimed(OutboxDelivery delivery, boolean endpointEnabled, String disabledReason) {
+    /** A claimed row: a delivery (and whether its endpoint may be delivered to), a worker's job, or nothing left. */
+    private sealed interface Claimed {
+
+        long outboxId();
+
+        record Delivery(OutboxDelivery delivery, boolean endpointEnabled, String disabledReason) implements Claimed {
+            @Override
+            public long outboxId() {
+                return delivery.outboxId();
+            }
+        }
+
+        record Work(long outboxId, WorkItem item) implements Claimed {
+        }
+
+        record Gone(long outboxId, UUID jobId) implements Claimed {
+        }
     }
 
     /**
@@ -127,10 +156,13 @@ public class OutboxStore {
      * transaction, so that it can be retried from the dead-letter queue once the endpoint is
      * enabled again.
      */
-    private void deadLetterForDisabledEndpoints(List<Claimed> claimed) {
+    private void deadLetterForDisabledEndpoints(List<Claimed.Delivery> claimed) {
+        if (claimed.isEmpty()) {
+            return;
+        }
         Instant now = clock.instant();
         List<SystemEvent> events = new ArrayList<>();
-        for (Claimed c : claimed) {
+        for (Claimed.Delivery c : claimed) {
             String reason = "endpoint disabled" + (c.disabledReason() == null ? "" : ": " + c.disabledReason());
             DeadLetterRows.withoutAttempt(jdbc, c.delivery().jobId(), reason, now)
                     .ifPresent(job -> events.add(job.event(SystemEventType.JOB_DEADLETTERED, now, Map.of())));

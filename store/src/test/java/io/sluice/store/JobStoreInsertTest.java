@@ -21,7 +21,7 @@ class JobStoreInsertTest {
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
 
     @Test
-    void insertBatchWritesPendingJobsAndAnOutboxRowOnlyForJobsWithAnEndpoint() {
+    void insertBatchWritesPendingJobsAndAnOutboxRowForDeliveriesAndWorkersJobsAlike() {
         // given
         UUID org = db.newOrganization(clock);
         Endpoint endpoint = db.newEndpoint(org, clock);
@@ -50,7 +50,7 @@ class JobStoreInsertTest {
         assertThat(stored.completedAt()).isNull();
         assertThat(jobs.get(org, pulled.id()).orElseThrow().state()).isEqualTo("pending");
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", delivered.id())).isEqualTo(1);
-        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", pulled.id())).isZero();
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", pulled.id())).isEqualTo(1);
     }
 
     @Test

@@ -41,7 +41,7 @@ class OutboxStoreTest {
     @BeforeEach
     void drainTheOutbox() {
         while (outbox.backlog() > 0) {
-            outbox.claimAndPublish(1_000, batch -> { });
+            outbox.claimAndPublish(1_000, (batch, work) -> { });
         }
     }
 
@@ -57,7 +57,7 @@ class OutboxStoreTest {
         List<OutboxDelivery> published = new ArrayList<>();
 
         // when
-        int count = outbox.claimAndPublish(100, published::addAll);
+        int count = outbox.claimAndPublish(100, (batch, work) -> published.addAll(batch));
 
         // then
         assertThat(count).isEqualTo(2);
@@ -71,7 +71,7 @@ class OutboxStoreTest {
         assertThat(delivery.signingKeys()).isEqualTo(endpoint.signingKeys());
         assertThat(delivery.timeoutMs()).isEqualTo(endpoint.timeoutMs());
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id IN (?, ?)", first.id(), second.id())).isZero();
-        assertThat(outbox.claimAndPublish(100, batch -> { throw new AssertionError("nothing left to publish"); }))
+        assertThat(outbox.claimAndPublish(100, (batch, work) -> { throw new AssertionError("nothing left to publish"); }))
                 .isZero();
     }
 
@@ -85,10 +85,10 @@ class OutboxStoreTest {
         jobs.insertBatch(List.of(first, second), TTL);
 
         // when
-        assertThatThrownBy(() -> outbox.claimAndPublish(100, batch -> { throw new IOException("broker down"); }))
+        assertThatThrownBy(() -> outbox.claimAndPublish(100, (batch, work) -> { throw new IOException("broker down"); }))
                 .isInstanceOf(OutboxStore.PublishFailedException.class)
                 .hasCauseInstanceOf(IOException.class);
-        assertThatThrownBy(() -> outbox.claimAndPublish(100, batch -> { throw new IllegalStateException("boom"); }))
+        assertThatThrownBy(() -> outbox.claimAndPublish(100, (batch, work) -> { throw new IllegalStateException("boom"); }))
                 .isInstanceOf(IllegalStateException.class);
 
         // then
@@ -96,7 +96,7 @@ class OutboxStoreTest {
                 .isEqualTo(2);
         assertThat(outbox.backlog()).isEqualTo(2);
         List<OutboxDelivery> published = new ArrayList<>();
-        assertThat(outbox.claimAndPublish(100, published::addAll)).isEqualTo(2);
+        assertThat(outbox.claimAndPublish(100, (batch, work) -> published.addAll(batch))).isEqualTo(2);
         assertThat(published).extracting(OutboxDelivery::jobId).containsExactly(first.id(), second.id());
         assertThat(outbox.backlog()).isZero();
     }
@@ -113,7 +113,7 @@ class OutboxStoreTest {
         List<OutboxDelivery> published = new ArrayList<>();
 
         // when
-        int count = outbox.claimAndPublish(100, published::addAll);
+        int count = outbox.claimAndPublish(100, (batch, work) -> published.addAll(batch));
 
         // then
         assertThat(count).isEqualTo(2);
@@ -137,7 +137,7 @@ class OutboxStoreTest {
         }
         Map<UUID, AtomicInteger> publications = new ConcurrentHashMap<>();
         Map<Long, AtomicInteger> outboxRows = new ConcurrentHashMap<>();
-        OutboxStore.Publisher publisher = batch -> {
+        OutboxStore.Publisher publisher = (batch, work) -> {
             for (OutboxDelivery delivery : batch) {
                 publications.computeIfAbsent(delivery.jobId(), id -> new AtomicInteger()).incrementAndGet();
                 outboxRows.computeIfAbsent(delivery.outboxId(), id -> new AtomicInteger()).incrementAndGet();

@@ -31,7 +31,7 @@ class QueueStoreTest {
     @BeforeEach
     void drainTheOutbox() {
         while (outbox.backlog() > 0) {
-            outbox.claimAndPublish(1_000, batch -> { });
+            outbox.claimAndPublish(1_000, (batch, work) -> { });
         }
     }
 
@@ -149,7 +149,7 @@ class QueueStoreTest {
         List<OutboxDelivery> published = new ArrayList<>();
 
         // when
-        outbox.claimAndPublish(100, published::addAll);
+        outbox.claimAndPublish(100, (batch, work) -> published.addAll(batch));
 
         // then
         assertThat(published).hasSize(3);

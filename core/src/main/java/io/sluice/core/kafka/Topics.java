@@ -42,6 +42,14 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
         return prefix + ".dlq";
     }
 
+    /**
+     * Jobs waiting for external workers ({@link io.sluice.core.work.WorkItem}), keyed by job id
+     * so every partition, and so every gateway node, holds a share of every queue.
+     */
+    public String work() {
+        return prefix + ".work";
+    }
+
     /** Compacted: the latest {@link EndpointSnapshot} of every endpoint, read whole by every worker. */
     public String endpoints() {
         return prefix + ".endpoints";
@@ -72,7 +80,8 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
                 new TopicSpec(stats(), eventPartitions, replicationFactor,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
                 new TopicSpec(endpoints(), eventPartitions, replicationFactor,
-                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact"))));
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
+                new TopicSpec(work(), deliveryPartitions, replicationFactor, durable)));
         for (Duration tier : retryTiers) {
             Duration retention = tier.multipliedBy(2).compareTo(MIN_RETENTION) > 0 ? tier.multipliedBy(2) : MIN_RETENTION;
             all.add(new TopicSpec(retryTier(tier), deliveryPartitions, replicationFactor, withRetention(durable, retention)));

@@ -133,7 +133,7 @@ class DeliveryMessageTest {
 
         assertThat(topics.all()).extracting(TopicSpec::name)
                 .containsExactly("sluice.deliveries", "sluice.events", "sluice.dlq", "sluice.stats",
-                        "sluice.endpoints", "sluice.retry.5s", "sluice.retry.30m", "sluice.retry.24h");
+                        "sluice.endpoints", "sluice.work", "sluice.retry.5s", "sluice.retry.30m", "sluice.retry.24h");
         assertThat(topics.all().get(5).partitions()).isEqualTo(12);
         assertThat(topics.all().get(4).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.all().get(2).configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));

@@ -38,23 +38,26 @@ public final class JobViews {
     }
 
     /**
-     * The full job: the Spooled shape plus {@code endpoint_id}, {@code next_attempt_at} (when a
-     * pending job's next attempt is due) and {@code attempts}. {@code attempt} counts every
+     * The full job: the Spooled shape (with an external worker's {@code result} and lease) plus
+     * {@code endpoint_id}, {@code next_attempt_at} (when a pending job's next attempt is due) and
+     * {@code attempts}. {@code attempt} counts every
      * attempt made; {@code retry_count} those after the first since the job was (re)started.
      */
     public record JobView(
             UUID id, UUID organizationId, String queueName, String status,
-            @JsonRawValue String payload, Object result, int retryCount, int attempt, int maxRetries,
+            @JsonRawValue String payload, @JsonRawValue String result, int retryCount, int attempt, int maxRetries,
             String lastError, Instant createdAt, Instant scheduledAt, Instant startedAt, Instant completedAt,
             Instant nextAttemptAt, Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
-            String idempotencyKey, Instant updatedAt, UUID endpointId, List<AttemptView> attempts) {
+            String idempotencyKey, Instant updatedAt, UUID endpointId, UUID assignedWorkerId, UUID leaseId,
+            Instant leaseExpiresAt, List<AttemptView> attempts) {
 
         public static JobView of(JobRecord job, List<AttemptRecord> attempts) {
-            return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), null,
+            return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), job.result(),
                     job.retryCount(), job.attempts(), job.maxRetries(), job.lastError(),
                     job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt(),
                     job.expiresAt(), job.priority(), job.tags(), job.timeoutSeconds(), job.idempotencyKey(),
-                    job.updatedAt(), job.endpointId(), attempts.stream().map(AttemptView::of).toList());
+                    job.updatedAt(), job.endpointId(), job.assignedWorkerId(), job.leaseId(), job.leaseExpiresAt(),
+                    attempts.stream().map(AttemptView::of).toList());
         }
     }
 

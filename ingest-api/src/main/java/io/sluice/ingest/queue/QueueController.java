@@ -11,6 +11,8 @@ import io.sluice.store.JobDefaults;
 import io.sluice.store.Queue;
 import io.sluice.store.QueueStats;
 import io.sluice.store.QueueStore;
+import io.sluice.store.WorkerStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,14 +60,21 @@ public class QueueController {
                             Instant createdAt, Instant updatedAt) {
     }
 
+    /** A worker silent this long is as good as gone (the lease reaper's default too). */
+    static final Duration ACTIVE_WITHIN = Duration.ofMinutes(2);
+
     private final QueueStore queues;
     private final RetryScheduleInput retrySchedules;
     private final JobDefaults jobDefaults;
     private final IngestProperties properties;
     private final JsonMapper json;
+    private final WorkerStore workers;
+    private final Clock clock;
 
     public QueueController(QueueStore queues, RetryScheduleInput retrySchedules, JobDefaults jobDefaults,
-                           IngestProperties properties, JsonMapper json) {
+                           IngestProperties properties, JsonMapper json, WorkerStore workers, Clock clock) {
+        this.workers = workers;
+        this.clock = clock;
         this.queues = queues;
         this.retrySchedules = retrySchedules;
         this.jobDefaults = jobDefaults;
@@ -92,8 +101,8 @@ public class QueueController {
     }
 
     /**
-     * {@code active_workers} counts external workers serving the queue; Sluice has none yet, so
-     * it is 0 until workers arrive.
+     * {@code active_workers} counts the queue's external workers not offline that were heard
+     * from within {@link #ACTIVE_WITHIN}.
      */
     public record QueueStatsView(String queueName, long pendingJobs, long processingJobs,
                                  @JsonProperty("completed_jobs_24h") long completedJobs24h,
@@ -108,7 +117,8 @@ public class QueueController {
                 .orElseThrow(() -> ApiException.notFound("Queue not found"));
         QueueStats stats = queues.stats(caller.organizationId(), queue.name());
         return new QueueStatsView(queue.name(), stats.pendingJobs(), stats.processingJobs(), stats.completedJobs24h(),
-                stats.failedJobs24h(), Math.round(stats.avgProcessingTimeMs() * 10) / 10.0, stats.maxJobAgeSeconds(), 0);
+                stats.failedJobs24h(), Math.round(stats.avgProcessingTimeMs() * 10) / 10.0, stats.maxJobAgeSeconds(),
+                workers.countActive(caller.organizationId(), queue.name(), clock.instant().minus(ACTIVE_WITHIN)));
     }
 
     /** Creates the queue when it does not exist yet, as Spooled does. */

@@ -2,6 +2,7 @@ package io.sluice.ingest.relay;
 
 import io.sluice.core.kafka.DeliveryMessage;
 import io.sluice.core.kafka.Topics;
+import io.sluice.core.work.WorkItem;
 import io.sluice.store.OutboxDelivery;
 import io.sluice.store.OutboxStore;
 import io.micrometer.core.instrument.Counter;
@@ -83,8 +84,8 @@ public class OutboxRelay implements SmartLifecycle {
         return outbox.claimAndPublish(properties.batchSize(), this::publish);
     }
 
-    private void publish(List<OutboxDelivery> batch) throws Exception {
-        List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
+    private void publish(List<OutboxDelivery> batch, List<WorkItem> work) throws Exception {
+        List<CompletableFuture<?>> acks = new ArrayList<>(batch.size() + work.size());
         for (OutboxDelivery delivery : batch) {
             DeliveryMessage message = DeliveryMessage.first(delivery.jobId(), delivery.organizationId(),
                     delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.signingKeys(),
@@ -96,9 +97,12 @@ public class OutboxRelay implements SmartLifecycle {
             message.headers().forEach((name, value) -> record.headers().add(name, value));
             acks.add(kafka.send(record));
         }
+        for (WorkItem item : work) {
+            acks.add(kafka.send(topics.work(), item.jobId().toString(), item.encode()));
+        }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                 .get(properties.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        published.increment(batch.size());
+        published.increment(batch.size() + work.size());
     }
 
     private void loop() {

@@ -1,0 +1,75 @@
+package io.sluice.worker;
+
+import io.sluice.core.work.HeldWork;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The work items a node holds, by queue: due ones ordered highest priority first, then oldest
+ * (job ids are time-ordered); delayed ones (a retry's wait) by due time until they are due.
+ * Guarded by its own lock: the consumer adds, request threads take.
+ */
+final class WorkBuffer {
+
+    private record Queue(UUID organizationId, String name) {
+    }
+
+    private static final Comparator<HeldWork> CLAIM_ORDER = Comparator
+            .comparingInt((HeldWork h) -> -h.item().priority())
+            .thenComparing(h -> h.item().jobId());
+    private static final Comparator<HeldWork> DUE_ORDER = Comparator.comparing((HeldWork h) -> h.item().notBefore());
+
+    private final Map<Queue, PriorityQueue<HeldWork>> due = new HashMap<>();
+    private final PriorityQueue<HeldWork> delayed = new PriorityQueue<>(DUE_ORDER);
+    private int size;
+
+    synchronized void add(HeldWork held, Instant now) {
+        if (held.item().notBefore() != null && held.item().notBefore().isAfter(now)) {
+            delayed.add(held);
+        } else {
+            due.computeIfAbsent(new Queue(held.item().organizationId(), held.item().queueName()),
+                    q -> new PriorityQueue<>(CLAIM_ORDER)).add(held);
+        }
+        size++;
+    }
+
+    synchronized List<HeldWork> take(UUID organizationId, String queueName, int limit, Instant now) {
+        while (!delayed.isEmpty() && !delayed.peek().item().notBefore().isAfter(now)) {
+            HeldWork ready = delayed.poll();
+            size--;
+            add(ready, now);
+        }
+        PriorityQueue<HeldWork> queue = due.get(new Queue(organizationId, queueName));
+        List<HeldWork> taken = new ArrayList<>(Math.min(limit, queue == null ? 0 : queue.size()));
+        while (queue != null && taken.size() < limit && !queue.isEmpty()) {
+            taken.add(queue.poll());
+        }
+        size -= taken.size();
+        return taken;
+    }
+
+    /** Forgets what was read from partitions this node no longer owns. @return how many were dropped */
+    synchronized int drop(Collection<Integer> partitions) {
+        Set<Integer> gone = Set.copyOf(partitions);
+        int before = size;
+        for (PriorityQueue<HeldWork> queue : due.values()) {
+            queue.removeIf(h -> gone.contains(h.partition()));
+        }
+        delayed.removeIf(h -> gone.contains(h.partition()));
+        due.values().removeIf(PriorityQueue::isEmpty);
+        size = delayed.size() + due.values().stream().mapToInt(PriorityQueue::size).sum();
+        return before - size;
+    }
+
+    synchronized int size() {
+        return size;
+    }
+}

@@ -1,0 +1,85 @@
+package io.sluice.scheduler;
+
+import io.sluice.store.LeaseStore;
+import io.sluice.store.WorkerStore;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends external workers' jobs back down the retry path when their lease ran out, and when
+ * their worker went silent (no heartbeat for {@code silent-after}): the worker is marked
+ * offline and every job it held is taken back at once, without waiting for the leases.
+ */
+@Component
+public class LeaseReaper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+
+    private final LeaseStore leases;
+    private final WorkerStore workers;
+    private final LeaseReaperProperties properties;
+    private final Clock clock;
+    private ScheduledExecutorService timer;
+
+    public LeaseReaper(LeaseStore leases, WorkerStore workers, LeaseReaperProperties properties, Clock clock) {
+        this.leases = leases;
+        this.workers = workers;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** @return jobs taken back */
+    public int runOnce() {
+        int taken = 0;
+        for (UUID worker : workers.markSilentOffline(clock.instant().minus(properties.silentAfter()),
+                properties.batchSize())) {
+            int released = leases.releaseWorker(worker, "the worker went silent (no heartbeat for "
+                    + properties.silentAfter().toSeconds() + " s)");
+            log.info("Worker {} went silent: offline, {} of its jobs taken back", worker, released);
+            taken += released;
+        }
+        for (int n; (n = leases.expireLeases(properties.batchSize())) > 0; ) {
+            taken += n;
+            if (n < properties.batchSize()) {
+                break;
+            }
+        }
+        return taken;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sluice-lease-reaper").daemon().factory());
+        long millis = properties.interval().toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                runOnce();
+            } catch (Throwable t) {
+                log.warn("Lease reaping failed; will retry", t);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

@@ -1,0 +1,276 @@
+package io.sluice.store;
+
+import io.sluice.core.delivery.RetrySchedule;
+import io.sluice.core.job.JobState;
+import io.sluice.core.job.Uuid7;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
+import io.sluice.core.work.LeaseCheck;
+import io.sluice.core.work.WorkerRetry;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Leases of jobs handed to external workers. A claim leases jobs that are still pending (so
+ * a job is never leased twice, whichever node hands it out); completing, failing or
+ * extending is fenced by the lease ({@link LeaseCheck}); a failure, an expired lease or a
+ * worker that left sends the job down the retry path ({@link WorkerRetry}): back to its queue
+ * through the outbox after its delay, or to the dead-letter queue. Every attempt is recorded.
+ */
+@Repository
+public class LeaseStore {
+
+    /** A job's row as a worker's call finds it, locked. */
+    private record Locked(UUID id, UUID organizationId, String queueName, JobState state, UUID assignedWorker,
+                          UUID leaseId, Instant leaseExpiresAt, Instant startedAt, int attempts, int retryCount,
+                          int maxRetries, String queueSchedule) {
+
+        LeaseCheck.JobLease lease() {
+            return new LeaseCheck.JobLease(state, assignedWorker, leaseId, leaseExpiresAt);
+        }
+
+        JobFacts facts(String newState, String error) {
+            return new JobFacts(id, organizationId, queueName, null, null, newState, attempts, null, error);
+        }
+    }
+
+    private static final String LOCKED_COLUMNS = """
+            j.id, j.organization_id, j.queue_name, j.state, j.assigned_worker_id, j.lease_id, j.lease_expires_at,
+            j.started_at, j.attempts, j.retry_count, j.max_retries, q.retry_schedule""";
+    private static final String LOCKED_FROM =
+            " FROM jobs j LEFT JOIN queues q ON q.organization_id = j.organization_id AND q.name = j.queue_name ";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Uuid7 ids;
+    private final SystemEventStore systemEvents;
+    private final RetrySchedule defaultSchedule;
+
+    public LeaseStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, Uuid7 ids, SystemEventStore systemEvents,
+                      RetrySchedule defaultSchedule) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+        this.ids = ids;
+        this.systemEvents = systemEvents;
+        this.defaultSchedule = defaultSchedule;
+    }
+
+    /**
+     * Leases those of the jobs that are still waiting for a worker (the others were cancelled,
+     * leased elsewhere or are gone: they are left out). A job whose {@code expires_at} passed is
+     * cancelled instead of started.
+     *
+     * @return the leased jobs, highest priority first, then oldest
+     */
+    public List<LeasedJob> lease(UUID organizationId, List<UUID> jobIds, UUID workerId, Duration duration) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        Timestamp at = Rows.timestamp(now);
+        String[] idArray = jobIds.stream().map(UUID::toString).toArray(String[]::new);
+        List<LeasedJob> leased = tx.execute(status -> {
+            jdbc.update("""
+                    UPDATE jobs SET state = 'cancelled', last_error = 'expired before a worker took it', updated_at = ?
+                    WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND expires_at <= ?""",
+                    at, idArray, organizationId, at);
+            List<LeasedJob> rows = jdbc.query("""
+                    UPDATE jobs SET state = 'processing', assigned_worker_id = ?, lease_id = gen_random_uuid(),
+                        lease_expires_at = ?, started_at = ?, attempts = attempts + 1, next_attempt_at = NULL, updated_at = ?
+                    WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND endpoint_id IS NULL
+                    RETURNING id, organization_id, queue_name, payload::text, retry_count, max_retries, timeout_seconds,
+                        priority, lease_id, lease_expires_at, attempts""",
+                    (rs, n) -> new LeasedJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getString(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
+                            rs.getObject(9, UUID.class), Rows.instant(rs, 10)),
+                    workerId, Rows.timestamp(now.plus(duration)), at, at, idArray, organizationId);
+            List<SystemEvent> events = rows.stream().map(job -> new JobFacts(job.id(), job.organizationId(),
+                    job.queueName(), null, null, "processing", 0, null, null)
+                    .event(SystemEventType.JOB_STARTED, now, Map.of("worker_id", workerId.toString()))).toList();
+            publishEvents(events, now);
+            return rows;
+        });
+        List<LeasedJob> ordered = new ArrayList<>(leased);
+        ordered.sort(Comparator.comparingInt(LeasedJob::priority).reversed().thenComparing(LeasedJob::id));
+        return ordered;
+    }
+
+    /** Completes the job with the worker's result (JSON text, or null). */
+    public LeaseOutcome complete(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String result) {
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            Optional<Locked> found = lock(organizationId, jobId);
+            if (found.isEmpty()) {
+                return new LeaseOutcome.NotFound();
+            }
+            Locked job = found.get();
+            LeaseOutcome refused = refusal(LeaseCheck.check(job.lease(), workerId, leaseId, now));
+            if (refused != null) {
+                return refused;
+            }
+            jdbc.update("""
+                    UPDATE jobs SET state = 'completed', completed_at = ?, result = ?::json, lease_expires_at = NULL,
+                        next_attempt_at = NULL, last_error = NULL, updated_at = ?
+                    WHERE id = ?""", Rows.timestamp(now), result, Rows.timestamp(now), jobId);
+            recordAttempt(job, workerId, now, null, null);
+            publishEvents(List.of(job.facts("completed", null).event(SystemEventType.JOB_COMPLETED, now, Map.of())), now);
+            return new LeaseOutcome.Completed();
+        });
+    }
+
+    /**
+     * Records a failed attempt; the job is retried after its queue's delay while retries are
+     * left and {@code retry} is true, else dead-lettered.
+     */
+    public LeaseOutcome fail(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String error, boolean retry) {
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            Optional<Locked> found = lock(organizationId, jobId);
+            if (found.isEmpty()) {
+                return new LeaseOutcome.NotFound();
+            }
+            Locked job = found.get();
+            LeaseOutcome refused = refusal(LeaseCheck.check(job.lease(), workerId, leaseId, now));
+            if (refused != null) {
+                return refused;
+            }
+            return giveBack(job, workerId, "worker_error", error, retry, now);
+        });
+    }
+
+    /** Moves the lease's expiry to {@code duration} from now. */
+    public LeaseOutcome extend(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, Duration duration) {
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            Optional<Locked> found = lock(organizationId, jobId);
+            if (found.isEmpty()) {
+                return new LeaseOutcome.NotFound();
+            }
+            LeaseOutcome refused = refusal(LeaseCheck.check(found.get().lease(), workerId, leaseId, now));
+            if (refused != null) {
+                return refused;
+            }
+            Instant until = now.plus(duration);
+            jdbc.update("UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?",
+                    Rows.timestamp(until), Rows.timestamp(now), jobId);
+            return new LeaseOutcome.Extended(until);
+        });
+    }
+
+    /**
+     * Takes back up to {@code limit} jobs whose lease ran out, down the retry path.
+     *
+     * @return how many were taken back
+     */
+    public int expireLeases(int limit) {
+        return takeBack(" WHERE j.lease_expires_at <= ? AND j.state = 'processing'"
+                        + " ORDER BY j.lease_expires_at LIMIT ? FOR UPDATE OF j SKIP LOCKED",
+                "lease_expired", "the lease expired before the worker finished", Rows.timestamp(clock.instant()), limit);
+    }
+
+    /**
+     * Takes back every job leased to a worker that left or went silent, down the retry path.
+     *
+     * @return how many were taken back
+     */
+    public int releaseWorker(UUID workerId, String reason) {
+        return takeBack(" WHERE j.assigned_worker_id = ? AND j.state = 'processing' FOR UPDATE OF j",
+                "worker_lost", reason, workerId);
+    }
+
+    private int takeBack(String where, String errorClass, String reason, Object... args) {
+        Instant now = clock.instant();
+        Integer taken = tx.execute(status -> {
+            List<Locked> held = jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + where, LeaseStore::locked, args);
+            for (Locked job : held) {
+                giveBack(job, job.assignedWorker(), errorClass, reason, true, now);
+            }
+            return held.size();
+        });
+        return taken == null ? 0 : taken;
+    }
+
+    private LeaseOutcome giveBack(Locked job, UUID workerId, String errorClass, String error, boolean retryWanted,
+                                  Instant now) {
+        RetrySchedule schedule = job.queueSchedule() == null ? defaultSchedule
+                : defaultSchedule.withDelays(EndpointStore.schedule(job.queueSchedule()));
+        recordAttempt(job, workerId, now, errorClass, error);
+        Timestamp at = Rows.timestamp(now);
+        return switch (WorkerRetry.after(schedule, job.retryCount(), job.maxRetries(), retryWanted, error)) {
+            case WorkerRetry.Next.Retry(Duration delay) -> {
+                Instant due = now.plus(delay);
+                jdbc.update("""
+                        UPDATE jobs SET state = 'pending', retry_count = retry_count + 1, next_attempt_at = ?,
+                            last_error = ?, assigned_worker_id = NULL, lease_id = NULL, lease_expires_at = NULL,
+                            updated_at = ?
+                        WHERE id = ?""", Rows.timestamp(due), error, at, job.id());
+                jdbc.update("INSERT INTO outbox (job_id) VALUES (?)", job.id());
+                publishEvents(List.of(job.facts("pending", error).event(SystemEventType.JOB_FAILED, now,
+                        Map.of("will_retry", true, "next_attempt_at", due.toString()))), now);
+                yield new LeaseOutcome.WillRetry(delay);
+            }
+            case WorkerRetry.Next.DeadLetter(String reason) -> {
+                jdbc.update("UPDATE jobs SET lease_expires_at = NULL, last_error = ? WHERE id = ?", error, job.id());
+                DeadLetterRows.withoutAttempt(jdbc, job.id(), reason, now);
+                publishEvents(List.of(
+                        job.facts("deadletter", error).event(SystemEventType.JOB_FAILED, now, Map.of("will_retry", false)),
+                        job.facts("deadletter", reason).event(SystemEventType.JOB_DEADLETTERED, now, Map.of())), now);
+                yield new LeaseOutcome.DeadLettered(reason);
+            }
+        };
+    }
+
+    private void recordAttempt(Locked job, UUID workerId, Instant now, String errorClass, String error) {
+        Instant started = job.startedAt() == null ? now : job.startedAt();
+        jdbc.update("""
+                INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, error_class, error, worker)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                ids.next(), job.id(), job.organizationId(), Rows.timestamp(started),
+                Math.max(0, Duration.between(started, now).toMillis()), errorClass, error,
+                workerId == null ? null : workerId.toString());
+    }
+
+    private Optional<Locked> lock(UUID organizationId, UUID jobId) {
+        return jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + " WHERE j.id = ? AND j.organization_id = ? FOR UPDATE OF j",
+                LeaseStore::locked, jobId, organizationId).stream().findFirst();
+    }
+
+    private static LeaseOutcome refusal(LeaseCheck.Verdict verdict) {
+        return switch (verdict) {
+            case LeaseCheck.Verdict.Held held -> null;
+            case LeaseCheck.Verdict.AlreadyCompleted done -> new LeaseOutcome.AlreadyCompleted();
+            case LeaseCheck.Verdict.Expired expired -> new LeaseOutcome.LeaseExpired();
+            case LeaseCheck.Verdict.NotOwned notOwned -> new LeaseOutcome.NotOwned();
+        };
+    }
+
+    private void publishEvents(List<SystemEvent> events, Instant now) {
+        if (events.isEmpty()) {
+            return;
+        }
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            systemEvents.publishWithin(connection, events, now);
+            return null;
+        });
+    }
+
+    private static Locked locked(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Locked(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                JobState.fromWireName(rs.getString(4)), rs.getObject(5, UUID.class), rs.getObject(6, UUID.class),
+                Rows.instant(rs, 7), Rows.instant(rs, 8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getString(12));
+    }
+}

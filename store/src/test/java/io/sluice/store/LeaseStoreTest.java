@@ -1,0 +1,186 @@
+package io.sluice.store;
+
+import static io.sluice.store.StoreTestSupport.job;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.delivery.RetrySchedule;
+import io.sluice.core.job.Uuid7;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/** Leases of external workers' jobs: never two at once, fenced, and given back down the retry path. */
+class LeaseStoreTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final StoreTestSupport db = StoreTestSupport.get();
+    private final MutableClock clock = MutableClock.startingNow();
+    private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
+    private final LeaseStore leases = new LeaseStore(db.jdbc, db.tx, clock, ids, db.systemEvents(clock),
+            RetrySchedule.parse("1s,2s,3s", "1s,2s,3s"));
+    private final UUID org = db.newOrganization(clock);
+    private final UUID worker = UUID.randomUUID();
+
+    @Test
+    void concurrentClaimsOfTheSameJobsNeverShareOne() throws Exception {
+        List<UUID> waiting = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            waiting.add(insert());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<LeasedJob>>> claims = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                UUID someWorker = UUID.randomUUID();
+                claims.add(pool.submit((Callable<List<LeasedJob>>) () -> leases.lease(org, waiting, someWorker, LEASE)));
+            }
+            Set<UUID> leased = new HashSet<>();
+            int total = 0;
+            for (Future<List<LeasedJob>> claim : claims) {
+                for (LeasedJob job : claim.get()) {
+                    leased.add(job.id());
+                    total++;
+                }
+            }
+            assertThat(total).isEqualTo(200);
+            assertThat(leased).containsExactlyInAnyOrderElementsOf(waiting);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLeasedJobIsProcessingWithItsLeaseAndComesHighestPriorityFirst() {
+        UUID low = insert();
+        UUID high = ids.next();
+        jobs.insertBatch(List.of(new NewJob(high, org, "reports", "{\"n\":2}", null, 5, 3, null, null, null, null, null)), Duration.ofHours(1));
+
+        List<LeasedJob> leased = leases.lease(org, List.of(low, high), worker, LEASE);
+
+        assertThat(leased).extracting(LeasedJob::id).containsExactly(high, low);
+        assertThat(leased.getFirst().payload()).isEqualTo("{\"n\":2}");
+        assertThat(leased.getFirst().leaseExpiresAt()).isEqualTo(clock.instant().plus(LEASE));
+        JobRecord stored = jobs.get(org, high).orElseThrow();
+        assertThat(stored.state()).isEqualTo("processing");
+        assertThat(stored.assignedWorkerId()).isEqualTo(worker);
+        assertThat(stored.leaseId()).isEqualTo(leased.getFirst().leaseId());
+        assertThat(leases.lease(org, List.of(low, high), UUID.randomUUID(), LEASE)).isEmpty();
+    }
+
+    @Test
+    void completingIsFencedByTheLeaseOrByTheWorker() {
+        UUID id = insert();
+        LeasedJob leased = leases.lease(org, List.of(id), worker, LEASE).getFirst();
+
+        assertThat(leases.complete(org, id, worker, UUID.randomUUID(), null)).isEqualTo(new LeaseOutcome.LeaseExpired());
+        assertThat(leases.complete(org, id, UUID.randomUUID(), null, null)).isEqualTo(new LeaseOutcome.NotOwned());
+        assertThat(leases.complete(db.newOrganization(clock), id, worker, null, null)).isEqualTo(new LeaseOutcome.NotFound());
+        assertThat(leases.complete(org, id, worker, leased.leaseId(), "{\"ok\":true}")).isEqualTo(new LeaseOutcome.Completed());
+        assertThat(leases.complete(org, id, worker, leased.leaseId(), null)).isEqualTo(new LeaseOutcome.AlreadyCompleted());
+        JobRecord done = jobs.get(org, id).orElseThrow();
+        assertThat(done.state()).isEqualTo("completed");
+        assertThat(done.result()).isEqualTo("{\"ok\":true}");
+        assertThat(done.completedAt()).isEqualTo(clock.instant());
+        assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ? AND error IS NULL AND worker = ?", id,
+                worker.toString())).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedAfterTheScheduleThenDeadLettered() {
+        UUID id = insert(); // max_retries 3
+        int[] delays = new int[3];
+        for (int retry = 0; retry < 3; retry++) {
+            leases.lease(org, List.of(id), worker, LEASE);
+            LeaseOutcome outcome = leases.fail(org, id, worker, null, "boom " + retry, true);
+            delays[retry] = (int) ((LeaseOutcome.WillRetry) outcome).delay().toSeconds();
+            JobRecord waiting = jobs.get(org, id).orElseThrow();
+            assertThat(waiting.state()).isEqualTo("pending");
+            assertThat(waiting.retryCount()).isEqualTo(retry + 1);
+            assertThat(waiting.nextAttemptAt()).isEqualTo(clock.instant().plusSeconds(delays[retry]));
+            assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", id)).isEqualTo(retry + 2);
+        }
+        leases.lease(org, List.of(id), worker, LEASE);
+
+        LeaseOutcome last = leases.fail(org, id, worker, null, "boom again", true);
+
+        assertThat(delays).containsExactly(1, 2, 3);
+        assertThat(last).isInstanceOf(LeaseOutcome.DeadLettered.class);
+        assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("deadletter");
+        assertThat(db.count("SELECT count(*) FROM dead_letters WHERE job_id = ?", id)).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ?", id)).isEqualTo(4);
+    }
+
+    @Test
+    void aFailureWithoutRetryIsDeadLetteredAtOnce() {
+        UUID id = insert();
+        leases.lease(org, List.of(id), worker, LEASE);
+
+        assertThat(leases.fail(org, id, worker, null, "bad input", false)).isInstanceOf(LeaseOutcome.DeadLettered.class);
+        assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("deadletter");
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenBackAndItsLateCompletionRefused() {
+        UUID id = insert();
+        LeasedJob leased = leases.lease(org, List.of(id), worker, LEASE).getFirst();
+        assertThat(leases.extend(org, id, worker, leased.leaseId(), Duration.ofSeconds(60)))
+                .isEqualTo(new LeaseOutcome.Extended(clock.instant().plusSeconds(60)));
+
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(leases.expireLeases(100)).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(leases.complete(org, id, worker, leased.leaseId(), null)).isEqualTo(new LeaseOutcome.LeaseExpired());
+        assertThat(leases.expireLeases(100)).isEqualTo(1);
+
+        JobRecord back = jobs.get(org, id).orElseThrow();
+        assertThat(back.state()).isEqualTo("pending");
+        assertThat(back.retryCount()).isEqualTo(1);
+        assertThat(back.leaseId()).isNull();
+        assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ? AND error_class = 'lease_expired'", id))
+                .isEqualTo(1);
+        assertThat(leases.complete(org, id, worker, leased.leaseId(), null)).isEqualTo(new LeaseOutcome.LeaseExpired());
+    }
+
+    @Test
+    void aWorkerThatLeftHasEveryJobItHeldTakenBack() {
+        UUID first = insert();
+        UUID second = insert();
+        UUID others = insert();
+        leases.lease(org, List.of(first, second), worker, LEASE);
+        leases.lease(org, List.of(others), UUID.randomUUID(), LEASE);
+
+        assertThat(leases.releaseWorker(worker, "the worker deregistered")).isEqualTo(2);
+
+        assertThat(jobs.get(org, first).orElseThrow().state()).isEqualTo("pending");
+        assertThat(jobs.get(org, second).orElseThrow().lastError()).isEqualTo("the worker deregistered");
+        assertThat(jobs.get(org, others).orElseThrow().state()).isEqualTo("processing");
+    }
+
+    @Test
+    void aJobPastItsExpiryIsCancelledRatherThanStarted() {
+        UUID id = ids.next();
+        jobs.insertBatch(List.of(new NewJob(id, org, "reports", "{}", null, 0, 3, null, null, null,
+                clock.instant().plusSeconds(5), null)), Duration.ofHours(1));
+        clock.advance(Duration.ofSeconds(6));
+
+        assertThat(leases.lease(org, List.of(id), worker, LEASE)).isEmpty();
+        assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("cancelled");
+    }
+
+    private UUID insert() {
+        UUID id = ids.next();
+        jobs.insertBatch(List.of(job(id, org, "reports", null, null)), Duration.ofHours(1));
+        return id;
+    }
+}
