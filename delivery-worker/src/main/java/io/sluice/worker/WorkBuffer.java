@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The work items a node holds, by queue: due ones ordered highest priority first, then oldest
@@ -32,6 +33,7 @@ final class WorkBuffer {
     private int size;
 
     synchronized void add(HeldWork held, Instant now) {
+        notifyAll();
         if (held.item().notBefore() != null && held.item().notBefore().isAfter(now)) {
             delayed.add(held);
         } else {
@@ -42,11 +44,7 @@ final class WorkBuffer {
     }
 
     synchronized List<HeldWork> take(UUID organizationId, String queueName, int limit, Instant now) {
-        while (!delayed.isEmpty() && !delayed.peek().item().notBefore().isAfter(now)) {
-            HeldWork ready = delayed.poll();
-            size--;
-            add(ready, now);
-        }
+        promoteDue(now);
         PriorityQueue<HeldWork> queue = due.get(new Queue(organizationId, queueName));
         List<HeldWork> taken = new ArrayList<>(Math.min(limit, queue == null ? 0 : queue.size()));
         while (queue != null && taken.size() < limit && !queue.isEmpty()) {
@@ -54,6 +52,39 @@ final class WorkBuffer {
         }
         size -= taken.size();
         return taken;
+    }
+
+    /**
+     * Waits until the queue has a due item, or {@code timeoutMillis} passed.
+     *
+     * @param clock the time as the caller's clock tells it (delayed items fall due by it)
+     * @return whether an item is due
+     */
+    synchronized boolean awaitDue(UUID organizationId, String queueName, long timeoutMillis,
+                                  Supplier<Instant> clock) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        Queue key = new Queue(organizationId, queueName);
+        while (true) {
+            promoteDue(clock.get());
+            PriorityQueue<HeldWork> queue = due.get(key);
+            if (queue != null && !queue.isEmpty()) {
+                return true;
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            // Woken by every add; a delayed item falls due without one, so look again at least each second.
+            wait(Math.min(left, 1_000));
+        }
+    }
+
+    private void promoteDue(Instant now) {
+        while (!delayed.isEmpty() && !delayed.peek().item().notBefore().isAfter(now)) {
+            HeldWork ready = delayed.poll();
+            size--;
+            add(ready, now);
+        }
     }
 
     /** Forgets what was read from partitions this node no longer owns. @return how many were dropped */

@@ -90,6 +90,11 @@ public class WorkFeed extends GroupConsumerLoop implements WorkSource {
     }
 
     @Override
+    public boolean awaitDue(UUID organizationId, String queueName, Duration timeout) throws InterruptedException {
+        return buffer.awaitDue(organizationId, queueName, timeout.toMillis(), clock::instant);
+    }
+
+    @Override
     public void settled(Collection<HeldWork> items) {
         for (HeldWork held : items) {
             offsets.finished(new TopicPartition(topics.work(), held.partition()), held.offset());

@@ -224,8 +224,9 @@ public class LeaseStore {
                 yield new LeaseOutcome.WillRetry(delay);
             }
             case WorkerRetry.Next.DeadLetter(String reason) -> {
-                jdbc.update("UPDATE jobs SET lease_expires_at = NULL, last_error = ? WHERE id = ?", error, job.id());
                 DeadLetterRows.withoutAttempt(jdbc, job.id(), reason, now);
+                // The dead-letter index keeps the reason; the job shows the worker's own error.
+                jdbc.update("UPDATE jobs SET lease_expires_at = NULL, last_error = ? WHERE id = ?", error, job.id());
                 publishEvents(List.of(
                         job.facts("deadletter", error).event(SystemEventType.JOB_FAILED, now, Map.of("will_retry", false)),
                         job.facts("deadletter", reason).event(SystemEventType.JOB_DEADLETTERED, now, Map.of())), now);

@@ -1,5 +1,6 @@
 package io.sluice.core.work;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -14,6 +15,14 @@ public interface WorkSource {
 
     /** Removes up to {@code limit} of the queue's due items: highest priority first, then oldest. */
     List<HeldWork> take(UUID organizationId, String queueName, int limit);
+
+    /**
+     * Waits until the queue has a due item, or the timeout passed: for streams that push jobs
+     * to workers as they arrive.
+     *
+     * @return whether an item is due now
+     */
+    boolean awaitDue(UUID organizationId, String queueName, Duration timeout) throws InterruptedException;
 
     void settled(Collection<HeldWork> items);
 

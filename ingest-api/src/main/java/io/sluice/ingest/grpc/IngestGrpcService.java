@@ -244,7 +244,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
             response.onNext(work.get());
             response.onCompleted();
         } catch (ApiException e) {
-            response.onError(statusOf(e).withDescription(e.getMessage()).asRuntimeException());
+            response.onError(GrpcStatuses.of(e).asRuntimeException());
         } catch (RuntimeException e) {
             log.error("A gRPC ingest call failed", e);
             response.onError(Status.INTERNAL.withDescription("could not write; retry with the same idempotency key")
@@ -273,17 +273,5 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         log.error("A gRPC ingest item failed", cause);
         return ItemError.newBuilder().setCode("INTERNAL_ERROR")
                 .setMessage("could not write; retry with the same idempotency key").build();
-    }
-
-    private static Status statusOf(ApiException e) {
-        return switch (e.status()) {
-            case BAD_REQUEST, PAYLOAD_TOO_LARGE -> Status.INVALID_ARGUMENT;
-            case FORBIDDEN -> Status.PERMISSION_DENIED;
-            case NOT_FOUND -> Status.NOT_FOUND;
-            case CONFLICT -> Status.ABORTED;
-            case UNAUTHORIZED -> Status.UNAUTHENTICATED;
-            case SERVICE_UNAVAILABLE -> Status.UNAVAILABLE;
-            default -> Status.INTERNAL;
-        };
     }
 }

@@ -65,8 +65,7 @@ public class JobFactory {
         this.clock = clock;
     }
 
-    /** @throws ApiException 400 or 413 naming what is wrong */
-    /** @throws ApiException when the spec is invalid or names a queue the caller's key may not use */
+    /** @throws ApiException (400, 403 or 413) when the spec is invalid or names a queue the caller's key may not use */
     public NewJob create(Caller caller, Spec spec) {
         String problem = QueueName.problemWith(spec.queueName());
         if (problem != null) {

@@ -1,0 +1,130 @@
+package io.sluice.ingest.work;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
+import io.sluice.proto.spooled.v1.Job;
+import io.sluice.proto.spooled.v1.JobStatus;
+import io.sluice.store.JobRecord;
+import io.sluice.store.LeasedJob;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Jobs as {@code spooled.v1} carries them. Payloads and results are JSON objects there
+ * ({@code google.protobuf.Struct}); a job whose payload is another kind of JSON is shown
+ * without one.
+ */
+final class SpooledJobs {
+
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+    private SpooledJobs() {
+    }
+
+    static Job of(JobRecord job) {
+        Job.Builder out = Job.newBuilder()
+                .setId(job.id().toString())
+                .setOrganizationId(job.organizationId().toString())
+                .setQueueName(job.queueName())
+                .setStatus(status(job.state()))
+                .setRetryCount(job.retryCount())
+                .setMaxRetries(job.maxRetries())
+                .setPriority(job.priority());
+        struct(job.payload()).ifPresent(out::setPayload);
+        struct(job.result()).ifPresent(out::setResult);
+        if (job.lastError() != null) {
+            out.setLastError(job.lastError());
+        }
+        if (job.timeoutSeconds() != null) {
+            out.setTimeoutSeconds(job.timeoutSeconds());
+        }
+        if (job.idempotencyKey() != null) {
+            out.setIdempotencyKey(job.idempotencyKey());
+        }
+        set(job.createdAt(), out::setCreatedAt);
+        set(job.scheduledAt(), out::setScheduledAt);
+        set(job.startedAt(), out::setStartedAt);
+        set(job.completedAt(), out::setCompletedAt);
+        set(job.leaseExpiresAt(), out::setLeaseExpiresAt);
+        if (job.assignedWorkerId() != null) {
+            out.setAssignedWorkerId(job.assignedWorkerId().toString());
+        }
+        if (job.leaseId() != null) {
+            out.setLeaseId(job.leaseId().toString());
+        }
+        return out.build();
+    }
+
+    static Job of(LeasedJob job, UUID workerId) {
+        Job.Builder out = Job.newBuilder()
+                .setId(job.id().toString())
+                .setOrganizationId(job.organizationId().toString())
+                .setQueueName(job.queueName())
+                .setStatus(JobStatus.JOB_STATUS_PROCESSING)
+                .setRetryCount(job.retryCount())
+                .setMaxRetries(job.maxRetries())
+                .setPriority(job.priority())
+                .setAssignedWorkerId(workerId.toString())
+                .setLeaseId(job.leaseId().toString())
+                .setLeaseExpiresAt(timestamp(job.leaseExpiresAt()));
+        struct(job.payload()).ifPresent(out::setPayload);
+        if (job.timeoutSeconds() != null) {
+            out.setTimeoutSeconds(job.timeoutSeconds());
+        }
+        return out.build();
+    }
+
+    static JobStatus status(String state) {
+        return switch (state) {
+            case "pending" -> JobStatus.JOB_STATUS_PENDING;
+            case "scheduled" -> JobStatus.JOB_STATUS_SCHEDULED;
+            case "processing" -> JobStatus.JOB_STATUS_PROCESSING;
+            case "completed" -> JobStatus.JOB_STATUS_COMPLETED;
+            case "failed" -> JobStatus.JOB_STATUS_FAILED;
+            case "deadletter" -> JobStatus.JOB_STATUS_DEADLETTER;
+            case "cancelled" -> JobStatus.JOB_STATUS_CANCELLED;
+            default -> JobStatus.JOB_STATUS_UNSPECIFIED;
+        };
+    }
+
+    /** A Struct as JSON text; an unset one is {@code {}}. */
+    static String json(Struct struct) {
+        try {
+            return PRINTER.print(struct);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("a Struct that cannot be printed as JSON", e);
+        }
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static Optional<Struct> struct(String json) {
+        if (json == null || !json.stripLeading().startsWith("{")) {
+            return Optional.empty();
+        }
+        Struct.Builder struct = Struct.newBuilder();
+        try {
+            PARSER.merge(json, struct);
+            return Optional.of(struct.build());
+        } catch (InvalidProtocolBufferException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void set(Instant instant, Consumer<Timestamp> setter) {
+        if (instant != null) {
+            setter.accept(timestamp(instant));
+        }
+    }
+}
