@@ -76,7 +76,7 @@ public record BenchOptions(
     }
 
     static final String USAGE = """
-            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest] [options]
+            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest|workers] [options]
               --scenario=burst                burst: every job at once to a receiver answering 204
                                               flaky: a receiver answering 503 to a seeded share of attempts
                                               slow-endpoint: a healthy endpoint alone, then beside one that
@@ -84,9 +84,11 @@ public record BenchOptions(
                                               fan-out: messages, each delivered to every endpoint
                                               ingest: jobs accepted per second by REST bulk, then by
                                                 gRPC streams (--concurrency streams), no delivery
+                                              workers: --concurrency external workers on spooled.v1
+                                                ProcessJobs streams claim and complete queued jobs
               --jobs=N                        jobs to enqueue and deliver (burst 50000, flaky 10000,
                                               slow-endpoint 50000 healthy jobs per phase; fan-out: 1000
-                                              messages; ingest 100000 per path)
+                                              messages; ingest 100000 per path; workers 50000)
               --payload-bytes=1024            approximate size of each job payload
               --bulk-size=100                 jobs per bulk enqueue request
               --concurrency=8                 bulk requests in flight

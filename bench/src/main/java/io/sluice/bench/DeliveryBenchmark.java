@@ -103,6 +103,7 @@ public final class DeliveryBenchmark {
                 case SLOW_ENDPOINT -> SlowEndpointScenario.run(run);
                 case FAN_OUT -> FanOutScenario.run(run);
                 case INGEST -> IngestScenario.run(run);
+                case WORKERS -> WorkersScenario.run(run);
             };
 
             System.out.println();

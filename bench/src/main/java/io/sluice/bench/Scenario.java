@@ -34,7 +34,13 @@ public enum Scenario {
      * Jobs accepted durably per second, by REST bulk requests and by gRPC streams, with no
      * delivery: the ingest path alone.
      */
-    INGEST("ingest", 100_000);
+    INGEST("ingest", 100_000),
+
+    /**
+     * External workers on spooled.v1 ProcessJobs streams claiming and completing jobs that wait
+     * for them: round trips per second.
+     */
+    WORKERS("workers", 50_000);
 
     private final String optionValue;
     private final int defaultJobs;
