@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,6 +39,14 @@ public class LeaseStore {
 
         LeaseCheck.JobLease lease() {
             return new LeaseCheck.JobLease(state, assignedWorker, leaseId, leaseExpiresAt);
+        }
+
+        /** The row as a call in the same batch leaves it, for the calls after it. */
+        Locked moved(JobState newState, Instant newLeaseExpiry) {
+            boolean keepsLease = newState == JobState.PROCESSING || newState == JobState.COMPLETED;
+            return new Locked(id, organizationId, queueName, newState, keepsLease ? assignedWorker : null,
+                    keepsLease ? leaseId : null, newLeaseExpiry, startedAt, attempts, retryCount, maxRetries,
+                    queueSchedule);
         }
 
         JobFacts facts(String newState, String error) {
@@ -109,66 +117,88 @@ public class LeaseStore {
         return ordered;
     }
 
-    /** Completes the job with the worker's result (JSON text, or null). */
-    public LeaseOutcome complete(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String result) {
-        Instant now = clock.instant();
-        return tx.execute(status -> {
-            Optional<Locked> found = lock(organizationId, jobId);
-            if (found.isEmpty()) {
-                return new LeaseOutcome.NotFound();
-            }
-            Locked job = found.get();
-            LeaseOutcome refused = refusal(LeaseCheck.check(job.lease(), workerId, leaseId, now));
-            if (refused != null) {
-                return refused;
-            }
-            jdbc.update("""
-                    UPDATE jobs SET state = 'completed', completed_at = ?, result = ?::json, lease_expires_at = NULL,
-                        next_attempt_at = NULL, last_error = NULL, updated_at = ?
-                    WHERE id = ?""", Rows.timestamp(now), result, Rows.timestamp(now), jobId);
-            recordAttempt(job, workerId, now, null, null);
-            publishEvents(List.of(job.facts("completed", null).event(SystemEventType.JOB_COMPLETED, now, Map.of())), now);
-            return new LeaseOutcome.Completed();
-        });
-    }
-
     /**
-     * Records a failed attempt; the job is retried after its queue's delay while retries are
-     * left and {@code retry} is true, else dead-lettered.
+     * Applies workers' calls in one transaction (a group commit: many workers' completions share
+     * one commit), in the order given; a later call on the same job sees what an earlier one did.
+     *
+     * @return each call's outcome, in the order of the calls
      */
-    public LeaseOutcome fail(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String error, boolean retry) {
+    public List<LeaseOutcome> apply(List<LeaseCall> calls) {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
         Instant now = clock.instant();
+        Timestamp at = Rows.timestamp(now);
         return tx.execute(status -> {
-            Optional<Locked> found = lock(organizationId, jobId);
-            if (found.isEmpty()) {
-                return new LeaseOutcome.NotFound();
+            Map<UUID, Locked> locked = lockAll(calls.stream().map(LeaseCall::jobId).distinct().sorted().toList());
+            List<LeaseOutcome> outcomes = new ArrayList<>(calls.size());
+            List<Object[]> completions = new ArrayList<>();
+            List<Object[]> attempts = new ArrayList<>();
+            List<Object[]> extensions = new ArrayList<>();
+            List<SystemEvent> events = new ArrayList<>();
+            for (LeaseCall call : calls) {
+                Locked job = locked.get(call.jobId());
+                if (job == null || !job.organizationId().equals(call.organizationId())) {
+                    outcomes.add(new LeaseOutcome.NotFound());
+                    continue;
+                }
+                LeaseOutcome refused = refusal(LeaseCheck.check(job.lease(), call.workerId(), call.leaseId(), now));
+                if (refused != null) {
+                    outcomes.add(refused);
+                    continue;
+                }
+                switch (call) {
+                    case LeaseCall.Complete complete -> {
+                        completions.add(new Object[] {job.id(), complete.result()});
+                        attempts.add(attemptRow(job, call.workerId(), now, null, null));
+                        events.add(job.facts("completed", null).event(SystemEventType.JOB_COMPLETED, now, Map.of()));
+                        locked.put(job.id(), job.moved(JobState.COMPLETED, null));
+                        outcomes.add(new LeaseOutcome.Completed());
+                    }
+                    case LeaseCall.Fail fail -> {
+                        LeaseOutcome outcome = giveBack(job, call.workerId(), "worker_error", fail.error(), fail.retry(), now);
+                        locked.put(job.id(), job.moved(outcome instanceof LeaseOutcome.WillRetry
+                                ? JobState.PENDING : JobState.DEADLETTER, null));
+                        outcomes.add(outcome);
+                    }
+                    case LeaseCall.Extend extend -> {
+                        Instant until = now.plus(extend.duration());
+                        extensions.add(new Object[] {Rows.timestamp(until), at, job.id()});
+                        locked.put(job.id(), job.moved(job.state(), until));
+                        outcomes.add(new LeaseOutcome.Extended(until));
+                    }
+                }
             }
-            Locked job = found.get();
-            LeaseOutcome refused = refusal(LeaseCheck.check(job.lease(), workerId, leaseId, now));
-            if (refused != null) {
-                return refused;
+            if (!completions.isEmpty()) {
+                // One statement for the batch: a statement per job cost more than the commit it shares.
+                jdbc.update("""
+                        UPDATE jobs j SET state = 'completed', completed_at = ?, result = c.result::json,
+                            lease_expires_at = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = ?
+                        FROM unnest(?::uuid[], ?::text[]) AS c(id, result) WHERE j.id = c.id""",
+                        at, at, completions.stream().map(c -> c[0].toString()).toArray(String[]::new),
+                        completions.stream().map(c -> (String) c[1]).toArray(String[]::new));
             }
-            return giveBack(job, workerId, "worker_error", error, retry, now);
+            if (!extensions.isEmpty()) {
+                jdbc.batchUpdate("UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?", extensions);
+            }
+            if (!attempts.isEmpty()) {
+                insertAttempts(attempts);
+            }
+            publishEvents(events, now);
+            return outcomes;
         });
     }
 
-    /** Moves the lease's expiry to {@code duration} from now. */
+    public LeaseOutcome complete(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String result) {
+        return apply(List.of(new LeaseCall.Complete(organizationId, jobId, workerId, leaseId, result))).getFirst();
+    }
+
+    public LeaseOutcome fail(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String error, boolean retry) {
+        return apply(List.of(new LeaseCall.Fail(organizationId, jobId, workerId, leaseId, error, retry))).getFirst();
+    }
+
     public LeaseOutcome extend(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, Duration duration) {
-        Instant now = clock.instant();
-        return tx.execute(status -> {
-            Optional<Locked> found = lock(organizationId, jobId);
-            if (found.isEmpty()) {
-                return new LeaseOutcome.NotFound();
-            }
-            LeaseOutcome refused = refusal(LeaseCheck.check(found.get().lease(), workerId, leaseId, now));
-            if (refused != null) {
-                return refused;
-            }
-            Instant until = now.plus(duration);
-            jdbc.update("UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?",
-                    Rows.timestamp(until), Rows.timestamp(now), jobId);
-            return new LeaseOutcome.Extended(until);
-        });
+        return apply(List.of(new LeaseCall.Extend(organizationId, jobId, workerId, leaseId, duration))).getFirst();
     }
 
     /**
@@ -236,18 +266,39 @@ public class LeaseStore {
     }
 
     private void recordAttempt(Locked job, UUID workerId, Instant now, String errorClass, String error) {
-        Instant started = job.startedAt() == null ? now : job.startedAt();
-        jdbc.update("""
-                INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, error_class, error, worker)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                ids.next(), job.id(), job.organizationId(), Rows.timestamp(started),
-                Math.max(0, Duration.between(started, now).toMillis()), errorClass, error,
-                workerId == null ? null : workerId.toString());
+        insertAttempts(List.<Object[]>of(attemptRow(job, workerId, now, errorClass, error)));
     }
 
-    private Optional<Locked> lock(UUID organizationId, UUID jobId) {
-        return jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + " WHERE j.id = ? AND j.organization_id = ? FOR UPDATE OF j",
-                LeaseStore::locked, jobId, organizationId).stream().findFirst();
+    private Object[] attemptRow(Locked job, UUID workerId, Instant now, String errorClass, String error) {
+        Instant started = job.startedAt() == null ? now : job.startedAt();
+        return new Object[] {ids.next(), job.id(), job.organizationId(), started,
+                Math.max(0, Duration.between(started, now).toMillis()), errorClass, error,
+                workerId == null ? null : workerId.toString()};
+    }
+
+    /** Attempt rows ({@link #attemptRow}) in one statement. */
+    private void insertAttempts(List<Object[]> rows) {
+        Object[] columns = new Object[8];
+        for (int c = 0; c < 8; c++) {
+            int column = c;
+            columns[c] = rows.stream().map(row -> row[column] == null ? null : row[column].toString())
+                    .toArray(String[]::new);
+        }
+        jdbc.update("""
+                INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, error_class, error, worker)
+                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::bigint[], ?::text[],
+                                     ?::text[], ?::text[])""", columns);
+    }
+
+    /** The jobs' rows, locked in id order (so concurrent batches cannot deadlock), by id. */
+    private Map<UUID, Locked> lockAll(List<UUID> jobIds) {
+        Map<UUID, Locked> locked = new HashMap<>();
+        jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + " WHERE j.id = ANY(?::uuid[]) ORDER BY j.id FOR UPDATE OF j",
+                rs -> {
+                    Locked row = locked(rs, 0);
+                    locked.put(row.id(), row);
+                }, (Object) jobIds.stream().map(UUID::toString).toArray(String[]::new));
+        return locked;
     }
 
     private static LeaseOutcome refusal(LeaseCheck.Verdict verdict) {

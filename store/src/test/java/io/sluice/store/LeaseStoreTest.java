@@ -97,6 +97,31 @@ class LeaseStoreTest {
     }
 
     @Test
+    void manyCallsShareOneCommitAndEachSeesWhatTheOnesBeforeItDid() {
+        UUID first = insert();
+        UUID second = insert();
+        UUID third = insert();
+        List<LeasedJob> leased = leases.lease(org, List.of(first, second, third), worker, LEASE);
+        UUID secondLease = leased.stream().filter(j -> j.id().equals(second)).findFirst().orElseThrow().leaseId();
+
+        List<LeaseOutcome> outcomes = leases.apply(List.of(
+                new LeaseCall.Complete(org, first, worker, null, "{\"n\":1}"),
+                new LeaseCall.Complete(org, first, worker, null, null),
+                new LeaseCall.Extend(org, second, worker, secondLease, Duration.ofMinutes(5)),
+                new LeaseCall.Fail(org, third, worker, null, "boom", false),
+                new LeaseCall.Complete(org, third, worker, null, null),
+                new LeaseCall.Complete(db.newOrganization(clock), second, worker, null, null)));
+
+        assertThat(outcomes).containsExactly(new LeaseOutcome.Completed(), new LeaseOutcome.AlreadyCompleted(),
+                new LeaseOutcome.Extended(clock.instant().plus(Duration.ofMinutes(5))),
+                outcomes.get(3), new LeaseOutcome.NotOwned(), new LeaseOutcome.NotFound());
+        assertThat(outcomes.get(3)).isInstanceOf(LeaseOutcome.DeadLettered.class);
+        assertThat(jobs.get(org, first).orElseThrow().result()).isEqualTo("{\"n\":1}");
+        assertThat(jobs.get(org, second).orElseThrow().leaseExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(jobs.get(org, third).orElseThrow().state()).isEqualTo("deadletter");
+    }
+
+    @Test
     void aFailedAttemptIsRetriedAfterTheScheduleThenDeadLettered() {
         UUID id = insert(); // max_retries 3
         int[] delays = new int[3];

@@ -38,7 +38,7 @@ import io.sluice.store.InsertedJob;
 import io.sluice.store.JobRecord;
 import io.sluice.store.JobStore;
 import io.sluice.store.LeaseOutcome;
-import io.sluice.store.LeaseStore;
+import io.sluice.store.LeaseCall;
 import io.sluice.store.LeasedJob;
 import io.sluice.store.QueueStats;
 import io.sluice.store.QueueStore;
@@ -49,6 +49,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,12 +80,12 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     private final QueueStore queues;
     private final WorkerStore workers;
     private final WorkClaims claims;
-    private final LeaseStore leases;
+    private final LeaseWriter leaseWriter;
     private final WorkSource source;
     private final JsonMapper json;
 
     public SpooledQueueGrpcService(JobFactory factory, JobWriter writer, JobStore jobs, QueueStore queues,
-                                   WorkerStore workers, WorkClaims claims, LeaseStore leases,
+                                   WorkerStore workers, WorkClaims claims, LeaseWriter leaseWriter,
                                    WorkSource source, JsonMapper json) {
         this.factory = factory;
         this.writer = writer;
@@ -90,7 +93,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         this.queues = queues;
         this.workers = workers;
         this.claims = claims;
-        this.leases = leases;
+        this.leaseWriter = leaseWriter;
         this.source = source;
         this.json = json;
     }
@@ -124,20 +127,20 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
 
     @Override
     public void complete(CompleteRequest request, StreamObserver<CompleteResponse> response) {
-        unary(response, () -> {
-            complete(caller(), request);
-            return CompleteResponse.newBuilder().setSuccess(true).build();
-        });
+        Caller caller = caller();
+        unary(response, () -> complete(caller, request).join());
     }
 
     @Override
     public void fail(FailRequest request, StreamObserver<FailResponse> response) {
-        unary(response, () -> fail(caller(), request));
+        Caller caller = caller();
+        unary(response, () -> fail(caller, request).join());
     }
 
     @Override
     public void renewLease(RenewLeaseRequest request, StreamObserver<RenewLeaseResponse> response) {
-        unary(response, () -> renew(caller(), request));
+        Caller caller = caller();
+        unary(response, () -> renew(caller, request).join());
     }
 
     /** An unknown job answers OK with {@code job} unset, as the contract says. */
@@ -243,13 +246,13 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
             try {
                 switch (request.getRequestCase()) {
                     case DEQUEUE -> dequeue(request.getDequeue());
-                    case COMPLETE -> {
-                        complete(caller, request.getComplete());
-                        send(ProcessResponse.newBuilder().setComplete(CompleteResponse.newBuilder().setSuccess(true)).build());
-                    }
-                    case FAIL -> send(ProcessResponse.newBuilder().setFail(fail(caller, request.getFail())).build());
-                    case RENEW_LEASE -> send(ProcessResponse.newBuilder()
-                            .setRenewLease(renew(caller, request.getRenewLease())).build());
+                    // Answered once the group commit holding them is done, without holding up the stream.
+                    case COMPLETE -> answerLater(complete(caller, request.getComplete()),
+                            done -> ProcessResponse.newBuilder().setComplete(done).build());
+                    case FAIL -> answerLater(fail(caller, request.getFail()),
+                            failed -> ProcessResponse.newBuilder().setFail(failed).build());
+                    case RENEW_LEASE -> answerLater(renew(caller, request.getRenewLease()),
+                            renewed -> ProcessResponse.newBuilder().setRenewLease(renewed).build());
                     case REQUEST_NOT_SET -> throw ApiException.validation("a request names dequeue, complete, fail or renew_lease");
                 }
             } catch (ApiException e) {
@@ -257,6 +260,22 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
             } catch (StatusRuntimeException e) {
                 sendError(e.getStatus().getCode().name(), e.getStatus().getDescription());
             }
+        }
+
+        private <T> void answerLater(CompletableFuture<T> outcome, Function<T, ProcessResponse> answer) {
+            outcome.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    send(answer.apply(value));
+                    return;
+                }
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                switch (cause) {
+                    case ApiException e -> sendError(GrpcStatuses.of(e).getCode().name(), e.getMessage());
+                    case StatusRuntimeException e -> sendError(e.getStatus().getCode().name(), e.getStatus().getDescription());
+                    default -> sendError(Status.Code.INTERNAL.name(), "internal error; retry");
+                }
+            });
         }
 
         private void dequeue(DequeueRequest request) {
@@ -331,32 +350,35 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         return leased.stream().map(job -> SpooledJobs.of(job, worker.id())).toList();
     }
 
-    private void complete(Caller caller, CompleteRequest request) {
+    private CompletableFuture<CompleteResponse> complete(Caller caller, CompleteRequest request) {
         UUID workerId = workerId(request.getWorkerId());
         UUID jobId = jobId(caller, request.getJobId());
         String result = request.hasResult() ? SpooledJobs.json(request.getResult()) : null;
-        refuseUnless(leases.complete(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()), result));
+        return leaseWriter.submit(new LeaseCall.Complete(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()),
+                result)).thenApply(outcome -> {
+                    refuseUnless(outcome);
+                    return CompleteResponse.newBuilder().setSuccess(true).build();
+                });
     }
 
     /** {@code retry=false} dead-letters now; an error longer than 2,048 characters is cut. */
-    private FailResponse fail(Caller caller, FailRequest request) {
+    private CompletableFuture<FailResponse> fail(Caller caller, FailRequest request) {
         UUID workerId = workerId(request.getWorkerId());
         UUID jobId = jobId(caller, request.getJobId());
         String error = request.getError().isBlank() ? "failed" : request.getError();
         error = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
-        LeaseOutcome outcome = leases.fail(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()),
-                error, request.getRetry());
-        refuseUnless(outcome);
-        return switch (outcome) {
-            case LeaseOutcome.WillRetry(Duration delay) ->
-                    FailResponse.newBuilder().setSuccess(true).setWillRetry(true)
-                            .setNextRetryDelaySecs((int) delay.toSeconds()).build();
-            default -> FailResponse.newBuilder().setSuccess(true).setWillRetry(false).build();
-        };
+        return leaseWriter.submit(new LeaseCall.Fail(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()),
+                error, request.getRetry())).thenApply(outcome -> {
+                    refuseUnless(outcome);
+                    return outcome instanceof LeaseOutcome.WillRetry(Duration delay)
+                            ? FailResponse.newBuilder().setSuccess(true).setWillRetry(true)
+                                    .setNextRetryDelaySecs((int) delay.toSeconds()).build()
+                            : FailResponse.newBuilder().setSuccess(true).setWillRetry(false).build();
+                });
     }
 
     /** Renewing a lease one does not hold answers OK with {@code success=false}, as the contract says. */
-    private RenewLeaseResponse renew(Caller caller, RenewLeaseRequest request) {
+    private CompletableFuture<RenewLeaseResponse> renew(Caller caller, RenewLeaseRequest request) {
         UUID workerId = workerId(request.getWorkerId());
         UUID jobId = jobId(caller, request.getJobId());
         Duration extension = Duration.ofSeconds(request.getExtensionSecs() == 0
@@ -364,16 +386,17 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         if (extension.toSeconds() < 5 || extension.toSeconds() > 3600) {
             throw ApiException.validation("extension_secs must be between 5 and 3600");
         }
-        LeaseOutcome outcome = leases.extend(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()),
-                extension);
-        if (outcome instanceof LeaseOutcome.Extended(Instant until)) {
-            return RenewLeaseResponse.newBuilder().setSuccess(true).setNewExpiresAt(SpooledJobs.timestamp(until)).build();
-        }
-        if (outcome instanceof LeaseOutcome.NotOwned) {
-            return RenewLeaseResponse.newBuilder().setSuccess(false).build();
-        }
-        refuseUnless(outcome);
-        return RenewLeaseResponse.newBuilder().setSuccess(false).build();
+        return leaseWriter.submit(new LeaseCall.Extend(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()),
+                extension)).thenApply(outcome -> {
+                    if (outcome instanceof LeaseOutcome.Extended(Instant until)) {
+                        return RenewLeaseResponse.newBuilder().setSuccess(true)
+                                .setNewExpiresAt(SpooledJobs.timestamp(until)).build();
+                    }
+                    if (!(outcome instanceof LeaseOutcome.NotOwned)) {
+                        refuseUnless(outcome);
+                    }
+                    return RenewLeaseResponse.newBuilder().setSuccess(false).build();
+                });
     }
 
     private static void refuseUnless(LeaseOutcome outcome) {
@@ -403,7 +426,11 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         return worker;
     }
 
+    /** The job named; its organization is checked with its lease, so only a key limited to some queues costs a read here. */
     private UUID jobId(Caller caller, String id) {
+        if (caller.reachesAllQueues()) {
+            return Ids.parse(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found"));
+        }
         return Ids.parse(id).flatMap(uuid -> jobs.get(caller.organizationId(), uuid))
                 .filter(job -> caller.reaches(job.queueName()))
                 .map(JobRecord::id)
@@ -443,16 +470,22 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     }
 
     private static <R> void unary(StreamObserver<R> response, Supplier<R> work) {
+        R answer;
         try {
-            response.onNext(work.get());
-            response.onCompleted();
-        } catch (ApiException e) {
-            response.onError(GrpcStatuses.of(e).asRuntimeException());
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
+            answer = work.get();
         } catch (RuntimeException e) {
-            log.error("A spooled.v1 call failed", e);
-            response.onError(Status.INTERNAL.withDescription("internal error; retry").asRuntimeException());
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            switch (cause) {
+                case ApiException refused -> response.onError(GrpcStatuses.of(refused).asRuntimeException());
+                case StatusRuntimeException status -> response.onError(status);
+                default -> {
+                    log.error("A spooled.v1 call failed", cause);
+                    response.onError(Status.INTERNAL.withDescription("internal error; retry").asRuntimeException());
+                }
+            }
+            return;
         }
+        response.onNext(answer);
+        response.onCompleted();
     }
 }
