@@ -104,7 +104,8 @@ final class SluiceClient {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
-            JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+            boolean json = response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(true);
+            JsonNode body = raw == null || raw.isBlank() || !json ? null : JSON.readTree(raw);
             return new Answer(response.statusCode(), body, raw, response.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
