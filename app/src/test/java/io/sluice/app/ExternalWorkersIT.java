@@ -170,6 +170,37 @@ class ExternalWorkersIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void theDashboardSumsUpJobsQueuesWorkersAndRecentActivity() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("dashboard"));
+        String worker = register(tenant, "dash");
+        for (int i = 0; i < 3; i++) {
+            enqueue(tenant, "dash", "{}", 0);
+        }
+        JsonNode lease = claimAll(tenant, "dash", worker, 1, 30).getFirst();
+        client.post(tenant.apiKey(), "/api/v1/jobs/" + lease.get("id").asString() + "/complete",
+                "{\"worker_id\":\"" + worker + "\"}");
+
+        JsonNode dashboard = client.get(tenant.apiKey(), "/api/v1/dashboard").body();
+
+        JsonNode jobs = dashboard.get("jobs");
+        assertThat(jobs.get("total").asLong()).isEqualTo(3);
+        assertThat(jobs.get("pending").asLong()).isEqualTo(2);
+        assertThat(jobs.get("processing").asLong()).isZero();
+        assertThat(jobs.get("completed_24h").asLong()).isEqualTo(1);
+        assertThat(jobs.get("avg_processing_time_ms").isNull()).isFalse();
+        assertThat(dashboard.get("queues")).hasSize(1);
+        assertThat(dashboard.get("queues").get(0).get("name").asString()).isEqualTo("dash");
+        assertThat(dashboard.get("queues").get(0).get("pending").asLong()).isEqualTo(2);
+        assertThat(dashboard.get("queues").get(0).get("paused").asBoolean()).isFalse();
+        assertThat(dashboard.at("/workers/healthy").asLong()).isEqualTo(1);
+        assertThat(dashboard.at("/recent_activity/jobs_created_1h").asLong()).isEqualTo(3);
+        assertThat(dashboard.at("/recent_activity/jobs_completed_1h").asLong()).isEqualTo(1);
+        assertThat(dashboard.at("/system/database_status").asString()).isEqualTo("healthy");
+        assertThat(dashboard.at("/system/cache_status").asString()).isEqualTo("healthy");
+        assertThat(dashboard.at("/system/uptime_seconds").asLong()).isNotNegative();
+    }
+
+    @Test
     void workerAndClaimInputIsChecked() {
         SluiceClient.Tenant tenant = client.newOrganization(unique("workers-input"));
         String worker = register(tenant, "checked");

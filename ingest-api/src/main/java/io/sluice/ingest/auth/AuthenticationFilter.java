@@ -31,7 +31,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/validate");
     private static final Set<String> OPEN_GETS = Set.of("/api/v1/organizations/check-slug");
     private static final List<String> QUEUE_SCOPED_ROUTES =
-            List.of("/api/v1/jobs", "/api/v1/queues", "/api/v1/workers", "/api/v1/auth/");
+            List.of("/api/v1/jobs", "/api/v1/queues", "/api/v1/workers", "/api/v1/auth/", "/api/v1/dashboard");
 
     private final Authenticator authenticator;
     private final KeyRateLimits rateLimits;
