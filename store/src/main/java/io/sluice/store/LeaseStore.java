@@ -222,6 +222,21 @@ public class LeaseStore {
                 "worker_lost", reason, workerId);
     }
 
+    /**
+     * Takes back those of the jobs still leased to the worker (a stream that carried them ended),
+     * down the retry path.
+     *
+     * @return how many were taken back
+     */
+    public int releaseJobs(UUID workerId, List<UUID> jobIds, String reason) {
+        if (jobIds.isEmpty()) {
+            return 0;
+        }
+        return takeBack(" WHERE j.id = ANY(?::uuid[]) AND j.assigned_worker_id = ? AND j.state = 'processing'"
+                        + " ORDER BY j.id FOR UPDATE OF j", "worker_lost", reason,
+                jobIds.stream().map(UUID::toString).toArray(String[]::new), workerId);
+    }
+
     private int takeBack(String where, String errorClass, String reason, Object... args) {
         Instant now = clock.instant();
         Integer taken = tx.execute(status -> {

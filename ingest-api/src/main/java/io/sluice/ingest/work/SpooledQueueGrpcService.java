@@ -39,6 +39,7 @@ import io.sluice.store.JobRecord;
 import io.sluice.store.JobStore;
 import io.sluice.store.LeaseOutcome;
 import io.sluice.store.LeaseCall;
+import io.sluice.store.LeaseStore;
 import io.sluice.store.LeasedJob;
 import io.sluice.store.QueueStats;
 import io.sluice.store.QueueStore;
@@ -46,10 +47,13 @@ import io.sluice.store.Worker;
 import io.sluice.store.WorkerStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -73,6 +77,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     private static final int MAX_BATCH = 100;
     private static final int MAX_ERROR = 2048;
     private static final Duration WAIT = Duration.ofSeconds(1);
+    private static final String STREAM_ENDED = "the worker's ProcessJobs stream ended before it finished the job";
 
     private final JobFactory factory;
     private final JobWriter writer;
@@ -81,11 +86,12 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     private final WorkerStore workers;
     private final WorkClaims claims;
     private final LeaseWriter leaseWriter;
+    private final LeaseStore leases;
     private final WorkSource source;
     private final JsonMapper json;
 
     public SpooledQueueGrpcService(JobFactory factory, JobWriter writer, JobStore jobs, QueueStore queues,
-                                   WorkerStore workers, WorkClaims claims, LeaseWriter leaseWriter,
+                                   WorkerStore workers, WorkClaims claims, LeaseWriter leaseWriter, LeaseStore leases,
                                    WorkSource source, JsonMapper json) {
         this.factory = factory;
         this.writer = writer;
@@ -94,6 +100,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         this.workers = workers;
         this.claims = claims;
         this.leaseWriter = leaseWriter;
+        this.leases = leases;
         this.source = source;
         this.json = json;
     }
@@ -234,6 +241,8 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
 
         private final Caller caller;
         private final ServerCallStreamObserver<ProcessResponse> out;
+        /** Jobs pushed on this stream and not yet completed or failed on it: their worker, by job. */
+        private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
         private volatile boolean open = true;
 
         ProcessConversation(Caller caller, ServerCallStreamObserver<ProcessResponse> out) {
@@ -247,10 +256,16 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
                 switch (request.getRequestCase()) {
                     case DEQUEUE -> dequeue(request.getDequeue());
                     // Answered once the group commit holding them is done, without holding up the stream.
-                    case COMPLETE -> answerLater(complete(caller, request.getComplete()),
-                            done -> ProcessResponse.newBuilder().setComplete(done).build());
-                    case FAIL -> answerLater(fail(caller, request.getFail()),
-                            failed -> ProcessResponse.newBuilder().setFail(failed).build());
+                    case COMPLETE -> {
+                        Ids.parse(request.getComplete().getJobId()).ifPresent(held::remove);
+                        answerLater(complete(caller, request.getComplete()),
+                                done -> ProcessResponse.newBuilder().setComplete(done).build());
+                    }
+                    case FAIL -> {
+                        Ids.parse(request.getFail().getJobId()).ifPresent(held::remove);
+                        answerLater(fail(caller, request.getFail()),
+                                failed -> ProcessResponse.newBuilder().setFail(failed).build());
+                    }
                     case RENEW_LEASE -> answerLater(renew(caller, request.getRenewLease()),
                             renewed -> ProcessResponse.newBuilder().setRenewLease(renewed).build());
                     case REQUEST_NOT_SET -> throw ApiException.validation("a request names dequeue, complete, fail or renew_lease");
@@ -285,7 +300,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
                 throw ApiException.validation("batch_size must be between 1 and " + MAX_BATCH);
             }
             List<Job> now = claim(caller, worker, wanted, request.getLeaseDurationSecs());
-            now.forEach(job -> send(ProcessResponse.newBuilder().setJob(job).build()));
+            push(worker, now);
             int missing = wanted - now.size();
             if (missing > 0) {
                 // The rest are pushed as they arrive, without holding up the conversation.
@@ -302,15 +317,49 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
                     if (arrived.isEmpty()) {
                         source.awaitDue(caller.organizationId(), worker.queueName(), WAIT);
                     }
-                    for (Job job : arrived) {
-                        send(ProcessResponse.newBuilder().setJob(job).build());
-                    }
+                    push(worker, arrived);
                     left -= arrived.size();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.warn("ProcessJobs could not push jobs to worker {}", worker.id(), e);
+            }
+        }
+
+        /** Sends leased jobs; one leased as the stream ended goes back to its queue at once. */
+        private void push(Worker worker, List<Job> jobs) {
+            List<UUID> orphans = new ArrayList<>();
+            for (Job job : jobs) {
+                UUID id = UUID.fromString(job.getId());
+                synchronized (this) {
+                    if (open && !out.isCancelled()) {
+                        held.put(id, worker.id());
+                        out.onNext(ProcessResponse.newBuilder().setJob(job).build());
+                    } else {
+                        orphans.add(id);
+                    }
+                }
+            }
+            if (!orphans.isEmpty()) {
+                leases.releaseJobs(worker.id(), orphans, STREAM_ENDED);
+            }
+        }
+
+        /** The stream ended (the worker died, or hung up): what it held goes back to the queues now, not at lease expiry. */
+        private void releaseHeld() {
+            Map<UUID, List<UUID>> byWorker = new HashMap<>();
+            held.forEach((job, worker) -> byWorker.computeIfAbsent(worker, w -> new ArrayList<>()).add(job));
+            held.clear();
+            if (!byWorker.isEmpty()) {
+                Thread.ofVirtual().name("spooled-release").start(() -> byWorker.forEach((worker, jobs) -> {
+                    try {
+                        leases.releaseJobs(worker, jobs, STREAM_ENDED);
+                    } catch (RuntimeException e) {
+                        log.warn("Could not take back {} jobs of worker {}; their leases will expire", jobs.size(),
+                                worker, e);
+                    }
+                }));
             }
         }
 
@@ -329,7 +378,10 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
 
         @Override
         public void onError(Throwable t) {
-            open = false;
+            synchronized (this) {
+                open = false;
+            }
+            releaseHeld();
         }
 
         @Override
@@ -338,6 +390,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
                 open = false;
                 out.onCompleted();
             }
+            releaseHeld();
         }
     }
 
