@@ -1,7 +1,6 @@
 package io.sluice.ingest.job;
 
 import io.sluice.core.job.JobState;
-import io.sluice.core.job.QueueName;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
@@ -20,6 +19,7 @@ import io.sluice.ingest.job.JobViews.JobView;
 import io.sluice.ingest.job.JobViews.PriorityChanged;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
+import io.sluice.ingest.web.QueueNames;
 import io.sluice.ingest.write.JobWriter;
 import io.sluice.store.Cancellation;
 import io.sluice.store.CancellationStore;
@@ -125,10 +125,7 @@ public class JobController {
     @PostMapping("/api/v1/jobs/bulk")
     public BulkResult createMany(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                  @RequestBody CreateJobs request) {
-        String queueProblem = QueueName.problemWith(request.queueName());
-        if (queueProblem != null) {
-            throw ApiException.validation(queueProblem, Map.of("field", "queue_name"));
-        }
+        QueueNames.checked(request.queueName());
         List<BulkItem> items = request.jobs();
         if (items == null || items.isEmpty() || items.size() > properties.maxBulkJobs()) {
             throw ApiException.validation("jobs must hold 1 to " + properties.maxBulkJobs() + " jobs",

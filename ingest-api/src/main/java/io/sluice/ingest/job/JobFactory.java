@@ -1,12 +1,12 @@
 package io.sluice.ingest.job;
 
-import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.IdempotencyKeys;
 import io.sluice.ingest.web.Ids;
+import io.sluice.ingest.web.QueueNames;
 import io.sluice.store.Endpoint;
 import io.sluice.store.EndpointStore;
 import io.sluice.store.NewJob;
@@ -67,11 +67,7 @@ public class JobFactory {
 
     /** @throws ApiException (400, 403 or 413) when the spec is invalid or names a queue the caller's key may not use */
     public NewJob create(Caller caller, Spec spec) {
-        String problem = QueueName.problemWith(spec.queueName());
-        if (problem != null) {
-            throw ApiException.validation(problem, Map.of("field", "queue_name"));
-        }
-        caller.requireQueue(spec.queueName());
+        caller.requireQueue(QueueNames.checked(spec.queueName()));
         UUID organizationId = caller.organizationId();
         String payload = spec.payloadJson();
         if (payload == null) {

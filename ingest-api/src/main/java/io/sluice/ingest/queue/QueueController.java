@@ -1,11 +1,11 @@
 package io.sluice.ingest.queue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.sluice.core.job.QueueName;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.QueueNames;
 import io.sluice.ingest.web.RetryScheduleInput;
 import io.sluice.store.JobDefaults;
 import io.sluice.store.Queue;
@@ -175,11 +175,7 @@ public class QueueController {
 
     /** A valid queue name the caller's key may use (else 400, or 403 outside its scope). */
     private static String checkedName(Caller caller, String name) {
-        String problem = QueueName.problemWith(name);
-        if (problem != null) {
-            throw ApiException.validation(problem, Map.of("field", "queue_name"));
-        }
-        caller.requireQueue(name);
+        caller.requireQueue(QueueNames.checked(name));
         return name;
     }
 

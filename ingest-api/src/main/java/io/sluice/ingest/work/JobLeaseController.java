@@ -6,6 +6,7 @@ import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
+import io.sluice.ingest.web.QueueNames;
 import io.sluice.store.JobRecord;
 import io.sluice.store.JobStore;
 import io.sluice.store.LeaseOutcome;
@@ -34,8 +35,6 @@ import tools.jackson.databind.JsonNode;
 public class JobLeaseController {
 
     private static final int MAX_CLAIM = 100;
-    private static final int MIN_LEASE_SECS = 5;
-    private static final int MAX_LEASE_SECS = 3600;
     private static final int MAX_ERROR = 2048;
 
     public record Claim(String queueName, String workerId, Integer limit, Integer leaseDurationSecs) {
@@ -86,7 +85,7 @@ public class JobLeaseController {
         if (request == null) {
             throw ApiException.validation("queue_name and worker_id are required");
         }
-        String queue = WorkerController.checkedQueue(request.queueName());
+        String queue = QueueNames.checked(request.queueName());
         caller.requireQueue(queue);
         Worker worker = worker(caller, request.workerId());
         if (!worker.queueName().equals(queue)) {
@@ -97,7 +96,7 @@ public class JobLeaseController {
         if (limit < 1 || limit > MAX_CLAIM) {
             throw ApiException.validation("limit must be between 1 and " + MAX_CLAIM, Map.of("field", "limit"));
         }
-        Duration lease = leaseDuration(request.leaseDurationSecs());
+        Duration lease = LeaseDurations.checked(request.leaseDurationSecs(), "lease_duration_secs");
         return new Claimed(claims.claim(caller.organizationId(), queue, worker.id(), limit, lease).stream()
                 .map(ClaimedJob::of).toList());
     }
@@ -140,7 +139,7 @@ public class JobLeaseController {
         }
         UUID jobId = visibleJob(caller, id);
         return answer(writer.apply(new LeaseCall.Extend(caller.organizationId(), jobId, workerId(request.workerId()),
-                leaseId(request.leaseId()), leaseDuration(request.leaseDurationSecs()))));
+                leaseId(request.leaseId()), LeaseDurations.checked(request.leaseDurationSecs(), "lease_duration_secs"))));
     }
 
     private static Done answer(LeaseOutcome outcome) {
@@ -191,12 +190,4 @@ public class JobLeaseController {
                 "lease_id names no lease of this job", null));
     }
 
-    private static Duration leaseDuration(Integer seconds) {
-        int secs = seconds == null || seconds == 0 ? WorkerController.DEFAULT_LEASE_SECS : seconds;
-        if (secs < MIN_LEASE_SECS || secs > MAX_LEASE_SECS) {
-            throw ApiException.validation("lease_duration_secs must be between " + MIN_LEASE_SECS + " and "
-                    + MAX_LEASE_SECS, Map.of("field", "lease_duration_secs"));
-        }
-        return Duration.ofSeconds(secs);
-    }
 }

@@ -5,7 +5,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.core.job.JobState;
-import io.sluice.core.job.QueueName;
 import io.sluice.core.work.WorkSource;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.grpc.ApiKeyServerInterceptor;
@@ -13,6 +12,7 @@ import io.sluice.ingest.grpc.GrpcStatuses;
 import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
+import io.sluice.ingest.web.QueueNames;
 import io.sluice.ingest.write.JobWriter;
 import io.sluice.proto.spooled.v1.CompleteRequest;
 import io.sluice.proto.spooled.v1.CompleteResponse;
@@ -168,7 +168,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     public void getQueueStats(GetQueueStatsRequest request, StreamObserver<GetQueueStatsResponse> response) {
         unary(response, () -> {
             Caller caller = caller();
-            String queue = checkedQueue(request.getQueueName());
+            String queue = QueueNames.checked(request.getQueueName());
             caller.requireQueue(queue);
             Map<JobState, Long> counts = jobs.countByState(caller.organizationId(), queue, null);
             QueueStats stats = queues.stats(caller.organizationId(), queue);
@@ -395,10 +395,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     }
 
     private List<Job> claim(Caller caller, Worker worker, int limit, int leaseSecs) {
-        Duration lease = Duration.ofSeconds(leaseSecs == 0 ? WorkerController.DEFAULT_LEASE_SECS : leaseSecs);
-        if (lease.toSeconds() < 5 || lease.toSeconds() > 3600) {
-            throw ApiException.validation("lease_duration_secs must be between 5 and 3600");
-        }
+        Duration lease = LeaseDurations.checked(leaseSecs, "lease_duration_secs");
         List<LeasedJob> leased = claims.claim(caller.organizationId(), worker.queueName(), worker.id(), limit, lease);
         return leased.stream().map(job -> SpooledJobs.of(job, worker.id())).toList();
     }
@@ -434,11 +431,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     private CompletableFuture<RenewLeaseResponse> renew(Caller caller, RenewLeaseRequest request) {
         UUID workerId = workerId(request.getWorkerId());
         UUID jobId = jobId(caller, request.getJobId());
-        Duration extension = Duration.ofSeconds(request.getExtensionSecs() == 0
-                ? WorkerController.DEFAULT_LEASE_SECS : request.getExtensionSecs());
-        if (extension.toSeconds() < 5 || extension.toSeconds() > 3600) {
-            throw ApiException.validation("extension_secs must be between 5 and 3600");
-        }
+        Duration extension = LeaseDurations.checked(request.getExtensionSecs(), "extension_secs");
         return leaseWriter.submit(new LeaseCall.Extend(caller.organizationId(), jobId, workerId, leaseId(request.getLeaseId()),
                 extension)).thenApply(outcome -> {
                     if (outcome instanceof LeaseOutcome.Extended(Instant until)) {
@@ -467,7 +460,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     }
 
     private Worker worker(Caller caller, String queueName, String workerId) {
-        String queue = checkedQueue(queueName);
+        String queue = QueueNames.checked(queueName);
         caller.requireQueue(queue);
         UUID id = workerId(workerId);
         Worker worker = workers.get(caller.organizationId(), id)
@@ -504,14 +497,6 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         }
         return Ids.parse(leaseId.strip()).orElseThrow(() -> Status.FAILED_PRECONDITION
                 .withDescription("lease_id names no lease of this job").asRuntimeException());
-    }
-
-    private static String checkedQueue(String queueName) {
-        String problem = QueueName.problemWith(queueName);
-        if (problem != null) {
-            throw ApiException.validation(problem);
-        }
-        return queueName;
     }
 
     private static Integer zeroToNull(int value) {

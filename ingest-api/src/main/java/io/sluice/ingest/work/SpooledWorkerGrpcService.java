@@ -73,7 +73,7 @@ public class SpooledWorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImp
                 request.getHostname(), blankToNull(request.getWorkerType()), maxConcurrency,
                 metadata(request.getMetadataMap()), blankToNull(request.getVersion()));
         response.onNext(RegisterWorkerResponse.newBuilder().setWorkerId(worker.id().toString())
-                .setLeaseDurationSecs(WorkerController.DEFAULT_LEASE_SECS)
+                .setLeaseDurationSecs(LeaseDurations.DEFAULT_SECS)
                 .setHeartbeatIntervalSecs(WorkerController.HEARTBEAT_INTERVAL_SECS).build());
         response.onCompleted();
     }

@@ -1,11 +1,11 @@
 package io.sluice.ingest.work;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.QueueNames;
 import io.sluice.store.LeaseStore;
 import io.sluice.store.Worker;
 import io.sluice.store.WorkerStore;
@@ -34,7 +34,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class WorkerController {
 
-    static final int DEFAULT_LEASE_SECS = 30;
     static final int HEARTBEAT_INTERVAL_SECS = 10;
     private static final int DEFAULT_MAX_CONCURRENCY = 5;
     private static final Set<String> STATUSES = Set.of("healthy", "degraded", "draining", "offline");
@@ -86,7 +85,7 @@ public class WorkerController {
         if (request == null) {
             throw ApiException.validation("queue_name and hostname are required");
         }
-        String queue = checkedQueue(request.queueName());
+        String queue = QueueNames.checked(request.queueName());
         caller.requireQueue(queue);
         String hostname = text("hostname", request.hostname(), true);
         int maxConcurrency = request.maxConcurrency() == null || request.maxConcurrency() == 0
@@ -97,7 +96,7 @@ public class WorkerController {
         Worker worker = workers.register(ids.next(), caller.organizationId(), queue, hostname,
                 text("worker_type", request.workerType(), false), maxConcurrency, metadata(request.metadata()),
                 text("version", request.version(), false));
-        return new Registered(worker.id(), queue, DEFAULT_LEASE_SECS, HEARTBEAT_INTERVAL_SECS);
+        return new Registered(worker.id(), queue, LeaseDurations.DEFAULT_SECS, HEARTBEAT_INTERVAL_SECS);
     }
 
     @PostMapping("/api/v1/workers/{id}/heartbeat")
@@ -138,14 +137,6 @@ public class WorkerController {
     @GetMapping("/api/v1/workers/{id}")
     public WorkerView get(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller, @PathVariable String id) {
         return WorkerView.of(scoped.visible(caller, id));
-    }
-
-    static String checkedQueue(String queueName) {
-        String problem = QueueName.problemWith(queueName);
-        if (problem != null) {
-            throw ApiException.validation(problem, Map.of("field", "queue_name"));
-        }
-        return queueName;
     }
 
     private static String text(String field, String value, boolean required) {
