@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import static io.sluice.bench.MarkdownTable.againstBar;
 import static io.sluice.bench.MarkdownTable.integer;
 import static io.sluice.bench.MarkdownTable.millis;
 import static io.sluice.bench.MarkdownTable.perSecond;
@@ -51,8 +52,7 @@ public record FanOutReport(
                 .row("Warm-up before the measured messages", warmUp)
                 .row("Publish rate", perSecond(messagesPerSecond, "messages"))
                 .row("End-to-end delivery rate (bar: ≥ 3,000/s)", perSecond(deliveriesPerSecond, "deliveries")
-                        + (deliveriesPerSecond == null ? "" : deliveriesPerSecond >= BAR ? " (meets the bar)"
-                        : " (below the bar)"))
+                        + againstBar(deliveriesPerSecond, BAR))
                 .row("Publish → delivery latency p50 / p99", millis(p50Millis) + " / " + millis(p99Millis))
                 .row("Duplicate deliveries", integer(duplicates))
                 .row("Lost deliveries", integer(lost));

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import static io.sluice.bench.MarkdownTable.againstBar;
 import static io.sluice.bench.MarkdownTable.integer;
 import static io.sluice.bench.MarkdownTable.perSecond;
 
@@ -40,19 +41,15 @@ public record IngestReport(
                 .row("Jobs per path", integer(jobs) + " of " + integer(payloadBytes) + " bytes, no endpoint")
                 .row("Warm-up before the measured jobs", warmUp)
                 .row("REST bulk (" + bulkSize + " jobs per request, " + concurrency + " in flight; bar: ≥ 10,000/s)",
-                        perSecond(restJobsPerSecond, "jobs") + verdict(restJobsPerSecond, REST_BAR))
+                        perSecond(restJobsPerSecond, "jobs") + againstBar(restJobsPerSecond, REST_BAR))
                 .row("gRPC EnqueueJobs (" + concurrency + " streams, a job per message; bar: ≥ 20,000/s)",
-                        perSecond(grpcJobsPerSecond, "jobs") + verdict(grpcJobsPerSecond, GRPC_BAR))
+                        perSecond(grpcJobsPerSecond, "jobs") + againstBar(grpcJobsPerSecond, GRPC_BAR))
                 .row("gRPC EnqueueJobBatches (" + concurrency + " streams, " + bulkSize
                                 + " jobs per message; bar: ≥ 20,000/s)",
-                        perSecond(grpcBatchJobsPerSecond, "jobs") + verdict(grpcBatchJobsPerSecond, GRPC_BAR))
+                        perSecond(grpcBatchJobsPerSecond, "jobs") + againstBar(grpcBatchJobsPerSecond, GRPC_BAR))
                 .row("Jobs not accepted", integer(lost));
         table.note("Each answer comes after the PostgreSQL commit that holds its job (synchronous_commit on);"
                 + " the rate runs from the first request sent to the last answer received.");
         return table.render(date, label + " — ingest, " + integer(jobs) + " jobs per path", command, machine);
-    }
-
-    private static String verdict(double rate, double bar) {
-        return rate >= bar ? " (meets the bar)" : " (below the bar)";
     }
 }

@@ -60,6 +60,11 @@ final class MarkdownTable {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%,.0f %s/s", value, unit);
     }
 
+    /** Whether a figure reaches the bar (at least {@code bar}), as a suffix; nothing for no figure. */
+    static String againstBar(Double value, double bar) {
+        return value == null ? "" : value >= bar ? " (meets the bar)" : " (below the bar)";
+    }
+
     static String millis(Double value) {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%,.1f ms", value);
     }

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import static io.sluice.bench.MarkdownTable.againstBar;
 import static io.sluice.bench.MarkdownTable.integer;
 import static io.sluice.bench.MarkdownTable.perSecond;
 
@@ -38,7 +39,7 @@ public record WorkersReport(
                 .row("Warm-up before the measured jobs", warmUp)
                 .row("ProcessJobs claim → complete (" + workers + " workers, " + Math.min(batch, 100)
                                 + " jobs per dequeue; bar: ≥ 10,000/s)",
-                        perSecond(jobsPerSecond, "jobs") + (jobsPerSecond >= BAR ? " (meets the bar)" : " (below the bar)"))
+                        perSecond(jobsPerSecond, "jobs") + againstBar(jobsPerSecond, BAR))
                 .row("Jobs not completed", integer(lost))
                 .row("Requests refused", integer(refused));
         table.note("Each worker has its own gRPC channel and ProcessJobs stream; a completion is answered after the"

@@ -15,7 +15,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class WorkerStore {
 
-    public static final String OFFLINE = "offline";
     private static final String COLUMNS = """
             id, organization_id, queue_name, hostname, worker_type, max_concurrency, current_jobs, status,
             metadata::text, version, last_heartbeat, registered_at, updated_at""";
