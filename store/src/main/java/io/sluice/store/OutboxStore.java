@@ -69,7 +69,10 @@ public class OutboxStore {
                         WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING id, job_id)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name,
+                           -- a worker's job travels without its payload: the lease reads it
+                           CASE WHEN j.endpoint_id IS NOT NULL THEN
                     """ + JobRows.payload("j.") + """
+                           END
                            , e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
                            e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version,
                            e.previous_secret, e.previous_secret_until, e.headers, j.id IS NOT NULL, j.priority, j.next_attempt_at
@@ -171,6 +174,17 @@ public class OutboxStore {
             systemEvents.publishWithin(connection, events, now);
             return null;
         });
+    }
+
+    /**
+     * Clears the dead rows and index entries that claims leave behind. Every claim walks the
+     * primary key from its start, through every entry of rows already deleted until a vacuum
+     * removes them; autovacuum looks at a table at most once a minute, by which time a busy
+     * relay has left hundreds of thousands, and a claim of 1,000 rows took 25 to 130 ms instead
+     * of about one. Skips (rather than waits) when another node is vacuuming the table.
+     */
+    public void vacuum() {
+        jdbc.execute("VACUUM (SKIP_LOCKED) outbox");
     }
 
     /** Rows waiting to be published: a health and lag signal. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,6 +44,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final List<Thread> loops = new ArrayList<>();
+    private final AtomicLong removedSinceVacuum = new AtomicLong();
     private boolean woken;
     private volatile boolean running;
 
@@ -79,9 +81,19 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** Publishes one batch. @return the number of jobs published */
+    /**
+     * Publishes one batch, and vacuums the outbox once enough rows left it since the last time.
+     *
+     * @return the number of jobs published
+     */
     public int runOnce() {
-        return outbox.claimAndPublish(properties.batchSize(), this::publish);
+        int removed = outbox.claimAndPublish(properties.batchSize(), this::publish);
+        if (properties.vacuumAfter() > 0 && removed > 0
+                && removedSinceVacuum.addAndGet(removed) >= properties.vacuumAfter()) {
+            removedSinceVacuum.set(0);
+            outbox.vacuum();
+        }
+        return removed;
     }
 
     private void publish(List<OutboxDelivery> batch, List<WorkItem> work) throws Exception {

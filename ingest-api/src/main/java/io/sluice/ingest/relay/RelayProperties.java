@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fifoBusyInterval how often a FIFO endpoint's finished job is looked for, to send the
  *                     next: the most each FIFO delivery waits for the one before it
  * @param fifoIdleInterval the same while no FIFO job is on its way (new jobs wake the releaser)
+ * @param vacuumAfter  outbox rows this node removes between two vacuums of the outbox (see
+ *                     {@code OutboxStore.vacuum}); 0 leaves the outbox to autovacuum alone
  */
 @ConfigurationProperties("sluice.relay")
 public record RelayProperties(
@@ -25,5 +27,6 @@ public record RelayProperties(
         @DefaultValue("30s") Duration ackTimeout,
         @DefaultValue("1s") Duration endpointPollInterval,
         @DefaultValue("50ms") Duration fifoBusyInterval,
-        @DefaultValue("1s") Duration fifoIdleInterval) {
+        @DefaultValue("1s") Duration fifoIdleInterval,
+        @DefaultValue("20000") int vacuumAfter) {
 }
