@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +20,9 @@ import tools.jackson.databind.JsonNode;
  * fail them; expired leases, silent and departed workers send jobs back down the retry path.
  */
 class ExternalWorkersIT extends SluiceIntegrationTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void aWorkerClaimsByPriorityThenAgeAndCompletesWithAResult() {
@@ -62,6 +67,38 @@ class ExternalWorkersIT extends SluiceIntegrationTest {
                 "{\"worker_id\":\"" + stranger + "\"}"))).isEqualTo("404 NOT_FOUND");
         assertThat(client.get(tenant.apiKey(), "/api/v1/queues/images/stats").body().get("active_workers").asInt())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aPausedQueueHandsOutNothingAndResumingHandsOutEveryJob() {
+        // given: two jobs relayed to this node's feed before the pause, two accepted during it
+        SluiceClient.Tenant tenant = client.newOrganization(unique("workers-pause"));
+        String worker = register(tenant, "thumbs");
+        String early = enqueue(tenant, "thumbs", "{}", 0);
+        String earlyUrgent = enqueue(tenant, "thumbs", "{}", 5);
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/thumbs/pause", "").status()).isEqualTo(200);
+        String late = enqueue(tenant, "thumbs", "{}", 0);
+        String lateUrgent = enqueue(tenant, "thumbs", "{}", 9);
+
+        // when: the worker keeps claiming while every job waits parked
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(claim(tenant, "thumbs", worker, 10, 30).body().get("jobs")).isEmpty();
+            return parked(tenant) == 4;
+        });
+
+        // then: nothing was handed out; after the resume, all of them are, by priority then age
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats").body().get("processing").asLong()).isZero();
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/thumbs/resume", "").status()).isEqualTo(200);
+        List<JsonNode> claimed = claimAll(tenant, "thumbs", worker, 4, 30);
+        assertThat(claimed).extracting(j -> j.get("id").asString())
+                .containsExactlyInAnyOrder(lateUrgent, earlyUrgent, early, late);
+        assertThat(parked(tenant)).isZero();
+    }
+
+    private long parked(SluiceClient.Tenant tenant) {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM parked_jobs WHERE organization_id = ?::uuid",
+                Long.class, tenant.organizationId());
+        return count == null ? 0 : count;
     }
 
     @Test

@@ -1,16 +1,25 @@
 package io.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.testkit.TestReceiver;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
-/** Queues: listed, shown and configured; their settings are defaults for the jobs sent to them. */
+/**
+ * Queues: listed, shown and configured; their settings are defaults for the jobs sent to them;
+ * paused and resumed.
+ */
 class QueueIT extends SluiceIntegrationTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private final TestReceiver receiver = TestReceiver.start();
 
@@ -105,6 +114,83 @@ class QueueIT extends SluiceIntegrationTest {
         assertRefused(tenant, "mail", "{\"settings\":[1,2]}", "settings must be a JSON object");
         assertRefused(tenant, ".hidden", "{}", "alphanumeric");
         assertThat(client.get(tenant.apiKey(), "/api/v1/queues").body()).isEmpty();
+    }
+
+    @Test
+    void aPausedQueueDeliversNothingAndResumingDeliversWhatWaitedInOrder() {
+        // given: a queue with jobs already delivered
+        SluiceClient.Tenant tenant = client.newOrganization(unique("queue-pause"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/paused"));
+        sendJob(tenant, endpoint, "before");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.distinctCount() == 1);
+
+        // when: paused, then sent three more
+        SluiceClient.Answer paused = client.post(tenant.apiKey(), "/api/v1/queues/billing/pause",
+                "{\"reason\":\"receiver maintenance\"}");
+        List<String> waiting = List.of(sendJob(tenant, endpoint, "one"), sendJob(tenant, endpoint, "two"),
+                sendJob(tenant, endpoint, "three"));
+
+        // then: they are parked, not delivered
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.body().get("queue_name").asString()).isEqualTo("billing");
+        assertThat(paused.body().get("paused").asBoolean()).isTrue();
+        assertThat(paused.body().get("reason").asString()).isEqualTo("receiver maintenance");
+        assertThat(paused.body().get("paused_at").isNull()).isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> parked(tenant) == 3);
+        assertThat(receiver.distinctCount()).isEqualTo(1);
+        for (String job : waiting) {
+            assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + job).body().get("status").asString())
+                    .isEqualTo("pending");
+        }
+
+        // when: resumed
+        SluiceClient.Answer resumed = client.post(tenant.apiKey(), "/api/v1/queues/billing/resume", "");
+
+        // then: the waiting jobs go out
+        assertThat(resumed.status()).isEqualTo(200);
+        assertThat(resumed.body().get("resumed").asBoolean()).isTrue();
+        assertThat(resumed.body().get("paused_duration_secs").asLong()).isGreaterThanOrEqualTo(0);
+        for (String job : waiting) {
+            awaitStatus(tenant, job, "completed");
+        }
+        assertThat(receiver.deliveries()).extracting(d -> SluiceClient.JSON.readTree(d.body()).get("n").asString())
+                .containsExactlyInAnyOrder("before", "one", "two", "three");
+        assertThat(parked(tenant)).isZero();
+    }
+
+    @Test
+    void pausingTellsTheTruthAboutTheQueue() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("queue-pause-contract"));
+        client.post(tenant.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"mail\",\"payload\":{}}");
+
+        SluiceClient.Answer first = client.post(tenant.apiKey(), "/api/v1/queues/mail/pause", "");
+        SluiceClient.Answer again = client.post(tenant.apiKey(), "/api/v1/queues/mail/pause", "{\"reason\":\"still\"}");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().get("reason").isNull()).isTrue();
+        assertThat(again.body().get("paused_at").asString()).isEqualTo(first.body().get("paused_at").asString());
+        assertThat(again.body().get("reason").asString()).isEqualTo("still");
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/nowhere/pause", "").status()).isEqualTo(404);
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/nowhere/resume", "").status()).isEqualTo(404);
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/mail/pause",
+                "{\"reason\":\"" + "x".repeat(1025) + "\"}").status()).isEqualTo(400);
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/mail/resume", "").status()).isEqualTo(200);
+        SluiceClient.Answer notPaused = client.post(tenant.apiKey(), "/api/v1/queues/mail/resume", "");
+        assertThat(notPaused.status()).isEqualTo(200);
+        assertThat(notPaused.body().get("paused_duration_secs").asLong()).isZero();
+    }
+
+    private String sendJob(SluiceClient.Tenant tenant, SluiceClient.Receiver endpoint, String n) {
+        SluiceClient.Answer sent = client.post(tenant.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"billing\",\"endpoint_id\":\""
+                + endpoint.id() + "\",\"payload\":{\"n\":\"" + n + "\"}}");
+        assertThat(sent.status()).as(sent.raw()).isEqualTo(201);
+        return sent.body().get("id").asString();
+    }
+
+    private long parked(SluiceClient.Tenant tenant) {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM parked_jobs WHERE organization_id = ?::uuid",
+                Long.class, tenant.organizationId());
+        return count == null ? 0 : count;
     }
 
     private void assertRefused(SluiceClient.Tenant tenant, String queue, String body, String reason) {

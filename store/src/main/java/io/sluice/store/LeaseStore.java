@@ -80,11 +80,15 @@ public class LeaseStore {
     /**
      * Leases those of the jobs that are still waiting for a worker (the others were cancelled,
      * leased elsewhere or are gone: they are left out). A job whose {@code expires_at} passed is
-     * cancelled instead of started.
+     * cancelled instead of started. While their queue is paused none is leased: they are parked,
+     * as the outbox relay parks the queue's newer jobs, and resuming the queue hands them out again
+     * ({@link QueuePauseStore}).
      *
+     * @param queueName the queue of the jobs
      * @return the leased jobs, highest priority first, then oldest
      */
-    public List<LeasedJob> lease(UUID organizationId, List<UUID> jobIds, UUID workerId, Duration duration) {
+    public List<LeasedJob> lease(UUID organizationId, String queueName, List<UUID> jobIds, UUID workerId,
+                                 Duration duration) {
         if (jobIds.isEmpty()) {
             return List.of();
         }
@@ -92,6 +96,9 @@ public class LeaseStore {
         Timestamp at = Rows.timestamp(now);
         String[] idArray = jobIds.stream().map(UUID::toString).toArray(String[]::new);
         List<LeasedJob> leased = tx.execute(status -> {
+            if (parkedForPausedQueue(organizationId, queueName, idArray)) {
+                return List.of();
+            }
             jdbc.update("""
                     UPDATE jobs SET state = 'cancelled', last_error = 'expired before a worker took it', updated_at = ?
                     WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND expires_at <= ?""",
@@ -115,6 +122,29 @@ public class LeaseStore {
         List<LeasedJob> ordered = new ArrayList<>(leased);
         ordered.sort(Comparator.comparingInt(LeasedJob::priority).reversed().thenComparing(LeasedJob::id));
         return ordered;
+    }
+
+    /**
+     * Parks the jobs when their queue is paused. The share lock is taken only on a paused queue's
+     * row, and orders this against a resume in progress (see {@link OutboxStore}).
+     *
+     * @return whether the queue is paused (and the jobs still waiting were parked)
+     */
+    private boolean parkedForPausedQueue(UUID organizationId, String queueName, String[] jobIds) {
+        boolean paused = !jdbc.queryForList("""
+                SELECT true FROM queues WHERE organization_id = ? AND name = ? AND paused FOR SHARE""",
+                Boolean.class, organizationId, queueName).isEmpty();
+        if (!paused) {
+            return false;
+        }
+        jdbc.update("""
+                INSERT INTO parked_jobs (organization_id, queue_name, job_id)
+                SELECT organization_id, queue_name, id FROM jobs
+                WHERE id = ANY(?::uuid[]) AND organization_id = ? AND queue_name = ? AND state = 'pending'
+                  AND endpoint_id IS NULL
+                ON CONFLICT DO NOTHING""",
+                jobIds, organizationId, queueName);
+        return true;
     }
 
     /**

@@ -75,7 +75,8 @@ public class OutboxStore {
                            END
                            , e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
                            e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version,
-                           e.previous_secret, e.previous_secret_until, e.headers, j.id IS NOT NULL, j.priority, j.next_attempt_at
+                           e.previous_secret, e.previous_secret_until, e.headers, j.id IS NOT NULL, j.priority, j.next_attempt_at,
+                           coalesce(q.paused, false)
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id
@@ -83,6 +84,9 @@ public class OutboxStore {
                     (rs, n) -> {
                         long outboxId = rs.getLong(1);
                         UUID jobId = rs.getObject(2, UUID.class);
+                        if (rs.getBoolean(24)) {
+                            return new Claimed.OfPausedQueue(outboxId, jobId, rs.getObject(3, UUID.class), rs.getString(5));
+                        }
                         if (rs.getBoolean(10)) {
                             return new Claimed.Delivery(new OutboxDelivery(outboxId, jobId,
                                     rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
@@ -100,6 +104,7 @@ public class OutboxStore {
                         return new Claimed.Gone(outboxId, jobId);
                     },
                     limit);
+            parkJobsOfPausedQueues(batch);
             // In outbox order, so that records sharing a Kafka key keep their order. Sorted
             // here: sorting wide rows with their payloads in the query cost more.
             batch.sort(Comparator.comparingLong(Claimed::outboxId));
@@ -111,6 +116,9 @@ public class OutboxStore {
                     case Claimed.Delivery d when d.endpointEnabled() -> deliverable.add(d.delivery());
                     case Claimed.Delivery d -> disabled.add(d);
                     case Claimed.Work w -> work.add(w.item());
+                    case Claimed.OfPausedQueue p -> {
+                        // parked, or put back when its queue was resumed meanwhile
+                    }
                     // Only possible when the job or its endpoint was removed after the job was
                     // accepted: there is nothing left to deliver.
                     case Claimed.Gone g -> log.warn("Dropping outbox row {}: job {} or its endpoint no longer exists",
@@ -152,6 +160,49 @@ public class OutboxStore {
 
         record Gone(long outboxId, UUID jobId) implements Claimed {
         }
+
+        record OfPausedQueue(long outboxId, UUID jobId, UUID organizationId, String queueName) implements Claimed {
+        }
+    }
+
+    /**
+     * Takes the jobs of paused queues out of the batch into {@code parked_jobs}, where resuming
+     * the queue finds them ({@link QueuePauseStore#resume}). The share lock on each queue's row
+     * waits for a resume in progress and then sees its outcome: a job whose queue was resumed
+     * meanwhile goes back to the end of the outbox rather than being parked after the resume
+     * that should have released it.
+     */
+    private void parkJobsOfPausedQueues(List<Claimed> batch) {
+        List<Claimed.OfPausedQueue> ofPaused = batch.stream()
+                .filter(Claimed.OfPausedQueue.class::isInstance).map(Claimed.OfPausedQueue.class::cast).toList();
+        if (ofPaused.isEmpty()) {
+            return;
+        }
+        UUID[] orgs = ofPaused.stream().map(Claimed.OfPausedQueue::organizationId).toArray(UUID[]::new);
+        String[] queues = ofPaused.stream().map(Claimed.OfPausedQueue::queueName).toArray(String[]::new);
+        UUID[] jobIds = ofPaused.stream().map(Claimed.OfPausedQueue::jobId).toArray(UUID[]::new);
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            try (var statement = connection.prepareStatement("""
+                    WITH x AS (SELECT * FROM unnest(?::uuid[], ?::text[], ?::uuid[]) WITH ORDINALITY AS x(o, q, j, n)),
+                    still_paused AS (
+                        SELECT organization_id, name FROM queues
+                        WHERE (organization_id, name) IN (SELECT o, q FROM x) AND paused
+                        FOR SHARE),
+                    parked AS (
+                        INSERT INTO parked_jobs (organization_id, queue_name, job_id)
+                        SELECT x.o, x.q, x.j FROM x JOIN still_paused s ON s.organization_id = x.o AND s.name = x.q
+                        ON CONFLICT DO NOTHING)
+                    INSERT INTO outbox (job_id)
+                    SELECT x.j FROM x WHERE NOT EXISTS (
+                        SELECT 1 FROM still_paused s WHERE s.organization_id = x.o AND s.name = x.q)
+                    ORDER BY x.n""")) {
+                statement.setArray(1, connection.createArrayOf("uuid", orgs));
+                statement.setArray(2, connection.createArrayOf("text", queues));
+                statement.setArray(3, connection.createArrayOf("uuid", jobIds));
+                statement.execute();
+            }
+            return null;
+        });
     }
 
     /**

@@ -43,7 +43,7 @@ class LeaseStoreTest {
             List<Future<List<LeasedJob>>> claims = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 UUID someWorker = UUID.randomUUID();
-                claims.add(pool.submit((Callable<List<LeasedJob>>) () -> leases.lease(org, waiting, someWorker, LEASE)));
+                claims.add(pool.submit((Callable<List<LeasedJob>>) () -> leases.lease(org, "reports", waiting, someWorker, LEASE)));
             }
             Set<UUID> leased = new HashSet<>();
             int total = 0;
@@ -66,7 +66,7 @@ class LeaseStoreTest {
         UUID high = ids.next();
         jobs.insertBatch(List.of(new NewJob(high, org, "reports", "{\"n\":2}", null, 5, 3, null, null, null, null, null)), Duration.ofHours(1));
 
-        List<LeasedJob> leased = leases.lease(org, List.of(low, high), worker, LEASE);
+        List<LeasedJob> leased = leases.lease(org, "reports", List.of(low, high), worker, LEASE);
 
         assertThat(leased).extracting(LeasedJob::id).containsExactly(high, low);
         assertThat(leased.getFirst().payload()).isEqualTo("{\"n\":2}");
@@ -75,13 +75,13 @@ class LeaseStoreTest {
         assertThat(stored.state()).isEqualTo("processing");
         assertThat(stored.assignedWorkerId()).isEqualTo(worker);
         assertThat(stored.leaseId()).isEqualTo(leased.getFirst().leaseId());
-        assertThat(leases.lease(org, List.of(low, high), UUID.randomUUID(), LEASE)).isEmpty();
+        assertThat(leases.lease(org, "reports", List.of(low, high), UUID.randomUUID(), LEASE)).isEmpty();
     }
 
     @Test
     void completingIsFencedByTheLeaseOrByTheWorker() {
         UUID id = insert();
-        LeasedJob leased = leases.lease(org, List.of(id), worker, LEASE).getFirst();
+        LeasedJob leased = leases.lease(org, "reports", List.of(id), worker, LEASE).getFirst();
 
         assertThat(leases.complete(org, id, worker, UUID.randomUUID(), null)).isEqualTo(new LeaseOutcome.LeaseExpired());
         assertThat(leases.complete(org, id, UUID.randomUUID(), null, null)).isEqualTo(new LeaseOutcome.NotOwned());
@@ -101,7 +101,7 @@ class LeaseStoreTest {
         UUID first = insert();
         UUID second = insert();
         UUID third = insert();
-        List<LeasedJob> leased = leases.lease(org, List.of(first, second, third), worker, LEASE);
+        List<LeasedJob> leased = leases.lease(org, "reports", List.of(first, second, third), worker, LEASE);
         UUID secondLease = leased.stream().filter(j -> j.id().equals(second)).findFirst().orElseThrow().leaseId();
 
         List<LeaseOutcome> outcomes = leases.apply(List.of(
@@ -126,7 +126,7 @@ class LeaseStoreTest {
         UUID id = insert(); // max_retries 3
         int[] delays = new int[3];
         for (int retry = 0; retry < 3; retry++) {
-            leases.lease(org, List.of(id), worker, LEASE);
+            leases.lease(org, "reports", List.of(id), worker, LEASE);
             LeaseOutcome outcome = leases.fail(org, id, worker, null, "boom " + retry, true);
             delays[retry] = (int) ((LeaseOutcome.WillRetry) outcome).delay().toSeconds();
             JobRecord waiting = jobs.get(org, id).orElseThrow();
@@ -135,7 +135,7 @@ class LeaseStoreTest {
             assertThat(waiting.nextAttemptAt()).isEqualTo(clock.instant().plusSeconds(delays[retry]));
             assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", id)).isEqualTo(retry + 2);
         }
-        leases.lease(org, List.of(id), worker, LEASE);
+        leases.lease(org, "reports", List.of(id), worker, LEASE);
 
         LeaseOutcome last = leases.fail(org, id, worker, null, "boom again", true);
 
@@ -149,7 +149,7 @@ class LeaseStoreTest {
     @Test
     void aFailureWithoutRetryIsDeadLetteredAtOnce() {
         UUID id = insert();
-        leases.lease(org, List.of(id), worker, LEASE);
+        leases.lease(org, "reports", List.of(id), worker, LEASE);
 
         assertThat(leases.fail(org, id, worker, null, "bad input", false)).isInstanceOf(LeaseOutcome.DeadLettered.class);
         assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("deadletter");
@@ -158,7 +158,7 @@ class LeaseStoreTest {
     @Test
     void anExpiredLeaseIsTakenBackAndItsLateCompletionRefused() {
         UUID id = insert();
-        LeasedJob leased = leases.lease(org, List.of(id), worker, LEASE).getFirst();
+        LeasedJob leased = leases.lease(org, "reports", List.of(id), worker, LEASE).getFirst();
         assertThat(leases.extend(org, id, worker, leased.leaseId(), Duration.ofSeconds(60)))
                 .isEqualTo(new LeaseOutcome.Extended(clock.instant().plusSeconds(60)));
 
@@ -182,8 +182,8 @@ class LeaseStoreTest {
         UUID first = insert();
         UUID second = insert();
         UUID others = insert();
-        leases.lease(org, List.of(first, second), worker, LEASE);
-        leases.lease(org, List.of(others), UUID.randomUUID(), LEASE);
+        leases.lease(org, "reports", List.of(first, second), worker, LEASE);
+        leases.lease(org, "reports", List.of(others), UUID.randomUUID(), LEASE);
 
         assertThat(leases.releaseWorker(worker, "the worker deregistered")).isEqualTo(2);
 
@@ -199,7 +199,7 @@ class LeaseStoreTest {
                 clock.instant().plusSeconds(5), null)), Duration.ofHours(1));
         clock.advance(Duration.ofSeconds(6));
 
-        assertThat(leases.lease(org, List.of(id), worker, LEASE)).isEmpty();
+        assertThat(leases.lease(org, "reports", List.of(id), worker, LEASE)).isEmpty();
         assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("cancelled");
     }
 

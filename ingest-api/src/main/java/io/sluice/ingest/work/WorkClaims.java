@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A claim: items taken from this node's share of the work topic, leased in PostgreSQL. Items
- * that can no longer be leased (cancelled, or leased through another node after a rebalance)
- * are settled and replaced by more, while there are more.
+ * that can no longer be leased (cancelled, leased through another node after a rebalance, or
+ * parked because their queue is paused) are settled and replaced by more, while there are more.
  */
 @Component
 public class WorkClaims {
@@ -38,7 +38,7 @@ public class WorkClaims {
                 break;
             }
             try {
-                claimed.addAll(leases.lease(organizationId, taken.stream().map(h -> h.item().jobId()).toList(),
+                claimed.addAll(leases.lease(organizationId, queueName, taken.stream().map(h -> h.item().jobId()).toList(),
                         workerId, lease));
             } catch (RuntimeException e) {
                 source.putBack(taken);

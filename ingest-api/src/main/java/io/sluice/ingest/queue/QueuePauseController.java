@@ -1,0 +1,72 @@
+package io.sluice.ingest.queue;
+
+import io.sluice.ingest.auth.AuthenticationFilter;
+import io.sluice.ingest.auth.Caller;
+import io.sluice.ingest.relay.OutboxRelay;
+import io.sluice.ingest.web.ApiException;
+import io.sluice.ingest.web.QueueNames;
+import io.sluice.store.QueuePauseStore;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/queues/{name}/pause|resume}. A paused queue hands no job to a worker and
+ * publishes none of its jobs still in the outbox: they are parked in PostgreSQL, and resuming
+ * sends them on in the order they were accepted.
+ */
+@RestController
+public class QueuePauseController {
+
+    private static final int MAX_REASON_LENGTH = 1024;
+
+    public record PauseQueue(String reason) {
+    }
+
+    public record QueuePaused(String queueName, boolean paused, Instant pausedAt, String reason) {
+    }
+
+    public record QueueResumed(String queueName, boolean resumed, long pausedDurationSecs) {
+    }
+
+    private final QueuePauseStore pauses;
+    private final OutboxRelay relay;
+
+    public QueuePauseController(QueuePauseStore pauses, OutboxRelay relay) {
+        this.pauses = pauses;
+        this.relay = relay;
+    }
+
+    /** Pausing a paused queue keeps the time it was paused and takes the new reason. */
+    @PostMapping("/api/v1/queues/{name}/pause")
+    public QueuePaused pause(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
+                             @PathVariable String name, @RequestBody(required = false) PauseQueue request) {
+        caller.requireQueue(QueueNames.checked(name));
+        String reason = request == null || request.reason() == null || request.reason().isBlank()
+                ? null : request.reason().strip();
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            throw ApiException.validation("reason must be at most " + MAX_REASON_LENGTH + " characters",
+                    Map.of("field", "reason"));
+        }
+        QueuePauseStore.Paused paused = pauses.pause(caller.organizationId(), name, reason)
+                .orElseThrow(() -> ApiException.notFound("Queue not found"));
+        return new QueuePaused(name, true, paused.pausedAt(), paused.reason());
+    }
+
+    /** Resuming a queue that is not paused changes nothing and says so with a zero duration. */
+    @PostMapping("/api/v1/queues/{name}/resume")
+    public QueueResumed resume(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
+                               @PathVariable String name) {
+        caller.requireQueue(QueueNames.checked(name));
+        QueuePauseStore.Resumed resumed = pauses.resume(caller.organizationId(), name)
+                .orElseThrow(() -> ApiException.notFound("Queue not found"));
+        if (resumed.released() > 0) {
+            relay.wake();
+        }
+        return new QueueResumed(name, true, resumed.pausedFor().toSeconds());
+    }
+}

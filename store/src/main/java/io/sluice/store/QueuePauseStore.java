@@ -1,0 +1,137 @@
+package io.sluice.store;
+
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Pausing and resuming a queue. While a queue is paused the outbox relay parks its jobs in
+ * {@code parked_jobs} instead of publishing them ({@link OutboxStore}), and no worker is given
+ * one ({@link LeaseStore#lease}); resuming puts the parked jobs back into the outbox, in job
+ * order. The relay's parking takes a share lock on the queue's row and resuming updates that
+ * row first, so a job is never parked after the resume that should have released it.
+ */
+@Repository
+public class QueuePauseStore {
+
+    /** A paused queue: since when, and the reason given, if any. */
+    public record Paused(Instant pausedAt, String reason) {
+    }
+
+    /**
+     * A resumed queue.
+     *
+     * @param wasPaused   false when the queue was not paused (resuming it changed nothing)
+     * @param pausedFor   how long it was paused; zero when it was not
+     * @param released    parked jobs put back into the outbox
+     */
+    public record Resumed(boolean wasPaused, Duration pausedFor, int released) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final SystemEventStore systemEvents;
+
+    public QueuePauseStore(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, SystemEventStore systemEvents) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+        this.systemEvents = systemEvents;
+    }
+
+    /**
+     * Pauses the queue. Pausing a paused queue keeps when it was paused and takes the new reason.
+     *
+     * @return the pause, or empty when the organization has no such queue
+     */
+    public Optional<Paused> pause(UUID organizationId, String queueName, String reason) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            List<Boolean> before = jdbc.query(
+                    "SELECT paused FROM queues WHERE organization_id = ? AND name = ? FOR UPDATE",
+                    (rs, n) -> rs.getBoolean(1), organizationId, queueName);
+            if (before.isEmpty()) {
+                return Optional.empty();
+            }
+            Paused paused = jdbc.queryForObject("""
+                    UPDATE queues SET paused = true, paused_at = CASE WHEN paused THEN paused_at ELSE ? END,
+                        pause_reason = ?, updated_at = ?
+                    WHERE organization_id = ? AND name = ?
+                    RETURNING paused_at, pause_reason""",
+                    (rs, n) -> new Paused(Rows.instant(rs, 1), rs.getString(2)),
+                    Rows.timestamp(now), reason, Rows.timestamp(now), organizationId, queueName);
+            if (!before.getFirst()) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("queue_name", queueName);
+                data.put("reason", reason);
+                publish(new SystemEvent(SystemEventType.QUEUE_PAUSED, organizationId, null, now, data), now);
+            }
+            return Optional.of(paused);
+        });
+    }
+
+    /**
+     * Resumes the queue and puts its parked jobs back into the outbox (those still pending: a
+     * job cancelled while parked stays where it is).
+     *
+     * @return the resume, or empty when the organization has no such queue
+     */
+    public Optional<Resumed> resume(UUID organizationId, String queueName) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            List<Instant> pausedAt = jdbc.query("""
+                    SELECT CASE WHEN paused THEN coalesce(paused_at, updated_at) END
+                    FROM queues WHERE organization_id = ? AND name = ? FOR UPDATE""",
+                    (rs, n) -> Rows.instant(rs, 1), organizationId, queueName);
+            if (pausedAt.isEmpty()) {
+                return Optional.empty();
+            }
+            if (pausedAt.getFirst() == null) {
+                return Optional.of(new Resumed(false, Duration.ZERO, 0));
+            }
+            jdbc.update("""
+                    UPDATE queues SET paused = false, paused_at = NULL, pause_reason = NULL, updated_at = ?
+                    WHERE organization_id = ? AND name = ?""",
+                    Rows.timestamp(now), organizationId, queueName);
+            int released = jdbc.update("""
+                    WITH parked AS (
+                        DELETE FROM parked_jobs WHERE organization_id = ? AND queue_name = ? RETURNING job_id)
+                    INSERT INTO outbox (job_id)
+                    SELECT p.job_id FROM parked p JOIN jobs j ON j.id = p.job_id AND j.state = 'pending'
+                    ORDER BY p.job_id""",
+                    organizationId, queueName);
+            Duration pausedFor = Duration.between(pausedAt.getFirst(), now);
+            publish(new SystemEvent(SystemEventType.QUEUE_RESUMED, organizationId, null, now,
+                    Map.of("queue_name", queueName, "paused_duration_secs", pausedFor.toSeconds())), now);
+            return Optional.of(new Resumed(true, pausedFor, released));
+        });
+    }
+
+    /** @return the pause of the queue, or empty when it is not paused or does not exist */
+    public Optional<Paused> paused(UUID organizationId, String queueName) {
+        return jdbc.query("""
+                SELECT coalesce(paused_at, updated_at), pause_reason FROM queues
+                WHERE organization_id = ? AND name = ? AND paused""",
+                (rs, n) -> new Paused(Rows.instant(rs, 1), rs.getString(2)), organizationId, queueName)
+                .stream().findFirst();
+    }
+
+    private void publish(SystemEvent event, Instant now) {
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            systemEvents.publishWithin(connection, List.of(event), now);
+            return null;
+        });
+    }
+}
