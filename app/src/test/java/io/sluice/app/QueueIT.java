@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.testkit.TestReceiver;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -110,7 +111,7 @@ class QueueIT extends SluiceIntegrationTest {
         assertRefused(tenant, "mail", "{\"default_timeout\":0}", "default_timeout must be between 1 and 86400");
         assertRefused(tenant, "mail", "{\"retry_schedule\":[\"7s\"]}", "the tiers are 1s,2s,3s");
         assertRefused(tenant, "mail", "{\"rate_limit\":10}", "not enforced yet");
-        assertRefused(tenant, "mail", "{\"enabled\":false}", "not supported yet");
+        assertRefused(tenant, "mail", "{\"enabled\":false}", "pause it: POST /api/v1/queues/mail/pause");
         assertRefused(tenant, "mail", "{\"settings\":[1,2]}", "settings must be a JSON object");
         assertRefused(tenant, ".hidden", "{}", "alphanumeric");
         assertThat(client.get(tenant.apiKey(), "/api/v1/queues").body()).isEmpty();
@@ -159,6 +160,34 @@ class QueueIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aRetryAlreadyInKafkaWhenTheQueuePausedWaitsAndResumesAtItsAttempt() {
+        // given: a job whose first attempt failed, its retry waiting in a retry tier
+        AtomicInteger answer = new AtomicInteger(500);
+        receiver.answering(d -> answer.get());
+        SluiceClient.Tenant tenant = client.newOrganization(unique("queue-pause-retry"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/retried"));
+        String job = sendJob(tenant, endpoint, "retried");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesOf(job).size() == 1);
+
+        // when: the queue is paused before the retry is due, and the receiver recovers
+        client.post(tenant.apiKey(), "/api/v1/queues/billing/pause", "");
+        answer.set(200);
+
+        // then: the retry is parked by the delivery worker, not attempted
+        await().atMost(Duration.ofSeconds(30)).until(() -> parked(tenant) == 1);
+        assertThat(receiver.deliveriesOf(job)).hasSize(1);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + job).body().get("status").asString())
+                .isEqualTo("pending");
+
+        // and once resumed it is made, as the job's second attempt
+        client.post(tenant.apiKey(), "/api/v1/queues/billing/resume", "");
+        JsonNode done = awaitStatus(tenant, job, "completed");
+        assertThat(receiver.deliveriesOf(job)).hasSize(2);
+        assertThat(done.get("attempts")).hasSize(2);
+        assertThat(done.get("retry_count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void pausingTellsTheTruthAboutTheQueue() {
         SluiceClient.Tenant tenant = client.newOrganization(unique("queue-pause-contract"));
         client.post(tenant.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"mail\",\"payload\":{}}");
@@ -170,6 +199,10 @@ class QueueIT extends SluiceIntegrationTest {
         assertThat(first.body().get("reason").isNull()).isTrue();
         assertThat(again.body().get("paused_at").asString()).isEqualTo(first.body().get("paused_at").asString());
         assertThat(again.body().get("reason").asString()).isEqualTo("still");
+        JsonNode shown = client.get(tenant.apiKey(), "/api/v1/queues/mail").body();
+        assertThat(shown.get("paused").asBoolean()).isTrue();
+        assertThat(shown.get("pause_reason").asString()).isEqualTo("still");
+        assertThat(shown.get("paused_at").asString()).isEqualTo(first.body().get("paused_at").asString());
         assertThat(client.post(tenant.apiKey(), "/api/v1/queues/nowhere/pause", "").status()).isEqualTo(404);
         assertThat(client.post(tenant.apiKey(), "/api/v1/queues/nowhere/resume", "").status()).isEqualTo(404);
         assertThat(client.post(tenant.apiKey(), "/api/v1/queues/mail/pause",
@@ -178,6 +211,7 @@ class QueueIT extends SluiceIntegrationTest {
         SluiceClient.Answer notPaused = client.post(tenant.apiKey(), "/api/v1/queues/mail/resume", "");
         assertThat(notPaused.status()).isEqualTo(200);
         assertThat(notPaused.body().get("paused_duration_secs").asLong()).isZero();
+        assertThat(client.get(tenant.apiKey(), "/api/v1/queues/mail").body().get("paused").asBoolean()).isFalse();
     }
 
     private String sendJob(SluiceClient.Tenant tenant, SluiceClient.Receiver endpoint, String n) {

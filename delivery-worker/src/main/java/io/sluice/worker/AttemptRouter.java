@@ -6,6 +6,7 @@ import io.sluice.core.delivery.RetryPolicy;
 import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.delivery.RetryPolicy.NextStep;
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.DeliveryParked;
 import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.job.JobState;
 import io.sluice.core.kafka.DeadLetter;
@@ -111,6 +112,18 @@ public class AttemptRouter {
         sender.send(topics.deadLetters(), delivery.key(), dead.headers(), delivery.payload(), bothDurable);
         events.publish(new DeliveryWithheld(delivery.jobId(), delivery.organizationId(), delivery.endpointId(), reason,
                 now), bothDurable);
+    }
+
+    /**
+     * Parks a delivery without attempting it: its queue is paused. The projector keeps the job in
+     * PostgreSQL until the queue is resumed; no attempt is spent.
+     *
+     * @param onDurable run once, when the event is acknowledged
+     */
+    public void park(DeliveryMessage delivery, Runnable onDurable) {
+        meters.counter("sluice.worker.deferrals", "reason", "queue paused").increment();
+        events.publish(new DeliveryParked(delivery.jobId(), delivery.organizationId(), delivery.queue(),
+                delivery.attempt(), clock.instant()), onDurable);
     }
 
     private void deadLetter(DeliveryMessage delivery, AttemptReport report, String reason, boolean disablesEndpoint,

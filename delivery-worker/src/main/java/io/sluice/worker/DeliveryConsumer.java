@@ -41,16 +41,18 @@ public class DeliveryConsumer extends GroupConsumerLoop {
     private final AttemptRouter router;
     private final EndpointGate gate;
     private final EndpointDirectory directory;
+    private final QueueDirectory queues;
     private final RecordSender sender;
     private final Counter attempts;
     private final Counter malformed;
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
                             WebhookDispatcher dispatcher, EndpointGate gate, EndpointDirectory directory,
-                            AttemptRouter router, RecordSender sender, MeterRegistry meters) {
+                            QueueDirectory queues, AttemptRouter router, RecordSender sender, MeterRegistry meters) {
         super("sluice-delivery-consumer", properties.enabled(), Duration.ofMillis(DRAIN_TIMEOUT_MS + 5_000),
                 properties.commitInterval());
         this.directory = directory;
+        this.queues = queues;
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
@@ -97,6 +99,10 @@ public class DeliveryConsumer extends GroupConsumerLoop {
             return;
         }
         Runnable durable = () -> offsets.finished(partition, offset);
+        if (queues.isPaused(delivery.organizationId(), delivery.queue())) {
+            router.park(delivery, durable);
+            return;
+        }
         EndpointSnapshot endpoint = directory.get(delivery.endpointId());
         if (endpoint != null && endpoint.version() >= delivery.endpointVersion()) {
             if (!endpoint.enabled()) {

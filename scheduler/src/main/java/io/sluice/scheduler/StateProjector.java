@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.DeliveryParked;
 import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
@@ -51,6 +52,7 @@ public class StateProjector {
     public void project(List<ConsumerRecord<String, byte[]>> records) {
         List<AttemptRecorded> attempts = new ArrayList<>(records.size());
         List<DeliveryWithheld> withheld = new ArrayList<>();
+        List<DeliveryParked> parked = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
             try {
@@ -59,6 +61,7 @@ public class StateProjector {
                 switch (event) {
                     case AttemptRecorded attempt -> attempts.add(attempt);
                     case DeliveryWithheld held -> withheld.add(held);
+                    case DeliveryParked held -> parked.add(held);
                 }
             } catch (MalformedRecordException e) {
                 // Skipping is safe: the reconciler re-publishes a job whose outcome never arrives.
@@ -69,6 +72,7 @@ public class StateProjector {
         }
         store.recordAttempts(attempts);
         store.recordWithheld(withheld);
+        store.recordParked(parked);
         // After the jobs: a failure here replays the batch, which both stores apply idempotently.
         endpointHealth.recordOutcomes(attempts, endpointPolicy.disableAfter());
         projected.increment(records.size());

@@ -50,13 +50,7 @@ public class EndpointPublicationStore {
             if (batch.isEmpty()) {
                 return 0;
             }
-            try {
-                publisher.publish(batch);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("publishing endpoint versions failed; they stay unpublished", e);
-            }
+            HandOver.run(() -> publisher.publish(batch), "endpoint versions");
             jdbc.execute((ConnectionCallback<Integer>) connection -> {
                 try (PreparedStatement update = connection.prepareStatement("""
                         UPDATE endpoints e SET published_version = x.v

@@ -14,9 +14,11 @@ import java.util.UUID;
  * @param headers       the endpoint's custom headers
  * @param endpointVersion the version of the endpoint the URL, keys, headers and limits are from
  * @param retrySchedule the endpoint's own delays, else the queue's; empty: the default schedule
+ * @param attempt       the attempt to make, from 1: more than 1 only for a delivery a worker parked
+ *                      while its queue was paused
  */
 public record OutboxDelivery(
         long outboxId, UUID jobId, UUID organizationId, UUID endpointId, String queueName,
         String payload, String url, SigningKeys signingKeys, Map<String, String> headers, int timeoutMs, int maxRetries, EndpointLimits limits,
-        long endpointVersion, List<Duration> retrySchedule) {
+        long endpointVersion, List<Duration> retrySchedule, int attempt) {
 }

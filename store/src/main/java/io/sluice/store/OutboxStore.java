@@ -67,7 +67,7 @@ public class OutboxStore {
                     WITH claimed AS (
                         DELETE FROM outbox
                         WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
-                        RETURNING id, job_id)
+                        RETURNING id, job_id, attempt)
                     SELECT c.id, c.job_id, j.organization_id, j.endpoint_id, j.queue_name,
                            -- a worker's job travels without its payload: the lease reads it
                            CASE WHEN j.endpoint_id IS NOT NULL THEN
@@ -76,7 +76,7 @@ public class OutboxStore {
                            , e.url, e.secret, COALESCE(j.timeout_seconds * 1000, e.timeout_ms), e.id IS NOT NULL, j.max_retries, e.rate_limit,
                            e.max_concurrency, e.enabled, e.disabled_reason, COALESCE(e.retry_schedule, q.retry_schedule), e.version,
                            e.previous_secret, e.previous_secret_until, e.headers, j.id IS NOT NULL, j.priority, j.next_attempt_at,
-                           coalesce(q.paused, false)
+                           coalesce(q.paused, false), c.attempt
                     FROM claimed c
                     LEFT JOIN jobs j ON j.id = c.job_id
                     LEFT JOIN endpoints e ON e.id = j.endpoint_id
@@ -85,7 +85,8 @@ public class OutboxStore {
                         long outboxId = rs.getLong(1);
                         UUID jobId = rs.getObject(2, UUID.class);
                         if (rs.getBoolean(24)) {
-                            return new Claimed.OfPausedQueue(outboxId, jobId, rs.getObject(3, UUID.class), rs.getString(5));
+                            return new Claimed.OfPausedQueue(outboxId, jobId, rs.getObject(3, UUID.class), rs.getString(5),
+                                    Rows.integer(rs, 25));
                         }
                         if (rs.getBoolean(10)) {
                             return new Claimed.Delivery(new OutboxDelivery(outboxId, jobId,
@@ -94,7 +95,8 @@ public class OutboxStore {
                                     new SigningKeys(rs.getString(8), rs.getString(18), Rows.instant(rs, 19)),
                                     Rows.textMap(rs, 20), rs.getInt(9), rs.getInt(11),
                                     new EndpointLimits(Rows.integer(rs, 12), Rows.integer(rs, 13)),
-                                    rs.getLong(17), EndpointStore.schedule(rs.getString(16))),
+                                    rs.getLong(17), EndpointStore.schedule(rs.getString(16)),
+                                    rs.getObject(25) == null ? 1 : rs.getInt(25)),
                                     rs.getBoolean(14), rs.getString(15));
                         }
                         if (rs.getBoolean(21) && rs.getObject(4) == null) {
@@ -161,46 +163,19 @@ public class OutboxStore {
         record Gone(long outboxId, UUID jobId) implements Claimed {
         }
 
-        record OfPausedQueue(long outboxId, UUID jobId, UUID organizationId, String queueName) implements Claimed {
+        record OfPausedQueue(long outboxId, UUID jobId, UUID organizationId, String queueName, Integer attempt)
+                implements Claimed {
         }
     }
 
-    /**
-     * Takes the jobs of paused queues out of the batch into {@code parked_jobs}, where resuming
-     * the queue finds them ({@link QueuePauseStore#resume}). The share lock on each queue's row
-     * waits for a resume in progress and then sees its outcome: a job whose queue was resumed
-     * meanwhile goes back to the end of the outbox rather than being parked after the resume
-     * that should have released it.
-     */
+    /** Takes the jobs of paused queues out of the batch into {@code parked_jobs} ({@link ParkedJobs}). */
     private void parkJobsOfPausedQueues(List<Claimed> batch) {
-        List<Claimed.OfPausedQueue> ofPaused = batch.stream()
-                .filter(Claimed.OfPausedQueue.class::isInstance).map(Claimed.OfPausedQueue.class::cast).toList();
-        if (ofPaused.isEmpty()) {
-            return;
-        }
-        UUID[] orgs = ofPaused.stream().map(Claimed.OfPausedQueue::organizationId).toArray(UUID[]::new);
-        String[] queues = ofPaused.stream().map(Claimed.OfPausedQueue::queueName).toArray(String[]::new);
-        UUID[] jobIds = ofPaused.stream().map(Claimed.OfPausedQueue::jobId).toArray(UUID[]::new);
+        List<ParkedJobs.Held> held = batch.stream()
+                .filter(Claimed.OfPausedQueue.class::isInstance).map(Claimed.OfPausedQueue.class::cast)
+                .map(c -> new ParkedJobs.Held(c.organizationId(), c.queueName(), c.jobId(), c.attempt()))
+                .toList();
         jdbc.execute((ConnectionCallback<Void>) connection -> {
-            try (var statement = connection.prepareStatement("""
-                    WITH x AS (SELECT * FROM unnest(?::uuid[], ?::text[], ?::uuid[]) WITH ORDINALITY AS x(o, q, j, n)),
-                    still_paused AS (
-                        SELECT organization_id, name FROM queues
-                        WHERE (organization_id, name) IN (SELECT o, q FROM x) AND paused
-                        FOR SHARE),
-                    parked AS (
-                        INSERT INTO parked_jobs (organization_id, queue_name, job_id)
-                        SELECT x.o, x.q, x.j FROM x JOIN still_paused s ON s.organization_id = x.o AND s.name = x.q
-                        ON CONFLICT DO NOTHING)
-                    INSERT INTO outbox (job_id)
-                    SELECT x.j FROM x WHERE NOT EXISTS (
-                        SELECT 1 FROM still_paused s WHERE s.organization_id = x.o AND s.name = x.q)
-                    ORDER BY x.n""")) {
-                statement.setArray(1, connection.createArrayOf("uuid", orgs));
-                statement.setArray(2, connection.createArrayOf("text", queues));
-                statement.setArray(3, connection.createArrayOf("uuid", jobIds));
-                statement.execute();
-            }
+            ParkedJobs.parkOrRequeue(connection, held);
             return null;
         });
     }

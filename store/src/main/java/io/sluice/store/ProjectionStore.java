@@ -1,6 +1,7 @@
 package io.sluice.store;
 
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.DeliveryParked;
 import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.job.JobState;
 import io.sluice.core.system.SystemEvent;
@@ -80,6 +81,23 @@ public class ProjectionStore {
                         .ifPresent(job -> events.add(job.event(SystemEventType.JOB_DEADLETTERED, w.at(), Map.of())));
             }
             systemEvents.publishWithin(connection, events, clock.instant());
+            return null;
+        }));
+    }
+
+    /**
+     * Parks the jobs whose deliveries a worker held back because their queue is paused (or sends
+     * them on at once when the queue was resumed meanwhile: {@link ParkedJobs}), in one
+     * transaction. Applying an event twice parks a job once.
+     */
+    public void recordParked(List<DeliveryParked> parked) {
+        if (parked.isEmpty()) {
+            return;
+        }
+        List<ParkedJobs.Held> held = parked.stream()
+                .map(p -> new ParkedJobs.Held(p.organizationId(), p.queueName(), p.jobId(), p.attempt())).toList();
+        tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
+            ParkedJobs.parkOrRequeue(connection, held);
             return null;
         }));
     }

@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.core.kafka.QueueState;
 import io.sluice.core.system.SystemEvent;
 import io.sluice.core.system.SystemEventType;
 import java.time.Clock;
@@ -21,9 +22,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one ({@link LeaseStore#lease}); resuming puts the parked jobs back into the outbox, in job
  * order. The relay's parking takes a share lock on the queue's row and resuming updates that
  * row first, so a job is never parked after the resume that should have released it.
+ *
+ * <p>Delivery workers learn of pauses from {@code sluice.queues} ({@link #publishChanged}): a
+ * delivery already in Kafka whose queue is paused is parked too, by the state projector
+ * ({@code ProjectionStore#park}).
  */
 @Repository
 public class QueuePauseStore {
+
+    /** Publishes a batch of queue states; returns only when every record is acknowledged, or throws. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publish(List<QueueState> batch) throws Exception;
+    }
 
     /** A paused queue: since when, and the reason given, if any. */
     public record Paused(Instant pausedAt, String reason) {
@@ -67,7 +78,8 @@ public class QueuePauseStore {
             }
             Paused paused = jdbc.queryForObject("""
                     UPDATE queues SET paused = true, paused_at = CASE WHEN paused THEN paused_at ELSE ? END,
-                        pause_reason = ?, updated_at = ?
+                        pause_reason = ?, updated_at = ?,
+                        state_version = state_version + CASE WHEN paused THEN 0 ELSE 1 END
                     WHERE organization_id = ? AND name = ?
                     RETURNING paused_at, pause_reason""",
                     (rs, n) -> new Paused(Rows.instant(rs, 1), rs.getString(2)),
@@ -102,14 +114,15 @@ public class QueuePauseStore {
                 return Optional.of(new Resumed(false, Duration.ZERO, 0));
             }
             jdbc.update("""
-                    UPDATE queues SET paused = false, paused_at = NULL, pause_reason = NULL, updated_at = ?
+                    UPDATE queues SET paused = false, paused_at = NULL, pause_reason = NULL, updated_at = ?,
+                        state_version = state_version + 1
                     WHERE organization_id = ? AND name = ?""",
                     Rows.timestamp(now), organizationId, queueName);
             int released = jdbc.update("""
                     WITH parked AS (
-                        DELETE FROM parked_jobs WHERE organization_id = ? AND queue_name = ? RETURNING job_id)
-                    INSERT INTO outbox (job_id)
-                    SELECT p.job_id FROM parked p JOIN jobs j ON j.id = p.job_id AND j.state = 'pending'
+                        DELETE FROM parked_jobs WHERE organization_id = ? AND queue_name = ? RETURNING job_id, attempt)
+                    INSERT INTO outbox (job_id, attempt)
+                    SELECT p.job_id, p.attempt FROM parked p JOIN jobs j ON j.id = p.job_id AND j.state = 'pending'
                     ORDER BY p.job_id""",
                     organizationId, queueName);
             Duration pausedFor = Duration.between(pausedAt.getFirst(), now);
@@ -126,6 +139,34 @@ public class QueuePauseStore {
                 WHERE organization_id = ? AND name = ? AND paused""",
                 (rs, n) -> new Paused(Rows.instant(rs, 1), rs.getString(2)), organizationId, queueName)
                 .stream().findFirst();
+    }
+
+    /**
+     * Hands the queue states not yet on {@code sluice.queues} to the publisher, and records them
+     * as published in the same transaction once Kafka has them. The rows stay locked meanwhile,
+     * so a pause or resume made then waits, and the topic's last record of a queue is its newest.
+     *
+     * @return how many states were published; 0 when none was waiting
+     */
+    public int publishChanged(int limit, Publisher publisher) {
+        Integer published = tx.execute(status -> {
+            List<QueueState> batch = jdbc.query("""
+                    SELECT organization_id, name, state_version, paused FROM queues
+                    WHERE state_version > published_state_version
+                    ORDER BY organization_id, name LIMIT ? FOR UPDATE SKIP LOCKED""",
+                    (rs, n) -> new QueueState(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
+                            rs.getBoolean(4)),
+                    limit);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            HandOver.run(() -> publisher.publish(batch), "queue states");
+            jdbc.batchUpdate("""
+                    UPDATE queues SET published_state_version = ? WHERE organization_id = ? AND name = ?""",
+                    batch.stream().map(q -> new Object[] {q.version(), q.organizationId(), q.queueName()}).toList());
+            return batch.size();
+        });
+        return published == null ? 0 : published;
     }
 
     private void publish(SystemEvent event, Instant now) {

@@ -26,6 +26,7 @@ public final class EventCodec {
         Class<? extends JobEvent> kind = switch (type == null ? "" : type) {
             case JobEvent.ATTEMPT_RECORDED -> AttemptRecorded.class;
             case JobEvent.DELIVERY_WITHHELD -> DeliveryWithheld.class;
+            case JobEvent.DELIVERY_PARKED -> DeliveryParked.class;
             default -> throw new MalformedRecordException("unknown event type: " + type, null);
         };
         try {

@@ -100,6 +100,18 @@ public record DeliveryMessage(
                 endpointVersion, retrySchedule, 1, maxRetries, null, List.of(), false, payload);
     }
 
+    /**
+     * The same delivery, to make attempt {@code attempt} next: a delivery parked while its
+     * queue was paused continues where it stopped (its earlier attempts are in PostgreSQL).
+     */
+    public DeliveryMessage atAttempt(int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempts count from 1: " + attempt);
+        }
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs,
+                limits, endpointVersion, retrySchedule, attempt, maxRetries, dueAt, history, slotReserved, payload);
+    }
+
     /** The record of the next attempt, due at {@code due}, remembering the one just made. */
     public DeliveryMessage next(AttemptSummary made, Instant due) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,

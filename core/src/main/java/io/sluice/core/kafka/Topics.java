@@ -55,6 +55,11 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
         return prefix + ".endpoints";
     }
 
+    /** Compacted: the latest {@link QueueState} of every queue ever paused, read whole by every worker. */
+    public String queues() {
+        return prefix + ".queues";
+    }
+
     public String stats() {
         return prefix + ".stats";
     }
@@ -81,7 +86,9 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
                 new TopicSpec(endpoints(), eventPartitions, replicationFactor,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
-                new TopicSpec(work(), deliveryPartitions, replicationFactor, durable)));
+                new TopicSpec(work(), deliveryPartitions, replicationFactor, durable),
+                new TopicSpec(queues(), eventPartitions, replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact"))));
         for (Duration tier : retryTiers) {
             Duration retention = tier.multipliedBy(2).compareTo(MIN_RETENTION) > 0 ? tier.multipliedBy(2) : MIN_RETENTION;
             all.add(new TopicSpec(retryTier(tier), deliveryPartitions, replicationFactor, withRetention(durable, retention)));

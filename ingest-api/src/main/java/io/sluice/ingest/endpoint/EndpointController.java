@@ -12,7 +12,7 @@ import io.sluice.ingest.job.JobController;
 import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.job.JobViews;
 import io.sluice.ingest.message.PayloadFilters;
-import io.sluice.ingest.relay.EndpointPublisher;
+import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.ingest.web.NameList;
@@ -138,14 +138,14 @@ public class EndpointController {
     private final Clock clock;
     private final EndpointUrls urls;
     private final RetryScheduleInput retrySchedules;
-    private final EndpointPublisher publisher;
+    private final DirectoryPublisher publisher;
     private final JobStore jobs;
     private final PayloadFilters payloadFilters;
     private final JobFactory jobFactory;
 
     public EndpointController(EndpointStore endpoints, IngestProperties properties, Uuid7 ids,
                               RandomGenerator secureRandom, Clock clock, EndpointUrls urls,
-                              RetryScheduleInput retrySchedules, EndpointPublisher publisher, JobStore jobs,
+                              RetryScheduleInput retrySchedules, DirectoryPublisher publisher, JobStore jobs,
                               PayloadFilters payloadFilters, JobFactory jobFactory) {
         this.payloadFilters = payloadFilters;
         this.jobFactory = jobFactory;

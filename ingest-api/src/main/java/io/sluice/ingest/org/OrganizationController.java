@@ -7,7 +7,7 @@ import io.sluice.ingest.auth.AdminKey;
 import io.sluice.ingest.auth.ApiKeys;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Authenticator;
-import io.sluice.ingest.relay.EndpointPublisher;
+import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.DisplayName;
 import io.sluice.ingest.web.Ids;
@@ -85,21 +85,21 @@ public class OrganizationController {
     private final AccessProperties access;
     private final AdminKey adminKey;
     private final Authenticator authenticator;
-    private final EndpointPublisher endpointPublisher;
+    private final DirectoryPublisher directoryPublisher;
     private final OrganizationUsageReport usageReport;
     private final Uuid7 ids;
     private final RandomGenerator secureRandom;
     private final Clock clock;
 
     public OrganizationController(OrganizationStore organizations, AccessProperties access, AdminKey adminKey,
-                                  Authenticator authenticator, EndpointPublisher endpointPublisher,
+                                  Authenticator authenticator, DirectoryPublisher directoryPublisher,
                                   OrganizationUsageReport usageReport, Uuid7 ids, RandomGenerator secureRandom,
                                   Clock clock) {
         this.organizations = organizations;
         this.access = access;
         this.adminKey = adminKey;
         this.authenticator = authenticator;
-        this.endpointPublisher = endpointPublisher;
+        this.directoryPublisher = directoryPublisher;
         this.usageReport = usageReport;
         this.ids = ids;
         this.secureRandom = secureRandom;
@@ -195,7 +195,7 @@ public class OrganizationController {
             throw notFound();
         }
         authenticator.forgetAll();
-        endpointPublisher.wake();
+        directoryPublisher.wake();
         return ResponseEntity.noContent().build();
     }
 

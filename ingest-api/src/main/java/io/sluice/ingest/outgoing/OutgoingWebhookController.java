@@ -9,7 +9,7 @@ import io.sluice.core.webhook.WebhookSecret;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.endpoint.EndpointUrls;
-import io.sluice.ingest.relay.EndpointPublisher;
+import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
@@ -111,7 +111,7 @@ public class OutgoingWebhookController {
     private final JobStore jobs;
     private final DeadLetterStore deadLetters;
     private final EndpointUrls urls;
-    private final EndpointPublisher publisher;
+    private final DirectoryPublisher publisher;
     private final OutboxRelay relay;
     private final IngestProperties properties;
     private final Uuid7 ids;
@@ -119,7 +119,7 @@ public class OutgoingWebhookController {
     private final Clock clock;
 
     public OutgoingWebhookController(EndpointStore endpoints, OutgoingWebhookStore outgoing, JobStore jobs,
-                                     DeadLetterStore deadLetters, EndpointUrls urls, EndpointPublisher publisher,
+                                     DeadLetterStore deadLetters, EndpointUrls urls, DirectoryPublisher publisher,
                                      OutboxRelay relay, IngestProperties properties, Uuid7 ids,
                                      RandomGenerator secureRandom, Clock clock) {
         this.endpoints = endpoints;

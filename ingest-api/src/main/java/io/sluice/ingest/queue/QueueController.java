@@ -9,6 +9,7 @@ import io.sluice.ingest.web.QueueNames;
 import io.sluice.ingest.web.RetryScheduleInput;
 import io.sluice.store.JobDefaults;
 import io.sluice.store.Queue;
+import io.sluice.store.QueuePauseStore;
 import io.sluice.store.QueueStats;
 import io.sluice.store.QueueStore;
 import io.sluice.store.WorkerStore;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -54,10 +56,12 @@ public class QueueController {
      * A queue with its effective settings: where the queue names none, the value Sluice applies
      * ({@code max_retries}: one per delay of the schedule; {@code default_timeout}: the default
      * endpoint timeout, since an HTTP delivery without a job or queue timeout gets its endpoint's).
+     * {@code paused_at} and {@code pause_reason} are null unless it is paused.
      */
     public record QueueView(UUID id, UUID organizationId, String queueName, int maxRetries, int defaultTimeout,
                             Integer rateLimit, boolean enabled, JsonNode settings, List<String> retrySchedule,
-                            Instant createdAt, Instant updatedAt) {
+                            Instant createdAt, Instant updatedAt, boolean paused, Instant pausedAt,
+                            String pauseReason) {
     }
 
     /** A worker silent this long is as good as gone (the lease reaper's default too). */
@@ -70,9 +74,12 @@ public class QueueController {
     private final JsonMapper json;
     private final WorkerStore workers;
     private final Clock clock;
+    private final QueuePauseStore pauses;
 
     public QueueController(QueueStore queues, RetryScheduleInput retrySchedules, JobDefaults jobDefaults,
-                           IngestProperties properties, JsonMapper json, WorkerStore workers, Clock clock) {
+                           IngestProperties properties, JsonMapper json, WorkerStore workers, Clock clock,
+                           QueuePauseStore pauses) {
+        this.pauses = pauses;
         this.workers = workers;
         this.clock = clock;
         this.queues = queues;
@@ -134,7 +141,8 @@ public class QueueController {
                     Map.of("field", "rate_limit"));
         }
         if (Boolean.FALSE.equals(request.enabled())) {
-            throw ApiException.validation("disabling (pausing) a queue is not supported yet", Map.of("field", "enabled"));
+            throw ApiException.validation("enabled: false is not supported; to stop a queue, pause it: POST /api/v1/queues/"
+                    + name + "/pause", Map.of("field", "enabled"));
         }
         String settings = null;
         if (request.settings() != null && !request.settings().isNull()) {
@@ -160,9 +168,11 @@ public class QueueController {
     }
 
     private QueueView view(Queue q) {
+        Optional<QueuePauseStore.Paused> paused = pauses.paused(q.organizationId(), q.name());
         return new QueueView(q.id(), q.organizationId(), q.name(), maxRetries(q), defaultTimeout(q), q.rateLimit(),
                 q.enabled(), json.readTree(q.settings()), RetryScheduleInput.view(q.retrySchedule()),
-                q.createdAt(), q.updatedAt());
+                q.createdAt(), q.updatedAt(), paused.isPresent(), paused.map(QueuePauseStore.Paused::pausedAt).orElse(null),
+                paused.map(QueuePauseStore.Paused::reason).orElse(null));
     }
 
     private int maxRetries(Queue q) {

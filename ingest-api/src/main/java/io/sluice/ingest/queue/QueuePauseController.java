@@ -3,6 +3,7 @@ package io.sluice.ingest.queue;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.relay.OutboxRelay;
+import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.QueueNames;
 import io.sluice.store.QueuePauseStore;
@@ -16,8 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/v1/queues/{name}/pause|resume}. A paused queue hands no job to a worker and
- * publishes none of its jobs still in the outbox: they are parked in PostgreSQL, and resuming
- * sends them on in the order they were accepted.
+ * delivers none: jobs still in the outbox, and deliveries already in Kafka (delivery workers
+ * learn of the pause from {@code sluice.queues}), are parked in PostgreSQL; resuming sends
+ * them on, oldest first, each at the attempt it had reached.
  */
 @RestController
 public class QueuePauseController {
@@ -35,10 +37,12 @@ public class QueuePauseController {
 
     private final QueuePauseStore pauses;
     private final OutboxRelay relay;
+    private final DirectoryPublisher statePublisher;
 
-    public QueuePauseController(QueuePauseStore pauses, OutboxRelay relay) {
+    public QueuePauseController(QueuePauseStore pauses, OutboxRelay relay, DirectoryPublisher statePublisher) {
         this.pauses = pauses;
         this.relay = relay;
+        this.statePublisher = statePublisher;
     }
 
     /** Pausing a paused queue keeps the time it was paused and takes the new reason. */
@@ -54,6 +58,7 @@ public class QueuePauseController {
         }
         QueuePauseStore.Paused paused = pauses.pause(caller.organizationId(), name, reason)
                 .orElseThrow(() -> ApiException.notFound("Queue not found"));
+        statePublisher.wake();
         return new QueuePaused(name, true, paused.pausedAt(), paused.reason());
     }
 
@@ -64,6 +69,7 @@ public class QueuePauseController {
         caller.requireQueue(QueueNames.checked(name));
         QueuePauseStore.Resumed resumed = pauses.resume(caller.organizationId(), name)
                 .orElseThrow(() -> ApiException.notFound("Queue not found"));
+        statePublisher.wake();
         if (resumed.released() > 0) {
             relay.wake();
         }

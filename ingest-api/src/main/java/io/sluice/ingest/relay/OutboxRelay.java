@@ -103,7 +103,7 @@ public class OutboxRelay implements SmartLifecycle {
                     delivery.endpointId(), delivery.queueName(), delivery.url(), delivery.signingKeys(),
                     delivery.headers(), delivery.timeoutMs(), delivery.limits(), delivery.endpointVersion(), delivery.retrySchedule(),
                     delivery.maxRetries(),
-                    delivery.payload().getBytes(StandardCharsets.UTF_8));
+                    delivery.payload().getBytes(StandardCharsets.UTF_8)).atAttempt(delivery.attempt());
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(topics.deliveries(), message.key(), message.payload());
             message.headers().forEach((name, value) -> record.headers().add(name, value));
