@@ -121,7 +121,7 @@ public class AttemptRouter {
      * @param onDurable run once, when the event is acknowledged
      */
     public void park(DeliveryMessage delivery, Runnable onDurable) {
-        meters.counter("sluice.worker.deferrals", "reason", "queue paused").increment();
+        meters.counter("sluice.worker.parked").increment();
         events.publish(new DeliveryParked(delivery.jobId(), delivery.organizationId(), delivery.queue(),
                 delivery.attempt(), clock.instant()), onDurable);
     }

@@ -4,12 +4,8 @@ import io.sluice.store.LeaseStore;
 import io.sluice.store.WorkerStore;
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +14,7 @@ import org.springframework.stereotype.Component;
  * offline and every job it held is taken back at once, without waiting for the leases.
  */
 @Component
-public class LeaseReaper implements SmartLifecycle {
+public class LeaseReaper extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
 
@@ -26,9 +22,9 @@ public class LeaseReaper implements SmartLifecycle {
     private final WorkerStore workers;
     private final LeaseReaperProperties properties;
     private final Clock clock;
-    private ScheduledExecutorService timer;
 
     public LeaseReaper(LeaseStore leases, WorkerStore workers, LeaseReaperProperties properties, Clock clock) {
+        super("sluice-lease-reaper", properties.enabled(), properties.interval());
         this.leases = leases;
         this.workers = workers;
         this.properties = properties;
@@ -36,6 +32,7 @@ public class LeaseReaper implements SmartLifecycle {
     }
 
     /** @return jobs taken back */
+    @Override
     public int runOnce() {
         int taken = 0;
         for (UUID worker : workers.markSilentOffline(clock.instant().minus(properties.silentAfter()),
@@ -52,34 +49,5 @@ public class LeaseReaper implements SmartLifecycle {
             }
         }
         return taken;
-    }
-
-    @Override
-    public void start() {
-        if (!properties.enabled()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sluice-lease-reaper").daemon().factory());
-        long millis = properties.interval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (Throwable t) {
-                log.warn("Lease reaping failed; will retry", t);
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
     }
 }

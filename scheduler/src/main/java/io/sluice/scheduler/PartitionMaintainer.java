@@ -2,11 +2,9 @@ package io.sluice.scheduler;
 
 import io.sluice.store.PartitionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -17,7 +15,7 @@ import org.springframework.stereotype.Component;
  * first run happens at start, before the API accepts jobs; then hourly.
  */
 @Component
-public class PartitionMaintainer implements SmartLifecycle {
+public class PartitionMaintainer extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionMaintainer.class);
     /** A week ahead survives a long outage of every scheduler; yesterday covers clock skew. */
@@ -25,13 +23,14 @@ public class PartitionMaintainer implements SmartLifecycle {
 
     private final PartitionStore partitions;
     private final Clock clock;
-    private ScheduledExecutorService timer;
 
     public PartitionMaintainer(PartitionStore partitions, Clock clock) {
+        super("sluice-partitions", true, Duration.ofHours(1));
         this.partitions = partitions;
         this.clock = clock;
     }
 
+    @Override
     public int runOnce() {
         LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
         int created = partitions.ensureDaily("jobs", yesterday, DAYS_AHEAD + 2)
@@ -42,30 +41,11 @@ public class PartitionMaintainer implements SmartLifecycle {
         return created;
     }
 
+    /** Runs once before anything writes jobs, then every hour. */
     @Override
     public void start() {
         runOnce();
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sluice-partitions").daemon().factory());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (Throwable t) {
-                log.warn("Partition upkeep failed; will retry in an hour", t);
-            }
-        }, 1, 1, TimeUnit.HOURS);
-    }
-
-    @Override
-    public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
+        super.start();
     }
 
     @Override

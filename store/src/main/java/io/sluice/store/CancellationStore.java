@@ -53,9 +53,12 @@ public class CancellationStore {
             if (!state.canMoveTo(JobState.CANCELLED)) {
                 return new Cancellation.NotCancellable(state);
             }
-            if (job.endpointId() != null) {
+            // A scheduled job has not been sent anywhere yet; a pending one must still be taken
+            // back from wherever it waits (outbox, FIFO lane, or parked while its queue is paused).
+            if (job.endpointId() != null && state == JobState.PENDING) {
                 int takenBack = jdbc.update("DELETE FROM outbox WHERE job_id = ?", jobId)
-                        + jdbc.update("DELETE FROM fifo_queue WHERE job_id = ?", jobId);
+                        + jdbc.update("DELETE FROM fifo_queue WHERE job_id = ?", jobId)
+                        + jdbc.update("DELETE FROM parked_jobs WHERE job_id = ?", jobId);
                 if (takenBack == 0) {
                     return new Cancellation.OnItsWay();
                 }

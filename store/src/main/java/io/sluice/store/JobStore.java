@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -181,7 +182,7 @@ public class JobStore {
      */
     int insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         insertJobs(connection, jobs, now);
-        return insertOutbox(connection, jobs);
+        return insertOutbox(connection, jobs.stream().filter(job -> !job.isScheduledAfter(now)).toList());
     }
 
     private void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
@@ -201,6 +202,7 @@ public class JobStore {
         String[] tags = new String[n];
         String[] expires = new String[n];
         UUID[] messages = new UUID[n];
+        String[] scheduled = new String[n];
         for (int i = 0; i < n; i++) {
             NewJob job = jobs.get(i);
             ids[i] = job.id();
@@ -216,23 +218,25 @@ public class JobStore {
             tags[i] = job.tags();
             expires[i] = job.expiresAt() == null ? null : job.expiresAt().toString();
             messages[i] = job.messageId();
+            scheduled[i] = job.scheduledAt() == null ? null : job.scheduledAt().toString();
         }
         // Queue rows are created in a fixed order so that two batches adding the same new
         // queues wait for each other instead of deadlocking.
         try (PreparedStatement insert = connection.prepareStatement("""
                 WITH x AS (
                     SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::int[],
-                                         ?::int[], ?::text[], ?::text[], ?::text[], ?::uuid[])
-                         AS x(i, o, q, p, e, pr, mr, t, k, tg, ex, m)),
+                                         ?::int[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[])
+                         AS x(i, o, q, p, e, pr, mr, t, k, tg, ex, m, sa)),
                 new_queues AS (
                     INSERT INTO queues (organization_id, name, created_at, updated_at)
                     SELECT DISTINCT o, q, ?::timestamptz, ?::timestamptz FROM x ORDER BY o, q
                     ON CONFLICT (organization_id, name) DO NOTHING)
                 INSERT INTO jobs (id, organization_id, queue_name, state, payload, endpoint_id, priority,
                                   max_retries, timeout_seconds, idempotency_key, tags, expires_at, message_id,
-                                  created_at, updated_at)
-                SELECT x.i, x.o, x.q, 'pending', x.p::json, x.e, x.pr, COALESCE(x.mr, c.max_retries, ?),
-                       COALESCE(x.t, c.default_timeout), x.k, x.tg::jsonb, x.ex::timestamptz, x.m, ?, ?
+                                  scheduled_at, created_at, updated_at)
+                SELECT x.i, x.o, x.q, CASE WHEN x.sa::timestamptz > ? THEN 'scheduled' ELSE 'pending' END, x.p::json,
+                       x.e, x.pr, COALESCE(x.mr, c.max_retries, ?), COALESCE(x.t, c.default_timeout), x.k, x.tg::jsonb,
+                       x.ex::timestamptz, x.m, x.sa::timestamptz, ?, ?
                 FROM x LEFT JOIN queues c ON c.organization_id = x.o AND c.name = x.q""")) {
             Timestamp at = Timestamp.from(now);
             insert.setArray(1, connection.createArrayOf("uuid", ids));
@@ -247,11 +251,13 @@ public class JobStore {
             insert.setArray(10, connection.createArrayOf("text", tags));
             insert.setArray(11, connection.createArrayOf("text", expires));
             insert.setArray(12, connection.createArrayOf("uuid", messages));
-            insert.setTimestamp(13, at);
+            insert.setArray(13, connection.createArrayOf("text", scheduled));
             insert.setTimestamp(14, at);
-            insert.setInt(15, defaults.maxRetries());
+            insert.setTimestamp(15, at);
             insert.setTimestamp(16, at);
-            insert.setTimestamp(17, at);
+            insert.setInt(17, defaults.maxRetries());
+            insert.setTimestamp(18, at);
+            insert.setTimestamp(19, at);
             insert.executeUpdate();
         }
     }
@@ -287,6 +293,42 @@ public class JobStore {
                 return laned.getInt(1);
             }
         }
+    }
+
+    /**
+     * Releases scheduled jobs whose time has come: they become {@code pending} and go to the
+     * outbox (or their FIFO endpoint's lane), earliest first, in one transaction. Rows are taken
+     * with {@code SKIP LOCKED}, so schedulers on several nodes share the work.
+     *
+     * @return how many were released
+     */
+    public int releaseDue(int limit) {
+        Instant now = clock.instant();
+        Integer released = tx.execute(status -> jdbc.execute((ConnectionCallback<Integer>) connection -> {
+            List<NewJob> due = new ArrayList<>();
+            try (PreparedStatement release = connection.prepareStatement("""
+                    WITH due AS (
+                        SELECT id FROM jobs WHERE state = 'scheduled' AND scheduled_at <= ?
+                        ORDER BY scheduled_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+                    UPDATE jobs j SET state = 'pending', updated_at = ?
+                    FROM due WHERE j.id = due.id
+                    RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.scheduled_at""")) {
+                release.setTimestamp(1, Timestamp.from(now));
+                release.setInt(2, limit);
+                release.setTimestamp(3, Timestamp.from(now));
+                try (ResultSet rs = release.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(new NewJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                                null, rs.getObject(4, UUID.class), 0, null, null, null, null, null, null,
+                                rs.getTimestamp(5).toInstant()));
+                    }
+                }
+            }
+            due.sort(Comparator.comparing(NewJob::scheduledAt).thenComparing(NewJob::id));
+            insertOutbox(connection, due);
+            return due.size();
+        }));
+        return released == null ? 0 : released;
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param timeoutSeconds null: the queue's default timeout, if it has one
  * @param tags           JSON text, or null
  * @param messageId      the message this job delivers to one of its endpoints, or null
+ * @param scheduledAt    not to run before then: a later time makes it {@code scheduled}, kept out
+ *                       of the outbox until the scheduler releases it; null or past: at once
  */
 public record NewJob(
         UUID id,
@@ -25,5 +27,19 @@ public record NewJob(
         String idempotencyKey,
         String tags,
         Instant expiresAt,
-        UUID messageId) {
+        UUID messageId,
+        Instant scheduledAt) {
+
+    /** A job to run at once. */
+    public NewJob(UUID id, UUID organizationId, String queueName, String payload, UUID endpointId, int priority,
+                  Integer maxRetries, Integer timeoutSeconds, String idempotencyKey, String tags, Instant expiresAt,
+                  UUID messageId) {
+        this(id, organizationId, queueName, payload, endpointId, priority, maxRetries, timeoutSeconds, idempotencyKey,
+                tags, expiresAt, messageId, null);
+    }
+
+    /** Whether it waits, as {@code scheduled}, until a later time than {@code now}. */
+    boolean isScheduledAfter(Instant now) {
+        return scheduledAt != null && scheduledAt.isAfter(now);
+    }
 }

@@ -174,6 +174,9 @@ public class OutboxStore {
                 .filter(Claimed.OfPausedQueue.class::isInstance).map(Claimed.OfPausedQueue.class::cast)
                 .map(c -> new ParkedJobs.Held(c.organizationId(), c.queueName(), c.jobId(), c.attempt()))
                 .toList();
+        if (held.isEmpty()) {
+            return;
+        }
         jdbc.execute((ConnectionCallback<Void>) connection -> {
             ParkedJobs.parkOrRequeue(connection, held);
             return null;

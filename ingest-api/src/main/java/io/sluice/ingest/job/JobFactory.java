@@ -29,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobFactory {
 
     static final int MAX_TAGS_BYTES = 64 * 1024;
+    /** How far ahead a job may be scheduled: a year covers every business delay we know of. */
+    static final Duration MAX_DELAY = Duration.ofDays(365);
 
     /**
      * The fields one job is made of, whichever route it came by.
@@ -81,13 +83,15 @@ public class JobFactory {
         Integer maxRetries = spec.maxRetries() == null ? null : within("max_retries", spec.maxRetries(), 0, 0, 100);
         Integer timeout = spec.timeoutSeconds() == null ? null : within("timeout_seconds", spec.timeoutSeconds(), 0, 1, 86_400);
         Instant now = clock.instant();
-        if (spec.scheduledAt() != null && spec.scheduledAt().isAfter(now)) {
-            // Delayed jobs need the scheduler's release loop (next issues); refusing is honest,
-            // accepting and running early or never would not be.
-            throw ApiException.validation("scheduled_at in the future is not supported yet", Map.of("field", "scheduled_at"));
+        if (spec.scheduledAt() != null && spec.scheduledAt().isAfter(now.plus(MAX_DELAY))) {
+            throw ApiException.validation("scheduled_at must be within " + MAX_DELAY.toDays() + " days",
+                    Map.of("field", "scheduled_at"));
         }
         if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
             throw ApiException.validation("expires_at must be in the future", Map.of("field", "expires_at"));
+        }
+        if (spec.expiresAt() != null && spec.scheduledAt() != null && !spec.expiresAt().isAfter(spec.scheduledAt())) {
+            throw ApiException.validation("expires_at must be after scheduled_at", Map.of("field", "expires_at"));
         }
         String key = IdempotencyKeys.checked(spec.idempotencyKey());
         String tags = null;
@@ -99,7 +103,7 @@ public class JobFactory {
         }
         UUID endpointId = spec.endpointId() == null ? null : endpointOf(organizationId, spec.endpointId());
         return new NewJob(ids.next(), organizationId, spec.queueName(), payload, endpointId, priority, maxRetries,
-                timeout, key, tags, spec.expiresAt(), null);
+                timeout, key, tags, spec.expiresAt(), null, spec.scheduledAt());
     }
 
     /** A payload as a request body held it, as JSON text; null when the request had none. */

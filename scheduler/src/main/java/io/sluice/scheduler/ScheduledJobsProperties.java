@@ -1,0 +1,19 @@
+package io.sluice.scheduler;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How jobs accepted with a future {@code scheduled_at} are released ({@code sluice.scheduled-jobs.*}).
+ *
+ * @param enabled   release them from this process (every node may: rows are taken with SKIP LOCKED)
+ * @param interval  how often due jobs are looked for: the most a job starts after its time, besides relay and delivery
+ * @param batchSize jobs released per transaction
+ */
+@ConfigurationProperties("sluice.scheduled-jobs")
+public record ScheduledJobsProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("500ms") Duration interval,
+        @DefaultValue("1000") int batchSize) {
+}
