@@ -53,7 +53,8 @@ public class CancellationStore {
             if (!state.canMoveTo(JobState.CANCELLED)) {
                 return new Cancellation.NotCancellable(state);
             }
-            // A scheduled job has not been sent anywhere yet; a pending one must still be taken
+            // A scheduled job has not been sent anywhere yet (its scheduled_jobs row is dropped when
+            // its time comes, the job no longer scheduled); a pending one must still be taken
             // back from wherever it waits (outbox, FIFO lane, or parked while its queue is paused).
             if (job.endpointId() != null && state == JobState.PENDING) {
                 int takenBack = jdbc.update("DELETE FROM outbox WHERE job_id = ?", jobId)

@@ -182,7 +182,19 @@ public class JobStore {
      */
     int insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         insertJobs(connection, jobs, now);
-        return insertOutbox(connection, jobs.stream().filter(job -> !job.isScheduledAfter(now)).toList());
+        List<NewJob> later = jobs.stream().filter(job -> job.isScheduledAfter(now)).toList();
+        if (!later.isEmpty()) {
+            try (PreparedStatement schedule = connection.prepareStatement("""
+                    INSERT INTO scheduled_jobs (scheduled_at, job_id)
+                    SELECT * FROM unnest(?::timestamptz[], ?::uuid[])""")) {
+                schedule.setArray(1, connection.createArrayOf("timestamptz",
+                        later.stream().map(job -> Timestamp.from(job.scheduledAt())).toArray()));
+                schedule.setArray(2, connection.createArrayOf("uuid", later.stream().map(NewJob::id).toArray()));
+                schedule.executeUpdate();
+            }
+        }
+        return insertOutbox(connection, later.isEmpty() ? jobs
+                : jobs.stream().filter(job -> !job.isScheduledAfter(now)).toList());
     }
 
     private void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
@@ -298,7 +310,8 @@ public class JobStore {
     /**
      * Releases scheduled jobs whose time has come: they become {@code pending} and go to the
      * outbox (or their FIFO endpoint's lane), earliest first, in one transaction. Rows are taken
-     * with {@code SKIP LOCKED}, so schedulers on several nodes share the work.
+     * with {@code SKIP LOCKED}, so schedulers on several nodes share the work; one whose job was
+     * cancelled meanwhile is dropped.
      *
      * @return how many were released
      */
@@ -308,11 +321,14 @@ public class JobStore {
             List<NewJob> due = new ArrayList<>();
             try (PreparedStatement release = connection.prepareStatement("""
                     WITH due AS (
-                        SELECT id FROM jobs WHERE state = 'scheduled' AND scheduled_at <= ?
-                        ORDER BY scheduled_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        DELETE FROM scheduled_jobs WHERE (scheduled_at, job_id) IN (
+                            SELECT scheduled_at, job_id FROM scheduled_jobs WHERE scheduled_at <= ?
+                            ORDER BY scheduled_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        RETURNING job_id)
                     UPDATE jobs j SET state = 'pending', updated_at = ?
-                    FROM due WHERE j.id = due.id
+                    FROM due WHERE j.id = due.job_id AND j.state = 'scheduled'
                     RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.scheduled_at""")) {
+                // The job's row is locked by the UPDATE: a cancel waits for this transaction, or won before it.
                 release.setTimestamp(1, Timestamp.from(now));
                 release.setInt(2, limit);
                 release.setTimestamp(3, Timestamp.from(now));
