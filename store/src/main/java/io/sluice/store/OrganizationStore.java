@@ -103,6 +103,21 @@ public class OrganizationStore {
     }
 
     /** @param dayStart jobs created since then count as today's */
+    /** @return the organization's incoming-webhook token; empty when it has none (or is gone) */
+    public Optional<String> webhookToken(UUID id) {
+        return jdbc.query("SELECT webhook_token FROM organizations WHERE id = ? AND deleted_at IS NULL AND webhook_token IS NOT NULL",
+                (rs, n) -> rs.getString(1), id).stream().findFirst();
+    }
+
+    /**
+     * Sets the organization's incoming-webhook token, replacing any earlier one; null clears it.
+     *
+     * @return false when there is no such organization
+     */
+    public boolean setWebhookToken(UUID id, String token) {
+        return jdbc.update("UPDATE organizations SET webhook_token = ? WHERE id = ? AND deleted_at IS NULL", token, id) == 1;
+    }
+
     public OrganizationUsage usage(UUID id, Instant dayStart) {
         return jdbc.queryForObject("""
                 SELECT (SELECT count(*) FROM jobs WHERE organization_id = ? AND id >= ?),
