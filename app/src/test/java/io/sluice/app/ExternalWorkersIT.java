@@ -3,11 +3,13 @@ package io.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.worker.QueueDirectory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,9 @@ class ExternalWorkersIT extends SluiceIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    QueueDirectory queues;
 
     @Test
     void aWorkerClaimsByPriorityThenAgeAndCompletesWithAResult() {
@@ -93,6 +98,34 @@ class ExternalWorkersIT extends SluiceIntegrationTest {
         assertThat(claimed).extracting(j -> j.get("id").asString())
                 .containsExactlyInAnyOrder(lateUrgent, earlyUrgent, early, late);
         assertThat(parked(tenant)).isZero();
+    }
+
+    @Test
+    void aRateLimitedQueueHandsOutNoMoreASecondThanItsLimit() {
+        // given: a queue limited to 3 jobs a second, known to this node's feed, with ten waiting
+        SluiceClient.Tenant tenant = client.newOrganization(unique("workers-rate"));
+        String worker = register(tenant, "crawl");
+        client.put(tenant.apiKey(), "/api/v1/queues/crawl/config", "{\"rate_limit\":3}");
+        UUID organization = UUID.fromString(tenant.organizationId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(3).equals(queues.rateLimit(organization, "crawl")));
+        for (int i = 0; i < 10; i++) {
+            enqueue(tenant, "crawl", "{}", 0);
+        }
+
+        // when: the worker asks for all of them, again and again
+        List<Long> claimedAt = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            long now = System.nanoTime();
+            claim(tenant, "crawl", worker, 10, 30).body().get("jobs").forEach(j -> claimedAt.add(now));
+            return claimedAt.size() >= 10;
+        });
+
+        // then: every job came, never more than 3 + 3 within one second (two limiter cycles may meet)
+        assertThat(claimedAt).hasSize(10);
+        for (long from : claimedAt) {
+            assertThat(claimedAt.stream().filter(t -> t >= from && t < from + 1_000_000_000L).count())
+                    .isLessThanOrEqualTo(6);
+        }
     }
 
     private long parked(SluiceClient.Tenant tenant) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.testkit.TestReceiver;
+import io.sluice.worker.QueueDirectory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,9 @@ class QueueIT extends SluiceIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    QueueDirectory queues;
 
     private final TestReceiver receiver = TestReceiver.start();
 
@@ -110,7 +116,7 @@ class QueueIT extends SluiceIntegrationTest {
         assertRefused(tenant, "mail", "{\"max_retries\":101}", "max_retries must be between 0 and 100");
         assertRefused(tenant, "mail", "{\"default_timeout\":0}", "default_timeout must be between 1 and 86400");
         assertRefused(tenant, "mail", "{\"retry_schedule\":[\"7s\"]}", "the tiers are 1s,2s,3s");
-        assertRefused(tenant, "mail", "{\"rate_limit\":10}", "not enforced yet");
+        assertRefused(tenant, "mail", "{\"rate_limit\":-1}", "rate_limit must be between 0 and 100000");
         assertRefused(tenant, "mail", "{\"enabled\":false}", "pause it: POST /api/v1/queues/mail/pause");
         assertRefused(tenant, "mail", "{\"settings\":[1,2]}", "settings must be a JSON object");
         assertRefused(tenant, ".hidden", "{}", "alphanumeric");
@@ -185,6 +191,34 @@ class QueueIT extends SluiceIntegrationTest {
         assertThat(receiver.deliveriesOf(job)).hasSize(2);
         assertThat(done.get("attempts")).hasSize(2);
         assertThat(done.get("retry_count").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRateLimitedQueueStartsNoMoreDeliveriesASecondThanItsLimit() {
+        // given: a queue limited to 4 deliveries a second, the limit known to the delivery workers
+        SluiceClient.Tenant tenant = client.newOrganization(unique("queue-rate"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/paced"));
+        SluiceClient.Answer configured = client.put(tenant.apiKey(), "/api/v1/queues/billing/config", "{\"rate_limit\":4}");
+        assertThat(configured.body().get("rate_limit").asInt()).isEqualTo(4);
+        UUID organization = UUID.fromString(tenant.organizationId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(4).equals(queues.rateLimit(organization, "billing")));
+
+        // when: twelve jobs at once
+        for (int i = 0; i < 12; i++) {
+            sendJob(tenant, endpoint, "paced-" + i);
+        }
+
+        // then: all delivered, spread over at least two seconds, never more than 4 + 4 in any second
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.distinctCount() == 12);
+        List<Instant> times = receiver.deliveries().stream().map(TestReceiver.Delivery::receivedAt).sorted().toList();
+        assertThat(Duration.between(times.getFirst(), times.getLast())).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        for (Instant from : times) {
+            // two refresh cycles of the limiter can meet within one second
+            assertThat(times.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(1))).count())
+                    .isLessThanOrEqualTo(8);
+        }
+        assertThat(client.put(tenant.apiKey(), "/api/v1/queues/billing/config", "{\"rate_limit\":0}").body()
+                .get("rate_limit").isNull()).isTrue();
     }
 
     @Test

@@ -99,6 +99,23 @@ public class AttemptRouter {
     }
 
     /**
+     * Sends a delivery its queue's rate limit does not let start now to wait in a retry tier,
+     * keeping its attempt; a booked start travels with it, so it is not counted twice.
+     *
+     * @param onDurable run once, when the deferred record is acknowledged
+     */
+    public void deferForQueue(DeliveryMessage delivery, QueueRateLimits.Start start, Runnable onDurable) {
+        DeliveryMessage later = switch (start) {
+            case QueueRateLimits.Start.Booked booked -> delivery.deferredByQueueTo(clock.instant().plus(booked.in()));
+            case QueueRateLimits.Start.FullyBooked full -> delivery.deferredTo(clock.instant().plus(full.retryIn()), false);
+            case QueueRateLimits.Start.Now now -> throw new IllegalArgumentException("nothing to defer: it may start now");
+        };
+        Duration wait = Duration.between(clock.instant(), later.dueAt());
+        meters.counter("sluice.worker.deferrals", "reason", "queue rate limited").increment();
+        sender.send(topics.retryTier(schedule.tierFor(wait)), later.key(), later.headers(), later.payload(), onDurable);
+    }
+
+    /**
      * Gives up a delivery without attempting it: its endpoint is disabled. The record goes to
      * the dead-letter topic and the job is dead-lettered with the reason, spending no attempt.
      *

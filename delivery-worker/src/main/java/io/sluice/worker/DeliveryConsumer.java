@@ -42,17 +42,20 @@ public class DeliveryConsumer extends GroupConsumerLoop {
     private final EndpointGate gate;
     private final EndpointDirectory directory;
     private final QueueDirectory queues;
+    private final QueueRateLimits queueRates;
     private final RecordSender sender;
     private final Counter attempts;
     private final Counter malformed;
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
                             WebhookDispatcher dispatcher, EndpointGate gate, EndpointDirectory directory,
-                            QueueDirectory queues, AttemptRouter router, RecordSender sender, MeterRegistry meters) {
+                            QueueDirectory queues, QueueRateLimits queueRates, AttemptRouter router, RecordSender sender,
+                            MeterRegistry meters) {
         super("sluice-delivery-consumer", properties.enabled(), Duration.ofMillis(DRAIN_TIMEOUT_MS + 5_000),
                 properties.commitInterval());
         this.directory = directory;
         this.queues = queues;
+        this.queueRates = queueRates;
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
@@ -111,6 +114,13 @@ public class DeliveryConsumer extends GroupConsumerLoop {
                 return;
             }
             delivery = delivery.withEndpoint(endpoint);
+        }
+        if (!delivery.queueSlotReserved()) {
+            QueueRateLimits.Start start = queueRates.bookDelivery(delivery.organizationId(), delivery.queue());
+            if (!(start instanceof QueueRateLimits.Start.Now)) {
+                router.deferForQueue(delivery, start, durable);
+                return;
+            }
         }
         DeliveryMessage target = delivery;
         EndpointGate.Admission admission = gate.admit(target, pass -> dispatcher.dispatch(target, attempt -> {

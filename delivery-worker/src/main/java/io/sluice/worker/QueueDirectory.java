@@ -9,7 +9,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Which queues are paused, read from the compacted {@code sluice.queues} topic. A directory
+ * Which queues are paused or rate limited, read from the compacted {@code sluice.queues} topic. A directory
  * that is behind lets a delivery of a just-paused queue go out, or parks one of a just-resumed
  * queue (the projector then sends it on at once): late, never lost.
  */
@@ -27,6 +27,12 @@ public class QueueDirectory extends CompactedTopicFollower {
     public boolean isPaused(UUID organizationId, String queueName) {
         QueueState state = queues.get(QueueState.key(organizationId, queueName));
         return state != null && state.paused();
+    }
+
+    /** @return the queue's jobs started per second at most, or null for no limit */
+    public Integer rateLimit(UUID organizationId, String queueName) {
+        QueueState state = queues.get(QueueState.key(organizationId, queueName));
+        return state == null ? null : state.ratePerSecond();
     }
 
     /** A newer version replaces an older one, a tombstone forgets the queue. */

@@ -30,19 +30,24 @@ public class WorkFeed extends GroupConsumerLoop implements WorkSource {
 
     private static final Logger log = LoggerFactory.getLogger(WorkFeed.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** A rate limit's permits come back each second; a tenth of that is prompt enough. */
+    private static final Duration RATE_LIMITED_WAIT = Duration.ofMillis(100);
 
     private final KafkaProperties kafkaProperties;
     private final WorkFeedProperties properties;
     private final Topics topics;
     private final Clock clock;
     private final WorkBuffer buffer = new WorkBuffer();
+    private final QueueRateLimits queueRates;
 
-    public WorkFeed(KafkaProperties kafkaProperties, WorkFeedProperties properties, Topics topics, Clock clock) {
+    public WorkFeed(KafkaProperties kafkaProperties, WorkFeedProperties properties, Topics topics, Clock clock,
+                    QueueRateLimits queueRates) {
         super("sluice-work-feed", properties.enabled(), Duration.ofSeconds(10), Duration.ofMillis(200));
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;
         this.clock = clock;
+        this.queueRates = queueRates;
     }
 
     @Override
@@ -84,13 +89,25 @@ public class WorkFeed extends GroupConsumerLoop implements WorkSource {
         buffer.drop(partitions.stream().map(TopicPartition::partition).toList());
     }
 
+    /** At most what the queue's rate limit lets start now ({@link QueueRateLimits}); the rest stays held. */
     @Override
     public List<HeldWork> take(UUID organizationId, String queueName, int limit) {
-        return buffer.take(organizationId, queueName, limit, clock.instant());
+        List<HeldWork> taken = buffer.take(organizationId, queueName, limit, clock.instant());
+        int allowed = taken.isEmpty() ? 0 : queueRates.takeClaims(organizationId, queueName, taken.size());
+        if (allowed < taken.size()) {
+            putBack(taken.subList(allowed, taken.size()));
+            return List.copyOf(taken.subList(0, allowed));
+        }
+        return taken;
     }
 
+    /** While the queue's rate limit allows no more claims, waits a moment rather than report items due. */
     @Override
     public boolean awaitDue(UUID organizationId, String queueName, Duration timeout) throws InterruptedException {
+        if (queueRates.claimsExhausted(organizationId, queueName)) {
+            Thread.sleep(Math.min(timeout.toMillis(), RATE_LIMITED_WAIT.toMillis()));
+            return false;
+        }
         return buffer.awaitDue(organizationId, queueName, timeout.toMillis(), clock::instant);
     }
 

@@ -25,22 +25,26 @@ class QueueDirectoryTest {
 
     @Test
     void aQueueIsPausedByItsNewestStateOnly() {
-        apply(new QueueState(org, "mail", 2, true));
-        apply(new QueueState(org, "mail", 1, false));
+        apply(new QueueState(org, "mail", 2, true, null));
+        apply(new QueueState(org, "mail", 1, false, null));
         assertThat(directory.isPaused(org, "mail")).isTrue();
         assertThat(directory.isPaused(org, "other")).isFalse();
         assertThat(directory.isPaused(UUID.randomUUID(), "mail")).isFalse();
 
-        apply(new QueueState(org, "mail", 3, false));
+        apply(new QueueState(org, "mail", 3, false, 25));
         assertThat(directory.isPaused(org, "mail")).isFalse();
+        assertThat(directory.rateLimit(org, "mail")).isEqualTo(25);
+        assertThat(directory.rateLimit(org, "other")).isNull();
     }
 
     @Test
     void aStateSurvivesItsEncodingAndAnUnreadableOneIsRefused() {
-        QueueState state = new QueueState(org, "a.b-c_d", 7, true);
+        QueueState state = new QueueState(org, "a.b-c_d", 7, true, null);
+        QueueState limited = new QueueState(org, "a.b-c_d", 8, false, 100);
 
         assertThat(QueueState.decode(state.key(), state.encode())).isEqualTo(state);
-        assertThatThrownBy(() -> QueueState.decode(state.key(), "2|7|paused".getBytes(StandardCharsets.UTF_8)))
+        assertThat(QueueState.decode(limited.key(), limited.encode())).isEqualTo(limited);
+        assertThatThrownBy(() -> QueueState.decode(state.key(), "2|7|paused|-".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedRecordException.class);
         assertThatThrownBy(() -> QueueState.decode("no-slash", state.encode()))
                 .isInstanceOf(MalformedRecordException.class);

@@ -11,7 +11,7 @@ import java.util.UUID;
  *
  * @param maxRetries     retries of a job that does not say its own {@code max_retries}
  * @param defaultTimeout {@code timeout_seconds} of a job that does not say its own
- * @param rateLimit      stored for Spooled clients; not enforced yet (only null is accepted)
+ * @param rateLimit      jobs of the queue started per second at most, on each node; null: no limit
  * @param settings       free-form JSON text kept for the owner
  * @param retrySchedule  the queue's retry delays; an endpoint's own schedule wins; empty: the default
  */

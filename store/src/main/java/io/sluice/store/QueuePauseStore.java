@@ -142,7 +142,7 @@ public class QueuePauseStore {
     }
 
     /**
-     * Hands the queue states not yet on {@code sluice.queues} to the publisher, and records them
+     * Hands the queue states (pause and rate limit) not yet on {@code sluice.queues} to the publisher, and records them
      * as published in the same transaction once Kafka has them. The rows stay locked meanwhile,
      * so a pause or resume made then waits, and the topic's last record of a queue is its newest.
      *
@@ -151,11 +151,11 @@ public class QueuePauseStore {
     public int publishChanged(int limit, Publisher publisher) {
         Integer published = tx.execute(status -> {
             List<QueueState> batch = jdbc.query("""
-                    SELECT organization_id, name, state_version, paused FROM queues
+                    SELECT organization_id, name, state_version, paused, rate_limit FROM queues
                     WHERE state_version > published_state_version
                     ORDER BY organization_id, name LIMIT ? FOR UPDATE SKIP LOCKED""",
                     (rs, n) -> new QueueState(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
-                            rs.getBoolean(4)),
+                            rs.getBoolean(4), Rows.integer(rs, 5)),
                     limit);
             if (batch.isEmpty()) {
                 return 0;

@@ -94,11 +94,12 @@ public class QueueStore {
             Queue changed = change.apply(current);
             jdbc.update("""
                     UPDATE queues SET max_retries = ?, default_timeout = ?, rate_limit = ?, enabled = ?,
-                        settings = ?::jsonb, retry_schedule = ?, updated_at = ?
+                        settings = ?::jsonb, retry_schedule = ?, updated_at = ?,
+                        state_version = state_version + CASE WHEN rate_limit IS DISTINCT FROM ? THEN 1 ELSE 0 END
                     WHERE organization_id = ? AND name = ?""",
                     changed.maxRetries(), changed.defaultTimeout(), changed.rateLimit(), changed.enabled(),
                     changed.settings(), EndpointStore.scheduleText(changed.retrySchedule()), Rows.timestamp(now),
-                    organizationId, name);
+                    changed.rateLimit(), organizationId, name);
             return new Queue(current.id(), organizationId, name, changed.maxRetries(), changed.defaultTimeout(),
                     changed.rateLimit(), changed.enabled(), changed.settings(), changed.retrySchedule(),
                     current.createdAt(), now);

@@ -37,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param history    the attempts made so far, oldest first (at most {@link #MAX_HISTORY})
  * @param slotReserved the endpoint's rate limit already granted this attempt its start time (dueAt):
  *                   it must not be counted against the limit a second time
+ * @param queueSlotReserved the same for the queue's rate limit: kept until the attempt is made
  */
 public record DeliveryMessage(
         UUID jobId,
@@ -55,6 +56,7 @@ public record DeliveryMessage(
         Instant dueAt,
         List<AttemptSummary> history,
         boolean slotReserved,
+        boolean queueSlotReserved,
         byte[] payload) {
 
     public static final String H_JOB_ID = "sluice-job-id";
@@ -74,6 +76,7 @@ public record DeliveryMessage(
     public static final String H_RATE_LIMIT = "sluice-rate-limit";
     public static final String H_MAX_CONCURRENCY = "sluice-max-concurrency";
     public static final String H_SLOT_RESERVED = "sluice-slot-reserved";
+    public static final String H_QUEUE_SLOT_RESERVED = "sluice-queue-slot-reserved";
     public static final String H_RETRY_SCHEDULE = "sluice-retry-schedule";
     public static final String H_ENDPOINT_VERSION = "sluice-endpoint-version";
 
@@ -97,7 +100,7 @@ public record DeliveryMessage(
                                         SigningKeys signingKeys, Map<String, String> endpointHeaders, int timeoutMs, EndpointLimits limits, long endpointVersion,
                                         List<Duration> retrySchedule, int maxRetries, byte[] payload) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
-                endpointVersion, retrySchedule, 1, maxRetries, null, List.of(), false, payload);
+                endpointVersion, retrySchedule, 1, maxRetries, null, List.of(), false, false, payload);
     }
 
     /**
@@ -109,13 +112,14 @@ public record DeliveryMessage(
             throw new IllegalArgumentException("attempts count from 1: " + attempt);
         }
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs,
-                limits, endpointVersion, retrySchedule, attempt, maxRetries, dueAt, history, slotReserved, payload);
+                limits, endpointVersion, retrySchedule, attempt, maxRetries, dueAt, history, slotReserved, queueSlotReserved,
+                payload);
     }
 
     /** The record of the next attempt, due at {@code due}, remembering the one just made. */
     public DeliveryMessage next(AttemptSummary made, Instant due) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
-                endpointVersion, retrySchedule, attempt + 1, maxRetries, due, historyWith(made), false, payload);
+                endpointVersion, retrySchedule, attempt + 1, maxRetries, due, historyWith(made), false, false, payload);
     }
 
     /**
@@ -125,13 +129,19 @@ public record DeliveryMessage(
      */
     public DeliveryMessage deferredTo(Instant due, boolean slotReserved) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
-                endpointVersion, retrySchedule, attempt, maxRetries, due, history, slotReserved, payload);
+                endpointVersion, retrySchedule, attempt, maxRetries, due, history, slotReserved, queueSlotReserved, payload);
+    }
+
+    /** This attempt again, not made yet, at {@code due}: the start time its queue's rate limit reserved for it. */
+    public DeliveryMessage deferredByQueueTo(Instant due) {
+        return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
+                endpointVersion, retrySchedule, attempt, maxRetries, due, history, false, true, payload);
     }
 
     /** This record with the attempt just made added to its history: what the dead-letter topic keeps. */
     public DeliveryMessage withHistory(AttemptSummary made) {
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, url, signingKeys, endpointHeaders, timeoutMs, limits,
-                endpointVersion, retrySchedule, attempt, maxRetries, null, historyWith(made), false, payload);
+                endpointVersion, retrySchedule, attempt, maxRetries, null, historyWith(made), false, false, payload);
     }
 
     /**
@@ -144,7 +154,7 @@ public record DeliveryMessage(
         }
         return new DeliveryMessage(jobId, organizationId, endpointId, queue, endpoint.url(), endpoint.signingKeys(),
                 endpoint.headersOrNone(), timeoutMs, endpoint.limits(), endpoint.version(), retrySchedule, attempt, maxRetries, dueAt, history,
-                slotReserved, payload);
+                slotReserved, queueSlotReserved, payload);
     }
 
     private List<AttemptSummary> historyWith(AttemptSummary made) {
@@ -197,6 +207,9 @@ public record DeliveryMessage(
         if (slotReserved) {
             headers.put(H_SLOT_RESERVED, utf8("true"));
         }
+        if (queueSlotReserved) {
+            headers.put(H_QUEUE_SLOT_RESERVED, utf8("true"));
+        }
         return headers;
     }
 
@@ -236,6 +249,7 @@ public record DeliveryMessage(
                     due == null ? null : Instant.ofEpochMilli(Long.parseLong(due)),
                     history == null ? List.of() : JSON.readValue(history, HISTORY),
                     "true".equals(optional(header, H_SLOT_RESERVED)),
+                    "true".equals(optional(header, H_QUEUE_SLOT_RESERVED)),
                     value == null ? new byte[0] : value);
         } catch (IllegalArgumentException | NullPointerException | JacksonException e) {
             throw new MalformedRecordException("unreadable delivery record: " + e.getMessage(), e);

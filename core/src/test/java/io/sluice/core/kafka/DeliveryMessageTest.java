@@ -63,6 +63,23 @@ class DeliveryMessageTest {
     }
 
     @Test
+    void aStartBookedByTheQueueTravelsWithTheRecordUntilTheAttemptIsMade() {
+        Instant due = Instant.parse("2026-11-28T10:00:03Z");
+
+        DeliveryMessage booked = message.deferredByQueueTo(due);
+        DeliveryMessage read = DeliveryMessage.read(booked.headers()::get, booked.payload());
+        DeliveryMessage deferredByEndpoint = read.deferredTo(due.plusSeconds(5), false);
+        DeliveryMessage retried = read.next(new AttemptSummary(1, due, 40, 503, "http_status", "HTTP 503"), due.plusSeconds(9));
+
+        assertThat(read.queueSlotReserved()).isTrue();
+        assertThat(read.slotReserved()).isFalse();
+        assertThat(read.dueAt()).isEqualTo(due);
+        assertThat(deferredByEndpoint.queueSlotReserved()).isTrue();
+        assertThat(retried.queueSlotReserved()).isFalse();
+        assertThat(message.atAttempt(3).attempt()).isEqualTo(3);
+    }
+
+    @Test
     void theHistoryKeepsTheNewestAttemptsOnly() {
         DeliveryMessage later = message;
         for (int i = 1; i <= DeliveryMessage.MAX_HISTORY + 5; i++) {

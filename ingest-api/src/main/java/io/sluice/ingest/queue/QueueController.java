@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
+import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.QueueNames;
 import io.sluice.ingest.web.RetryScheduleInput;
@@ -38,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class QueueController {
 
     static final int MAX_SETTINGS_BYTES = 64 * 1024;
+    /** Jobs per second; 0 in a configuration removes the limit. */
+    static final int MAX_RATE_LIMIT = 100_000;
 
     /**
      * A partial update: absent (or null) fields keep their value. {@code retry_schedule} is
@@ -75,11 +78,13 @@ public class QueueController {
     private final WorkerStore workers;
     private final Clock clock;
     private final QueuePauseStore pauses;
+    private final DirectoryPublisher directoryPublisher;
 
     public QueueController(QueueStore queues, RetryScheduleInput retrySchedules, JobDefaults jobDefaults,
                            IngestProperties properties, JsonMapper json, WorkerStore workers, Clock clock,
-                           QueuePauseStore pauses) {
+                           QueuePauseStore pauses, DirectoryPublisher directoryPublisher) {
         this.pauses = pauses;
+        this.directoryPublisher = directoryPublisher;
         this.workers = workers;
         this.clock = clock;
         this.queues = queues;
@@ -135,11 +140,7 @@ public class QueueController {
         checkedName(caller, name);
         Integer maxRetries = within("max_retries", request.maxRetries(), 0, 100);
         Integer defaultTimeout = within("default_timeout", request.defaultTimeout(), 1, 86_400);
-        if (request.rateLimit() != null) {
-            // Storing a limit nothing enforces would tell the owner a lie.
-            throw ApiException.validation("rate_limit on a queue is not enforced yet; set rate_limit on the endpoint",
-                    Map.of("field", "rate_limit"));
-        }
+        Integer rateLimit = within("rate_limit", request.rateLimit(), 0, MAX_RATE_LIMIT);
         if (Boolean.FALSE.equals(request.enabled())) {
             throw ApiException.validation("enabled: false is not supported; to stop a queue, pause it: POST /api/v1/queues/"
                     + name + "/pause", Map.of("field", "enabled"));
@@ -160,10 +161,11 @@ public class QueueController {
                 caller.organizationId(), name,
                 maxRetries == null ? current.maxRetries() : maxRetries,
                 defaultTimeout == null ? current.defaultTimeout() : defaultTimeout,
-                current.rateLimit(), current.enabled(),
+                rateLimit == null ? current.rateLimit() : rateLimit == 0 ? null : rateLimit, current.enabled(),
                 newSettings == null ? current.settings() : newSettings,
                 retrySchedule == null ? current.retrySchedule() : retrySchedule,
                 current.createdAt(), current.updatedAt()));
+        directoryPublisher.wake();
         return view(configured);
     }
 
