@@ -222,6 +222,38 @@ class QueueIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aQueueWithJobsToRunIsRemovedOnlyWithThemAndComesBackFreshWhenUsedAgain() {
+        // given: a paused queue holding a job with an idempotency key
+        SluiceClient.Tenant tenant = client.newOrganization(unique("queue-remove"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/removed"));
+        client.put(tenant.apiKey(), "/api/v1/queues/billing/config", "{}");
+        assertThat(client.post(tenant.apiKey(), "/api/v1/queues/billing/pause", "").status()).isEqualTo(200);
+        String body = "{\"queue_name\":\"billing\",\"endpoint_id\":\"" + endpoint.id()
+                + "\",\"payload\":{\"n\":\"again\"},\"idempotency_key\":\"order-7\"}";
+        String job = client.post(tenant.apiKey(), "/api/v1/jobs", body).body().get("id").asString();
+        UUID organization = UUID.fromString(tenant.organizationId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> queues.isPaused(organization, "billing"));
+
+        // when
+        SluiceClient.Answer refused = client.delete(tenant.apiKey(), "/api/v1/queues/billing");
+        SluiceClient.Answer removed = client.delete(tenant.apiKey(), "/api/v1/queues/billing?delete_jobs=true");
+
+        // then: gone with its job; the workers forgot the pause, so the queue used again delivers
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().get("message").asString()).contains("1 jobs still to run");
+        assertThat(removed.status()).isEqualTo(204);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/queues/billing").status()).isEqualTo(404);
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + job).status()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !queues.isPaused(organization, "billing"));
+        SluiceClient.Answer anew = client.post(tenant.apiKey(), "/api/v1/jobs", body);
+        assertThat(anew.status()).isEqualTo(201);
+        assertThat(anew.body().get("id").asString()).isNotEqualTo(job);
+        awaitStatus(tenant, anew.body().get("id").asString(), "completed");
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/queues/billing").status()).isEqualTo(204);
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/queues/billing").status()).isEqualTo(404);
+    }
+
+    @Test
     void pausingTellsTheTruthAboutTheQueue() {
         SluiceClient.Tenant tenant = client.newOrganization(unique("queue-pause-contract"));
         client.post(tenant.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"mail\",\"payload\":{}}");

@@ -1,5 +1,7 @@
 package io.sluice.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -104,6 +107,97 @@ public class QueueStore {
                     changed.rateLimit(), changed.enabled(), changed.settings(), changed.retrySchedule(),
                     current.createdAt(), now);
         });
+    }
+
+    /** What removing a queue did. */
+    public sealed interface Removal {
+        record NotFound() implements Removal {
+        }
+
+        /** Refused: jobs of the queue are still to run, and removing its jobs was not asked for. */
+        record HasUnfinishedJobs(long count) implements Removal {
+        }
+
+        record Removed(int jobsDeleted) implements Removal {
+        }
+    }
+
+    /** Tells the delivery workers to forget a queue's state; returns once Kafka has it, or throws. */
+    @FunctionalInterface
+    public interface Forget {
+        void forget(UUID organizationId, String queueName) throws Exception;
+    }
+
+    /**
+     * Removes a queue (its configuration, pause and rate limit) and, when {@code withJobs}, every
+     * job in it with their attempts, dead letters and idempotency keys, in one transaction. A
+     * delivery already on its way in Kafka may still be made: pause the queue first to hold those.
+     * When workers were ever told the queue's state, {@code forget} tells them to drop it before
+     * the removal commits; if that fails, nothing is removed.
+     */
+    public Removal remove(UUID organizationId, String name, boolean withJobs, Forget forget) {
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<Removal>) connection -> {
+            List<Long> published = jdbc.query("""
+                    SELECT published_state_version FROM queues WHERE organization_id = ? AND name = ? FOR UPDATE""",
+                    (rs, n) -> rs.getLong(1), organizationId, name);
+            if (published.isEmpty()) {
+                return new Removal.NotFound();
+            }
+            int deleted = 0;
+            if (withJobs) {
+                deleted = deleteJobs(connection, organizationId, name);
+            } else {
+                Long unfinished = jdbc.queryForObject("""
+                        SELECT count(*) FROM jobs WHERE organization_id = ? AND queue_name = ?
+                          AND state IN ('scheduled', 'pending', 'processing')""", Long.class, organizationId, name);
+                if (unfinished != null && unfinished > 0) {
+                    return new Removal.HasUnfinishedJobs(unfinished);
+                }
+            }
+            jdbc.update("DELETE FROM parked_jobs WHERE organization_id = ? AND queue_name = ?", organizationId, name);
+            jdbc.update("DELETE FROM queues WHERE organization_id = ? AND name = ?", organizationId, name);
+            if (published.getFirst() > 0) {
+                HandOver.run(() -> forget.forget(organizationId, name), "the removal of queue " + name);
+            }
+            return new Removal.Removed(deleted);
+        }));
+    }
+
+    private static int deleteJobs(Connection connection, UUID organizationId, String name) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement delete = connection.prepareStatement("""
+                DELETE FROM jobs WHERE organization_id = ? AND queue_name = ? RETURNING id, idempotency_key""")) {
+            delete.setObject(1, organizationId);
+            delete.setString(2, name);
+            try (ResultSet rs = delete.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                    if (rs.getString(2) != null) {
+                        keys.add(rs.getString(2));
+                    }
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        java.sql.Array idArray = connection.createArrayOf("uuid", ids.toArray());
+        for (String table : List.of("outbox", "fifo_queue", "scheduled_jobs", "attempts", "dead_letters")) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + table + " WHERE job_id = ANY(?::uuid[])")) {
+                delete.setArray(1, idArray);
+                delete.executeUpdate();
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("""
+                DELETE FROM idempotency_keys WHERE organization_id = ? AND key = ANY(?::text[]) AND job_id = ANY(?::uuid[])""")) {
+            delete.setObject(1, organizationId);
+            delete.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            delete.setArray(3, idArray);
+            delete.executeUpdate();
+        }
+        return ids.size();
     }
 
     private static Queue queue(ResultSet rs, int row) throws SQLException {

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -131,6 +133,25 @@ public class QueueController {
         return new QueueStatsView(queue.name(), stats.pendingJobs(), stats.processingJobs(), stats.completedJobs24h(),
                 stats.failedJobs24h(), Math.round(stats.avgProcessingTimeMs() * 10) / 10.0, stats.maxJobAgeSeconds(),
                 workers.countActive(caller.organizationId(), queue.name(), clock.instant().minus(ACTIVE_WITHIN)));
+    }
+
+    /**
+     * Removes the queue's configuration, pause and rate limit; with {@code delete_jobs=true} also
+     * every job in it (a delivery already on its way may still be made: pause first to hold
+     * those). Without it, a queue with jobs still to run is refused (409).
+     */
+    @DeleteMapping("/api/v1/queues/{name}")
+    public ResponseEntity<Void> remove(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
+                                       @PathVariable String name,
+                                       @RequestParam(name = "delete_jobs", defaultValue = "false") boolean deleteJobs) {
+        QueueStore.Removal removal = queues.remove(caller.organizationId(), checkedName(caller, name), deleteJobs,
+                directoryPublisher::forgetQueue);
+        return switch (removal) {
+            case QueueStore.Removal.NotFound notFound -> throw ApiException.notFound("Queue not found");
+            case QueueStore.Removal.HasUnfinishedJobs unfinished -> throw ApiException.conflict("queue '" + name
+                    + "' has " + unfinished.count() + " jobs still to run; delete_jobs=true removes them with it");
+            case QueueStore.Removal.Removed removed -> ResponseEntity.noContent().build();
+        };
     }
 
     /** Creates the queue when it does not exist yet, as Spooled does. */

@@ -2,11 +2,13 @@ package io.sluice.ingest.relay;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.core.kafka.QueueState;
 import io.sluice.core.kafka.Topics;
 import io.sluice.store.EndpointPublicationStore;
 import io.sluice.store.QueuePauseStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -57,6 +59,12 @@ public class DirectoryPublisher extends WakeableLoop {
             queueStates.increment(batch.size());
         });
         return endpointCount == BATCH || queueCount == BATCH;
+    }
+
+    /** Writes the tombstone of a removed queue to {@code sluice.queues}; returns once Kafka has it, or throws. */
+    public void forgetQueue(UUID organizationId, String queueName) throws Exception {
+        send(List.of(kafka.send(topics.queues(), QueueState.key(organizationId, queueName), null)));
+        queueStates.increment();
     }
 
     private void send(List<? extends CompletableFuture<?>> acks) throws Exception {
