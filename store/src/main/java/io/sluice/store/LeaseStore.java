@@ -96,7 +96,7 @@ public class LeaseStore {
         Timestamp at = Rows.timestamp(now);
         String[] idArray = jobIds.stream().map(UUID::toString).toArray(String[]::new);
         List<LeasedJob> leased = tx.execute(status -> {
-            if (parkedForPausedQueue(organizationId, queueName, idArray)) {
+            if (parkedForPausedQueue(organizationId, queueName, jobIds)) {
                 return List.of();
             }
             jdbc.update("""
@@ -125,26 +125,24 @@ public class LeaseStore {
     }
 
     /**
-     * Parks the jobs when their queue is paused. The share lock is taken only on a paused queue's
-     * row, and orders this against a resume in progress (see {@link OutboxStore}).
+     * Parks the jobs when their queue is paused ({@link ParkedJobs}). Only a paused queue's row
+     * is locked, so claims on running queues never wait for one another here.
      *
      * @return whether the queue is paused (and the jobs still waiting were parked)
      */
-    private boolean parkedForPausedQueue(UUID organizationId, String queueName, String[] jobIds) {
+    private boolean parkedForPausedQueue(UUID organizationId, String queueName, List<UUID> jobIds) {
         boolean paused = !jdbc.queryForList("""
                 SELECT true FROM queues WHERE organization_id = ? AND name = ? AND paused FOR SHARE""",
                 Boolean.class, organizationId, queueName).isEmpty();
-        if (!paused) {
-            return false;
+        if (paused) {
+            List<ParkedJobs.Held> held = jobIds.stream()
+                    .map(id -> new ParkedJobs.Held(organizationId, queueName, id, null)).toList();
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                ParkedJobs.parkOrRequeue(connection, held);
+                return null;
+            });
         }
-        jdbc.update("""
-                INSERT INTO parked_jobs (organization_id, queue_name, job_id)
-                SELECT organization_id, queue_name, id FROM jobs
-                WHERE id = ANY(?::uuid[]) AND organization_id = ? AND queue_name = ? AND state = 'pending'
-                  AND endpoint_id IS NULL
-                ON CONFLICT DO NOTHING""",
-                jobIds, organizationId, queueName);
-        return true;
+        return paused;
     }
 
     /**
