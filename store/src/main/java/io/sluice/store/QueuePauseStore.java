@@ -95,8 +95,8 @@ public class QueuePauseStore {
     }
 
     /**
-     * Resumes the queue and puts its parked jobs back into the outbox (those still pending: a
-     * job cancelled while parked stays where it is).
+     * Resumes the queue and puts its parked jobs back into the outbox, each at the attempt it had
+     * reached (only those still pending: one cancelled while parked is let go).
      *
      * @return the resume, or empty when the organization has no such queue
      */
