@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load generator: enqueues jobs at positions {@code 0..N-1} through the bulk API with a fixed
- * number of requests in flight, and remembers when each job was sent. What a position's job is
+ * The load generator: enqueues jobs at positions {@code 0..N-1} through the bulk API (or one job
+ * per request, {@link #single}) with a fixed number of requests in flight, and remembers when each job was sent. What a position's job is
  * ({@code seq}, endpoint) is up to the {@link Bodies}; for a plain burst position and {@code seq}
  * are the same.
  *
@@ -35,14 +35,21 @@ public final class BulkEnqueuer {
         String body(int from, int to, long sentAtNanos);
     }
 
+    /** Sends one request holding {@code jobs} jobs; throws unless every one was accepted. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(String apiKey, String body, int jobs);
+    }
+
     /**
      * The outcome of an enqueue phase.
      *
      * @param sendNanos per position, the {@link System#nanoTime()} when its bulk request was sent
      * @param firstSendNanos when the first bulk request was sent
      * @param lastResponseNanos when the last bulk response arrived
+     * @param requestNanos per request, how long it took to be answered
      */
-    public record Result(long[] sendNanos, long firstSendNanos, long lastResponseNanos) {
+    public record Result(long[] sendNanos, long firstSendNanos, long lastResponseNanos, long[] requestNanos) {
 
         /** Jobs accepted per second over the enqueue phase. */
         public double jobsPerSecond() {
@@ -50,7 +57,7 @@ public final class BulkEnqueuer {
         }
     }
 
-    private final SluiceApi api;
+    private final Sender sender;
     private final String apiKey;
     private final Bodies bodies;
     private final int jobs;
@@ -64,12 +71,22 @@ public final class BulkEnqueuer {
     }
 
     public BulkEnqueuer(SluiceApi api, String apiKey, Bodies bodies, int jobs, int bulkSize, int concurrency) {
-        this.api = api;
+        this(apiKey, bodies, api::enqueueBulk, jobs, bulkSize, concurrency);
+    }
+
+    private BulkEnqueuer(String apiKey, Bodies bodies, Sender sender, int jobs, int bulkSize, int concurrency) {
+        this.sender = sender;
         this.apiKey = apiKey;
         this.bodies = bodies;
         this.jobs = jobs;
         this.bulkSize = bulkSize;
         this.concurrency = concurrency;
+    }
+
+    /** One job per {@code POST /api/v1/jobs}, {@code concurrency} requests in flight. */
+    public static BulkEnqueuer single(SluiceApi api, String apiKey, PayloadFactory payloads, int jobs, int concurrency) {
+        return new BulkEnqueuer(apiKey, (from, to, sentAt) -> payloads.singleBody(from, sentAt),
+                (key, body, count) -> api.enqueueOne(key, body), jobs, 1, concurrency);
     }
 
     /** Jobs accepted so far; for progress reports from another thread. */
@@ -86,6 +103,7 @@ public final class BulkEnqueuer {
     public Result run(Runnable progress, long progressMillis) throws InterruptedException {
         long[] sendNanos = new long[jobs];
         int batches = (jobs + bulkSize - 1) / bulkSize;
+        long[] requestNanos = new long[batches];
         AtomicInteger nextBatch = new AtomicInteger();
         AtomicLong firstSend = new AtomicLong(Long.MAX_VALUE);
         AtomicLong lastResponse = new AtomicLong(Long.MIN_VALUE);
@@ -103,12 +121,14 @@ public final class BulkEnqueuer {
                 }
                 firstSend.accumulateAndGet(sentAt, Math::min);
                 try {
-                    api.enqueueBulk(apiKey, body, to - from);
+                    sender.send(apiKey, body, to - from);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                     return;
                 }
-                lastResponse.accumulateAndGet(System.nanoTime(), Math::max);
+                long answeredAt = System.nanoTime();
+                requestNanos[batch] = answeredAt - sentAt;
+                lastResponse.accumulateAndGet(answeredAt, Math::max);
                 enqueued.addAndGet(to - from);
             }
         };
@@ -139,6 +159,6 @@ public final class BulkEnqueuer {
         }
         // The workers' writes to sendNanos happen-before their termination, which the executor's
         // close() waits for: the array is safely visible here.
-        return new Result(sendNanos, firstSend.get(), lastResponse.get());
+        return new Result(sendNanos, firstSend.get(), lastResponse.get(), requestNanos);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import static io.sluice.bench.MarkdownTable.againstBar;
 import static io.sluice.bench.MarkdownTable.integer;
+import static io.sluice.bench.MarkdownTable.millis;
 import static io.sluice.bench.MarkdownTable.perSecond;
 
 import java.time.Instant;
@@ -10,6 +11,10 @@ import java.time.Instant;
  * The figures of one {@code --scenario=ingest} run and their Markdown section.
  *
  * @param restJobsPerSecond jobs accepted per second by {@code POST /api/v1/jobs/bulk}
+ * @param singleClients     clients sending one {@code POST /api/v1/jobs} at a time each
+ * @param singleJobsPerSecond jobs accepted per second by those requests
+ * @param singleP50Millis   median time to an answer of one of them
+ * @param singleP99Millis   99th percentile of that time
  * @param grpcJobsPerSecond      jobs accepted per second by {@code EnqueueJobs} streams
  * @param grpcBatchJobsPerSecond jobs accepted per second by {@code EnqueueJobBatches} streams
  * @param lost                   gRPC jobs not answered with an id (REST failures stop the run)
@@ -26,6 +31,10 @@ public record IngestReport(
         int concurrency,
         String warmUp,
         double restJobsPerSecond,
+        int singleClients,
+        double singleJobsPerSecond,
+        double singleP50Millis,
+        double singleP99Millis,
         double grpcJobsPerSecond,
         double grpcBatchJobsPerSecond,
         long lost) implements ResultSection {
@@ -33,6 +42,8 @@ public record IngestReport(
     /** The bars, jobs accepted per second. */
     static final double REST_BAR = 10_000;
     static final double GRPC_BAR = 20_000;
+    static final double SINGLE_BAR = 8_000;
+    static final double SINGLE_P99_BAR_MILLIS = 50;
 
     @Override
     public String toMarkdown() {
@@ -42,6 +53,10 @@ public record IngestReport(
                 .row("Warm-up before the measured jobs", warmUp)
                 .row("REST bulk (" + bulkSize + " jobs per request, " + concurrency + " in flight; bar: ≥ 10,000/s)",
                         perSecond(restJobsPerSecond, "jobs") + againstBar(restJobsPerSecond, REST_BAR))
+                .row("REST single job (POST /api/v1/jobs, " + singleClients + " clients; bar: ≥ 8,000/s)",
+                        perSecond(singleJobsPerSecond, "jobs") + againstBar(singleJobsPerSecond, SINGLE_BAR))
+                .row("REST single job: answer p50 / p99 (bar: p99 ≤ 50 ms)", millis(singleP50Millis) + " / "
+                        + millis(singleP99Millis) + (singleP99Millis <= SINGLE_P99_BAR_MILLIS ? " (meets the bar)" : " (above the bar)"))
                 .row("gRPC EnqueueJobs (" + concurrency + " streams, a job per message; bar: ≥ 20,000/s)",
                         perSecond(grpcJobsPerSecond, "jobs") + againstBar(grpcJobsPerSecond, GRPC_BAR))
                 .row("gRPC EnqueueJobBatches (" + concurrency + " streams, " + bulkSize

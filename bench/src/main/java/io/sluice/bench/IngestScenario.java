@@ -3,13 +3,16 @@ package io.sluice.bench;
 import java.time.Instant;
 
 /**
- * {@code --scenario=ingest}: how fast Sluice durably accepts jobs, by REST bulk requests, then
- * by gRPC {@code EnqueueJobs} streams (a job per message), then by {@code EnqueueJobBatches}
+ * {@code --scenario=ingest}: how fast Sluice durably accepts jobs, by REST bulk requests, by
+ * REST single-job requests ({@value #SINGLE_CLIENTS} clients), then by gRPC {@code EnqueueJobs} streams (a job per message), then by {@code EnqueueJobBatches}
  * streams ({@code --bulk-size} jobs per message), {@code --jobs} of each. The jobs name no endpoint
  * (they wait for external workers), so the figure is the acceptance path alone: every answer
  * comes after the commit that holds its job, with PostgreSQL's synchronous commit on.
  */
 final class IngestScenario {
+
+    /** Clients creating one job per request at once: the bar is set for 64. */
+    static final int SINGLE_CLIENTS = 64;
 
     private IngestScenario() {
     }
@@ -26,12 +29,22 @@ final class IngestScenario {
                 rest.enqueuedCount(), jobs), BenchRun.PROGRESS_MILLIS);
         System.out.printf("REST bulk: %,d jobs, %,.0f jobs/s%n", jobs, restResult.jobsPerSecond());
 
+        BulkEnqueuer single = BulkEnqueuer.single(run.api(), run.apiKey(),
+                new PayloadFactory("bench.ingest.single", null, options.payloadBytes()), jobs, SINGLE_CLIENTS);
+        BulkEnqueuer.Result singleResult = single.run(() -> System.out.printf("  REST single: accepted %,d / %,d%n",
+                single.enqueuedCount(), jobs), BenchRun.PROGRESS_MILLIS);
+        Percentiles singleLatency = Percentiles.of(singleResult.requestNanos());
+        System.out.printf("REST single: %,d jobs, %,.0f jobs/s, p99 %.1f ms%n", jobs, singleResult.jobsPerSecond(),
+                singleLatency.percentile(99) / 1e6);
+
         GrpcEnqueuer.Result items = grpc(run, "bench.ingest.grpc", 1, "gRPC EnqueueJobs");
         GrpcEnqueuer.Result batches = grpc(run, "bench.ingest.grpc-batches", options.bulkSize(),
                 "gRPC EnqueueJobBatches");
         return new IngestReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                 run.sluiceDescription(), jobs, options.payloadBytes(), options.bulkSize(), options.concurrency(),
-                run.warmUpDescription(), restResult.jobsPerSecond(), items.jobsPerSecond(), batches.jobsPerSecond(),
+                run.warmUpDescription(), restResult.jobsPerSecond(), SINGLE_CLIENTS, singleResult.jobsPerSecond(),
+                singleLatency.percentile(50) / 1e6, singleLatency.percentile(99) / 1e6,
+                items.jobsPerSecond(), batches.jobsPerSecond(),
                 2L * jobs - items.accepted() - batches.accepted());
     }
 

@@ -48,6 +48,18 @@ public final class PayloadFactory {
         return closeBulk(out);
     }
 
+    /** The body of one {@code POST /api/v1/jobs} for job {@code seq}. */
+    public String singleBody(long seq, long sentAtNanos) {
+        StringBuilder out = new StringBuilder(payloadBytes + 200);
+        out.append("{\"queue_name\":\"").append(queueName).append('"');
+        if (endpointId != null) {
+            out.append(",\"endpoint_id\":\"").append(endpointId).append('"');
+        }
+        out.append(",\"payload\":");
+        appendPayload(out, seq, sentAtNanos);
+        return out.append('}').toString();
+    }
+
     /** The start of a bulk body for {@code jobs} jobs, up to the opening of its job list. */
     StringBuilder openBulk(int jobs) {
         StringBuilder out = new StringBuilder(jobs * (payloadBytes + 140) + 160);

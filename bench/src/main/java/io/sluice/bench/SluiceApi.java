@@ -114,6 +114,14 @@ public final class SluiceApi implements AutoCloseable {
         }
     }
 
+    /** {@code POST /api/v1/jobs} with a prepared body of one job; throws unless it was created. */
+    public void enqueueOne(String apiKey, String body) {
+        JsonNode answer = send("/api/v1/jobs", apiKey, body, 201);
+        if (!answer.path("created").asBoolean(false) || answer.path("id").asString("").isEmpty()) {
+            throw new BenchFailure("POST /api/v1/jobs: expected a created job, got " + abbreviate(answer.toString()));
+        }
+    }
+
     /**
      * {@code POST /api/v1/messages} with a prepared body; throws unless it was accepted with
      * {@code expectedJobs} delivery jobs.
