@@ -21,9 +21,14 @@ public final class ApiKeys {
     }
 
     public static String generate(RandomGenerator random) {
+        return randomToken(PREFIX, random);
+    }
+
+    /** {@code prefix} plus 32 random bytes, URL-safe base64: a secret that cannot be guessed. */
+    public static String randomToken(String prefix, RandomGenerator random) {
         byte[] bytes = new byte[RANDOM_BYTES];
         random.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static boolean looksLikeKey(String candidate) {

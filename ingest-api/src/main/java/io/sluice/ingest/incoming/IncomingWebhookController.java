@@ -1,5 +1,6 @@
 package io.sluice.ingest.incoming;
 
+import io.sluice.ingest.auth.ApiKeys;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.job.JobFactory;
@@ -12,7 +13,6 @@ import io.sluice.store.NewJob;
 import io.sluice.store.OrganizationStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,7 +39,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @RestController
 public class IncomingWebhookController {
 
-    private static final int TOKEN_BYTES = 32;
     private static final String TOKEN_PREFIX = "whk_";
 
     public record IncomingJob(String queueName, String eventType, JsonNode payload, String idempotencyKey,
@@ -104,9 +103,7 @@ public class IncomingWebhookController {
     /** A new token replaces the old one at once: senders still using the old one get 401. */
     @PostMapping("/api/v1/organizations/webhook-token/regenerate")
     public WebhookToken regenerate(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller) {
-        byte[] bytes = new byte[TOKEN_BYTES];
-        secureRandom.nextBytes(bytes);
-        String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = ApiKeys.randomToken(TOKEN_PREFIX, secureRandom);
         organizations.setWebhookToken(caller.organizationId(), token);
         return new WebhookToken(token);
     }
