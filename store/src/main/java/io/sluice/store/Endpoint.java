@@ -20,7 +20,8 @@ import java.util.UUID;
  * @param subscription   which messages it receives
  * @param headers        custom headers sent with each of its deliveries
  * @param ordering       whether its jobs go one at a time, in acceptance order
- * @param kind           whose events it receives: the organization's messages, or Sluice's system events
+ * @param kind           whose events it receives: the organization's messages, Sluice's system events, or
+ *                       the completion callbacks of the jobs that named it
  */
 public record Endpoint(
         UUID id, UUID organizationId, String url, String description, SigningKeys signingKeys,
@@ -34,7 +35,12 @@ public record Endpoint(
         /** The organization's messages and the jobs it enqueues to it. */
         WEBHOOK,
         /** Sluice's system events (an "outgoing webhook"): its subscription names the system event types. */
-        SYSTEM;
+        SYSTEM,
+        /**
+         * The callbacks of jobs created with a {@code completion_webhook}: made by Sluice for each
+         * URL and secret an organization's jobs name, and not listed among its endpoints.
+         */
+        COMPLETION;
 
         /** Its name in {@code endpoints.kind}. */
         public String wireName() {
@@ -87,6 +93,23 @@ public record Endpoint(
         return new Endpoint(id, organizationId, url, name, SigningKeys.of(secret), true, timeoutMs,
                 EndpointLimits.NONE, List.of(), null, null, null, now, now,
                 new Subscription(events, List.of(), null), Map.of(), Ordering.NONE, Kind.SYSTEM);
+    }
+
+    /** The description of a completion endpoint whose secret the jobs naming it gave. */
+    static final String SECRET_OF_THE_JOBS = "completion callbacks, signed with the secret their jobs gave";
+    /** The description of a completion endpoint for jobs that gave no secret. */
+    static final String SECRET_OF_SLUICE = "completion callbacks, signed with a secret Sluice generated";
+
+    /**
+     * A new receiver of job completion callbacks, with the default timeout, limits and retry schedule.
+     *
+     * @param secretGiven whether the jobs gave {@code secret}, or Sluice generated it for jobs that gave none
+     */
+    public static Endpoint forCompletions(UUID id, UUID organizationId, String url, String secret, boolean secretGiven,
+                                          int timeoutMs, Instant now) {
+        return new Endpoint(id, organizationId, url, secretGiven ? SECRET_OF_THE_JOBS : SECRET_OF_SLUICE,
+                SigningKeys.of(secret), true, timeoutMs, EndpointLimits.NONE, List.of(), null, null, null, now, now,
+                Subscription.ALL, Map.of(), Ordering.NONE, Kind.COMPLETION);
     }
 
     /** Enabled by its owner: its health record starts afresh. */

@@ -26,6 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * endpoint is to be disabled (the receiver answered 410 Gone, or every attempt failed for
  * longer than allowed). Idempotent like the rest of the projection: a batch applied twice
  * leaves the same rows. Endpoints whose health did not change are not written.
+ *
+ * <p>Completion endpoints are never disabled: nobody sees them to enable them again, and one
+ * bad hour of a receiver would silence the callbacks of every later job naming it. Each
+ * callback is retried and dead-lettered on its own instead.
  */
 @Repository
 public class EndpointHealthStore {
@@ -129,7 +133,7 @@ public class EndpointHealthStore {
         }
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?, version = version + 1
-                WHERE id = ANY(?::uuid[]) AND enabled
+                WHERE id = ANY(?::uuid[]) AND enabled AND kind <> 'completion'
                 RETURNING
                 """ + DISABLED)) {
             update.setString(1, GONE_REASON);
@@ -148,7 +152,7 @@ public class EndpointHealthStore {
                     disabled_reason = 'every attempt failed since '
                         || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                         || ' (endpoints are disabled after ' || ? || ' of failures)'
-                WHERE id = ANY(?::uuid[]) AND enabled AND failing_since <= ?
+                WHERE id = ANY(?::uuid[]) AND enabled AND failing_since <= ? AND kind <> 'completion'
                 RETURNING
                 """ + DISABLED)) {
             update.setTimestamp(1, Timestamp.from(now));

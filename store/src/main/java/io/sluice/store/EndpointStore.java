@@ -30,8 +30,45 @@ public class EndpointStore {
     }
 
     public void create(Endpoint endpoint) {
-        jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb, ?, ?)",
+        insert(endpoint, "");
+    }
+
+    /**
+     * The organization's completion endpoint for {@code candidate}'s URL and secret: the one an
+     * earlier job made (perhaps through another node), or {@code candidate}, written now. For jobs
+     * that gave no secret, any endpoint of that URL with a secret Sluice generated will do (two
+     * nodes may each make one at once; either serves).
+     */
+    public CompletionEndpoint completionEndpoint(Endpoint candidate) {
+        if (candidate.kind() != Endpoint.Kind.COMPLETION) {
+            throw new IllegalArgumentException("not a completion endpoint: " + candidate.kind());
+        }
+        if (Endpoint.SECRET_OF_SLUICE.equals(candidate.description())) {
+            List<UUID> existing = jdbc.queryForList("""
+                    SELECT id FROM endpoints WHERE organization_id = ? AND url = ? AND kind = 'completion'
+                        AND description = ? ORDER BY id LIMIT 1""",
+                    UUID.class, candidate.organizationId(), candidate.url(), Endpoint.SECRET_OF_SLUICE);
+            if (!existing.isEmpty()) {
+                return new CompletionEndpoint(existing.getFirst(), false);
+            }
+        }
+        if (insert(candidate, " ON CONFLICT (organization_id, url, secret) WHERE kind = 'completion' DO NOTHING") == 1) {
+            return new CompletionEndpoint(candidate.id(), true);
+        }
+        UUID existing = jdbc.queryForObject("""
+                SELECT id FROM endpoints WHERE organization_id = ? AND url = ? AND secret = ? AND kind = 'completion'""",
+                UUID.class, candidate.organizationId(), candidate.url(), candidate.signingKeys().current());
+        return new CompletionEndpoint(existing, false);
+    }
+
+    /** @param created whether it was written just now (the delivery directory has yet to learn of it) */
+    public record CompletionEndpoint(UUID id, boolean created) {
+    }
+
+    private int insert(Endpoint endpoint, String onConflict) {
+        return jdbc.update("INSERT INTO endpoints (" + COLUMNS + ")"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::jsonb, ?, ?, ?::jsonb, ?, ?)"
+                        + onConflict,
                 endpoint.id(), endpoint.organizationId(), endpoint.url(), endpoint.description(),
                 endpoint.signingKeys().current(), endpoint.enabled(), endpoint.timeoutMs(), endpoint.limits().ratePerSecond(),
                 endpoint.limits().maxConcurrency(), endpoint.disabledReason(), Rows.timestamp(endpoint.disabledAt()),

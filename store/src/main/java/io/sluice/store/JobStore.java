@@ -182,6 +182,17 @@ public class JobStore {
      */
     int insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
         insertJobs(connection, jobs, now);
+        List<NewJob> withCallback = jobs.stream().filter(job -> job.completionEndpoint() != null).toList();
+        if (!withCallback.isEmpty()) {
+            try (PreparedStatement callbacks = connection.prepareStatement("""
+                    INSERT INTO completion_webhooks (job_id, endpoint_id)
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[])""")) {
+                callbacks.setArray(1, connection.createArrayOf("uuid", withCallback.stream().map(NewJob::id).toArray()));
+                callbacks.setArray(2, connection.createArrayOf("uuid",
+                        withCallback.stream().map(NewJob::completionEndpoint).toArray()));
+                callbacks.executeUpdate();
+            }
+        }
         List<NewJob> later = jobs.stream().filter(job -> job.isScheduledAfter(now)).toList();
         if (!later.isEmpty()) {
             try (PreparedStatement schedule = connection.prepareStatement("""
@@ -434,6 +445,13 @@ public class JobStore {
         args.add(query.limit());
         args.add(query.offset());
         return jdbc.query(sql.toString(), JobRows::job, args.toArray());
+    }
+
+    /** The URL a job's completion callback goes to, when it was created with one. */
+    public Optional<String> completionWebhook(UUID jobId) {
+        return jdbc.queryForList("""
+                SELECT e.url FROM completion_webhooks c JOIN endpoints e ON e.id = c.endpoint_id WHERE c.job_id = ?""",
+                String.class, jobId).stream().findFirst();
     }
 
     /** Attempts of one job, numbered in the order they started. */

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -99,9 +100,13 @@ public class LeaseStore {
             if (parkedForPausedQueue(organizationId, queueName, jobIds)) {
                 return List.of();
             }
-            jdbc.update("""
+            List<SystemEvent> expired = jdbc.query("""
                     UPDATE jobs SET state = 'cancelled', last_error = 'expired before a worker took it', updated_at = ?
-                    WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND expires_at <= ?""",
+                    WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND expires_at <= ?
+                    RETURNING id, queue_name, attempts, last_error""",
+                    (rs, n) -> new JobFacts(rs.getObject(1, UUID.class), organizationId, rs.getString(2), null, null,
+                            "cancelled", rs.getInt(3), null, rs.getString(4))
+                            .event(SystemEventType.JOB_CANCELLED, now, Map.of()),
                     at, idArray, organizationId, at);
             List<LeasedJob> rows = jdbc.query("""
                     UPDATE jobs SET state = 'processing', assigned_worker_id = ?, lease_id = gen_random_uuid(),
@@ -116,7 +121,7 @@ public class LeaseStore {
             List<SystemEvent> events = rows.stream().map(job -> new JobFacts(job.id(), job.organizationId(),
                     job.queueName(), null, null, "processing", 0, null, null)
                     .event(SystemEventType.JOB_STARTED, now, Map.of("worker_id", workerId.toString()))).toList();
-            publishEvents(events, now);
+            publishEvents(Stream.concat(expired.stream(), events.stream()).toList(), now);
             return rows;
         });
         List<LeasedJob> ordered = new ArrayList<>(leased);
@@ -179,7 +184,8 @@ public class LeaseStore {
                     case LeaseCall.Complete complete -> {
                         completions.add(new Object[] {job.id(), complete.result()});
                         attempts.add(attemptRow(job, call.workerId(), now, null, null));
-                        events.add(job.facts("completed", null).event(SystemEventType.JOB_COMPLETED, now, Map.of()));
+                        events.add(job.facts("completed", null).event(SystemEventType.JOB_COMPLETED, now,
+                                complete.result() == null ? Map.of() : Map.of("result", SystemEvent.json(complete.result()))));
                         locked.put(job.id(), job.moved(JobState.COMPLETED, null));
                         outcomes.add(new LeaseOutcome.Completed());
                     }

@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param messageId      the message this job delivers to one of its endpoints, or null
  * @param scheduledAt    not to run before then: a later time makes it {@code scheduled}, kept out
  *                       of the outbox until the scheduler releases it; null or past: at once
+ * @param completionEndpoint where its completion callback goes when it ends (an endpoint of kind
+ *                       {@code completion}), or null
  */
 public record NewJob(
         UUID id,
@@ -28,7 +30,16 @@ public record NewJob(
         String tags,
         Instant expiresAt,
         UUID messageId,
-        Instant scheduledAt) {
+        Instant scheduledAt,
+        UUID completionEndpoint) {
+
+    /** A job without a completion callback. */
+    public NewJob(UUID id, UUID organizationId, String queueName, String payload, UUID endpointId, int priority,
+                  Integer maxRetries, Integer timeoutSeconds, String idempotencyKey, String tags, Instant expiresAt,
+                  UUID messageId, Instant scheduledAt) {
+        this(id, organizationId, queueName, payload, endpointId, priority, maxRetries, timeoutSeconds, idempotencyKey,
+                tags, expiresAt, messageId, scheduledAt, null);
+    }
 
     /** A job to run at once. */
     public NewJob(UUID id, UUID organizationId, String queueName, String payload, UUID endpointId, int priority,

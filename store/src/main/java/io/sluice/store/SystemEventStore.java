@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,9 @@ import org.springframework.stereotype.Repository;
  * of the change they report (a job's move, an endpoint disabled, jobs accepted): an event is
  * sent if and only if its change committed, once. Each event is written like a message (one
  * {@code messages} row) with one delivery job per subscriber, so it travels the same durable,
- * signed, retried pipeline as every other webhook.
+ * signed, retried pipeline as every other webhook. A job created with a {@code completion_webhook}
+ * has its outcome event ({@code job.completed}, {@code job.deadlettered}, {@code job.cancelled})
+ * sent to that URL the same way.
  */
 @Repository
 public class SystemEventStore {
@@ -52,6 +55,37 @@ public class SystemEventStore {
         if (!receivers.isEmpty()) {
             publish(connection, receivers, events, now);
         }
+        callBack(connection, events, now);
+    }
+
+    /**
+     * The jobs that ended and were created with a {@code completion_webhook}: their outcome
+     * event goes to their completion endpoint too. One probe of a primary key per ending job.
+     */
+    private void callBack(Connection connection, List<SystemEvent> events, Instant now) throws SQLException {
+        Map<UUID, SystemEvent> outcomes = new LinkedHashMap<>();
+        for (SystemEvent event : events) {
+            if (event.type().isJobOutcome() && event.jobId() != null) {
+                outcomes.put(event.jobId(), event);
+            }
+        }
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        List<Written> written = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT job_id, endpoint_id FROM completion_webhooks WHERE job_id = ANY(?::uuid[])")) {
+            select.setArray(1, connection.createArrayOf("uuid", outcomes.keySet().toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    SystemEvent outcome = outcomes.get(rs.getObject(1, UUID.class));
+                    Receiver callback = new Receiver(rs.getObject(2, UUID.class), outcome.organizationId(), true,
+                            List.of());
+                    written.add(written(outcome, List.of(callback)));
+                }
+            }
+        }
+        write(connection, written, now);
     }
 
     /**

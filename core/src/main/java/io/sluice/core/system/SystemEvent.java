@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,6 +28,16 @@ public record SystemEvent(SystemEventType type, UUID organizationId, UUID aboutE
         Objects.requireNonNull(organizationId);
         Objects.requireNonNull(at);
         data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
+    /** JSON text as a value of {@link #data}, written as the JSON it is rather than as a string. */
+    public static JsonNode json(String text) {
+        return JSON.readTree(text);
+    }
+
+    /** The job it is about ({@code data.job_id}), or null. */
+    public UUID jobId() {
+        return data.get("job_id") instanceof String id ? UUID.fromString(id) : null;
     }
 
     /** The body delivered: {@code {"event": "job.completed", "data": {...}, "timestamp": "..."}}. */

@@ -28,6 +28,11 @@ public enum SystemEventType {
     /** Sent only by the test route, to the one webhook tested; not subscribable. */
     WEBHOOK_TEST;
 
+    /** How a job ended: what its completion callback reports (a dead-lettered job may still be retried). */
+    public boolean isJobOutcome() {
+        return this == JOB_COMPLETED || this == JOB_DEADLETTERED || this == JOB_CANCELLED;
+    }
+
     /** {@code job.created}, {@code endpoint.disabled} ... */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replaceFirst("_", ".");

@@ -186,7 +186,7 @@ public class DeadLetterController {
         return switch (deadLetters.retryJob(new JobRetry(caller.organizationId(), jobId.get()))) {
             case JobRetryResult.Retried(var job) -> {
                 relay.wake();
-                yield JobView.of(job, jobs.attempts(job.id()));
+                yield JobView.of(job, jobs.attempts(job.id()), jobs.completionWebhook(job.id()).orElse(null));
             }
             case JobRetryResult.NotFound() -> throw ApiException.notFound("Job not found");
             case JobRetryResult.NotRetryable(var state) -> throw ApiException.conflict(

@@ -24,31 +24,36 @@ public class EndpointUrls {
 
     /** @throws ApiException 400 naming what is wrong with it */
     public String checked(String url) {
+        return checked(url, "url");
+    }
+
+    /** As {@link #checked(String)}, for a URL given in the request field {@code field}. */
+    public String checked(String url, String field) {
         if (url == null || url.isBlank()) {
-            throw invalid("url is required");
+            throw invalid(field, field + " is required");
         }
         if (url.length() > MAX_LENGTH) {
-            throw invalid("url must be at most " + MAX_LENGTH + " characters");
+            throw invalid(field, field + " must be at most " + MAX_LENGTH + " characters");
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw invalid("url is not a valid URL: " + e.getReason());
+            throw invalid(field, field + " is not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme();
         if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
-            throw invalid("url must be an absolute http or https URL");
+            throw invalid(field, field + " must be an absolute http or https URL");
         }
         // A host name is vetted when each delivery resolves it; a literal address can be refused now.
         if (ssrfGuard.refusesLiteral(uri.getHost())) {
-            throw invalid("url points to a loopback, private, link-local or reserved address;"
+            throw invalid(field, field + " points to a loopback, private, link-local or reserved address;"
                     + " deliveries there are not allowed (see sluice.delivery.allowed-cidrs)");
         }
         return url;
     }
 
-    private static ApiException invalid(String problem) {
-        return ApiException.validation("Invalid webhook URL: " + problem, Map.of("field", "url"));
+    private static ApiException invalid(String field, String problem) {
+        return ApiException.validation("Invalid webhook URL: " + problem, Map.of("field", field));
     }
 }

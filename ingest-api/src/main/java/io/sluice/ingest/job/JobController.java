@@ -112,7 +112,8 @@ public class JobController {
                                           @RequestBody CreateJob request) {
         NewJob job = factory.create(caller, new JobFactory.Spec(request.queueName(), factory.text(request.payload()),
                 request.priority(), request.maxRetries(), request.timeoutSeconds(), request.scheduledAt(),
-                request.expiresAt(), request.tags(), request.idempotencyKey(), request.endpointId()));
+                request.expiresAt(), request.tags(), request.idempotencyKey(), request.endpointId(),
+                request.completionWebhook(), request.completionWebhookSecret()));
         InsertedJob inserted = writer.write(List.of(job)).getFirst();
         return ResponseEntity.status(inserted.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(new Created(inserted.id(), inserted.created()));
@@ -166,7 +167,7 @@ public class JobController {
     public JobView get(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                        @PathVariable String id) {
         JobRecord job = visibleJob(caller, id);
-        return JobView.of(job, jobs.attempts(job.id()));
+        return JobView.of(job, jobs.attempts(job.id()), jobs.completionWebhook(job.id()).orElse(null));
     }
 
     /**

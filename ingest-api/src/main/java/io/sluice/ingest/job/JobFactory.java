@@ -38,11 +38,20 @@ public class JobFactory {
      * @param payloadJson the payload as JSON text, known to be one JSON value; null when absent
      */
     public record Spec(String queueName, String payloadJson, Integer priority, Integer maxRetries, Integer timeoutSeconds,
-                Instant scheduledAt, Instant expiresAt, JsonNode tags, String idempotencyKey, String endpointId) {
+                Instant scheduledAt, Instant expiresAt, JsonNode tags, String idempotencyKey, String endpointId,
+                String completionWebhook, String completionWebhookSecret) {
+
+        /** A job without a completion callback. */
+        public Spec(String queueName, String payloadJson, Integer priority, Integer maxRetries, Integer timeoutSeconds,
+                    Instant scheduledAt, Instant expiresAt, JsonNode tags, String idempotencyKey, String endpointId) {
+            this(queueName, payloadJson, priority, maxRetries, timeoutSeconds, scheduledAt, expiresAt, tags,
+                    idempotencyKey, endpointId, null, null);
+        }
     }
 
     private final JsonMapper json;
     private final EndpointStore endpoints;
+    private final CompletionEndpoints completionEndpoints;
     private final IngestProperties properties;
     private final Uuid7 ids;
     private final Clock clock;
@@ -59,9 +68,11 @@ public class JobFactory {
     private record KnownEndpoint(UUID organizationId, Instant until) {
     }
 
-    public JobFactory(JsonMapper json, EndpointStore endpoints, IngestProperties properties, Uuid7 ids, Clock clock) {
+    public JobFactory(JsonMapper json, EndpointStore endpoints, CompletionEndpoints completionEndpoints,
+                      IngestProperties properties, Uuid7 ids, Clock clock) {
         this.json = json;
         this.endpoints = endpoints;
+        this.completionEndpoints = completionEndpoints;
         this.properties = properties;
         this.ids = ids;
         this.clock = clock;
@@ -102,8 +113,14 @@ public class JobFactory {
             }
         }
         UUID endpointId = spec.endpointId() == null ? null : endpointOf(organizationId, spec.endpointId());
+        if (spec.completionWebhook() == null && spec.completionWebhookSecret() != null) {
+            throw ApiException.validation("completion_webhook_secret is given without a completion_webhook",
+                    Map.of("field", "completion_webhook_secret"));
+        }
+        UUID completionEndpoint = spec.completionWebhook() == null ? null
+                : completionEndpoints.of(organizationId, spec.completionWebhook(), spec.completionWebhookSecret());
         return new NewJob(ids.next(), organizationId, spec.queueName(), payload, endpointId, priority, maxRetries,
-                timeout, key, tags, spec.expiresAt(), null, spec.scheduledAt());
+                timeout, key, tags, spec.expiresAt(), null, spec.scheduledAt(), completionEndpoint);
     }
 
     /** A payload as a request body held it, as JSON text; null when the request had none. */

@@ -20,7 +20,9 @@ public final class JobRequests {
             Instant expiresAt,
             JsonNode tags,
             String idempotencyKey,
-            String endpointId) {
+            String endpointId,
+            String completionWebhook,
+            String completionWebhookSecret) {
     }
 
     /** One item of a bulk request; unset fields fall back to the request's defaults. */

@@ -40,7 +40,7 @@ public final class JobViews {
     /**
      * The full job: the Spooled shape (with an external worker's {@code result} and lease) plus
      * {@code endpoint_id}, {@code next_attempt_at} (when a pending job's next attempt is due) and
-     * {@code attempts}. {@code attempt} counts every
+     * {@code attempts}. {@code completion_webhook} is the URL only (its secret is never shown). {@code attempt} counts every
      * attempt made; {@code retry_count} those after the first since the job was (re)started.
      */
     public record JobView(
@@ -49,15 +49,15 @@ public final class JobViews {
             String lastError, Instant createdAt, Instant scheduledAt, Instant startedAt, Instant completedAt,
             Instant nextAttemptAt, Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
             String idempotencyKey, Instant updatedAt, UUID endpointId, UUID assignedWorkerId, UUID leaseId,
-            Instant leaseExpiresAt, List<AttemptView> attempts) {
+            Instant leaseExpiresAt, String completionWebhook, List<AttemptView> attempts) {
 
-        public static JobView of(JobRecord job, List<AttemptRecord> attempts) {
+        public static JobView of(JobRecord job, List<AttemptRecord> attempts, String completionWebhook) {
             return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), job.result(),
                     job.retryCount(), job.attempts(), job.maxRetries(), job.lastError(),
                     job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt(),
                     job.expiresAt(), job.priority(), job.tags(), job.timeoutSeconds(), job.idempotencyKey(),
                     job.updatedAt(), job.endpointId(), job.assignedWorkerId(), job.leaseId(), job.leaseExpiresAt(),
-                    attempts.stream().map(AttemptView::of).toList());
+                    completionWebhook, attempts.stream().map(AttemptView::of).toList());
         }
     }
 

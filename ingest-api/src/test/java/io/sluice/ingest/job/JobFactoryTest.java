@@ -32,7 +32,7 @@ class JobFactoryTest {
     private final UUID endpointId = UUID.randomUUID();
     private final EndpointStore endpoints = mock(EndpointStore.class);
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-29T08:00:00Z"));
-    private final JobFactory factory = new JobFactory(JsonMapper.builder().build(), endpoints,
+    private final JobFactory factory = new JobFactory(JsonMapper.builder().build(), endpoints, mock(CompletionEndpoints.class),
             new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15), Duration.ofHours(24),
                     new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)), 2000),
             new Uuid7(clock, new Random(1)), clock);
