@@ -46,6 +46,9 @@ class TenantIsolationIT extends SluiceIntegrationTest {
         assertThat(client.post(a.apiKey(), "/api/v1/event-types", "{\"name\":\"a.happened\"}").status()).isEqualTo(201);
         String message = client.post(a.apiKey(), "/api/v1/messages", "{\"event_type\":\"a.happened\",\"payload\":{}}")
                 .body().get("message_id").asString();
+        String schedule = client.post(a.apiKey(), "/api/v1/schedules", "{\"name\":\"a-nightly\","
+                + "\"cron_expression\":\"0 3 * * *\",\"queue_name\":\"a-queue\",\"payload_template\":{}}")
+                .body().get("id").asString();
         String org = a.organizationId();
 
         List<Call> calls = List.of(
@@ -71,6 +74,13 @@ class TenantIsolationIT extends SluiceIntegrationTest {
                 new Call("DELETE", "/api/v1/api-keys/" + key, null),
                 new Call("GET", "/api/v1/messages/" + message, null),
                 new Call("GET", "/api/v1/event-types/a.happened", null),
+                new Call("GET", "/api/v1/schedules/" + schedule, null),
+                new Call("PUT", "/api/v1/schedules/" + schedule, "{\"name\":\"taken over\"}"),
+                new Call("POST", "/api/v1/schedules/" + schedule + "/pause", ""),
+                new Call("POST", "/api/v1/schedules/" + schedule + "/resume", ""),
+                new Call("POST", "/api/v1/schedules/" + schedule + "/trigger", ""),
+                new Call("GET", "/api/v1/schedules/" + schedule + "/history", null),
+                new Call("DELETE", "/api/v1/schedules/" + schedule, null),
                 new Call("GET", "/api/v1/queues/a-queue", null),
                 new Call("GET", "/api/v1/queues/a-queue/stats", null),
                 new Call("GET", "/api/v1/organizations/" + org, null),
@@ -100,6 +110,7 @@ class TenantIsolationIT extends SluiceIntegrationTest {
                 + client.get(b.apiKey(), "/api/v1/endpoints").body().size()).isZero();
         assertThat(client.get(b.apiKey(), "/api/v1/outgoing-webhooks").body()).isEmpty();
         assertThat(client.get(b.apiKey(), "/api/v1/queues").body()).isEmpty();
+        assertThat(client.get(b.apiKey(), "/api/v1/schedules").body()).isEmpty();
         assertThat(client.get(b.apiKey(), "/api/v1/api-keys").body()).hasSize(1);
         assertThat(client.post(b.apiKey(), "/api/v1/jobs/dlq/retry", "{\"job_ids\":[\"" + job + "\"]}").body()
                 .get("retried_count").asInt()).isZero();
@@ -112,6 +123,9 @@ class TenantIsolationIT extends SluiceIntegrationTest {
         assertThat(client.get(a.apiKey(), "/api/v1/outgoing-webhooks/" + webhook).body().get("enabled").asBoolean())
                 .isTrue();
         assertThat(client.get(a.apiKey(), "/api/v1/api-keys/" + key).body().get("is_active").asBoolean()).isTrue();
+        JsonNode aSchedule = client.get(a.apiKey(), "/api/v1/schedules/" + schedule).body();
+        assertThat(aSchedule.get("name").asString()).isEqualTo("a-nightly");
+        assertThat(aSchedule.get("run_count").asLong()).isZero();
         assertThat(client.get(a.apiKey(), "/api/v1/organizations/" + org).body().get("name").asString())
                 .isNotEqualTo("taken over");
     }

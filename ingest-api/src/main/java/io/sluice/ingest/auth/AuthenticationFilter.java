@@ -17,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * except the few that let one in (registration, login, token refresh and validation) and the
  * operator routes (which take the admin key). The caller is put on the request as {@link #CALLER}
  * and its organization as {@link #ORGANIZATION_ID}; every query downstream is scoped to it.
- * A key limited to some queues reaches only the job, queue and worker routes (which keep to its
+ * A key limited to some queues reaches only the job, queue, worker and schedule routes (which keep to its
  * queues); a key's own rate limit is applied here, before any work.
  */
 @Component
@@ -31,7 +31,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/validate");
     private static final Set<String> OPEN_GETS = Set.of("/api/v1/organizations/check-slug");
     private static final List<String> QUEUE_SCOPED_ROUTES =
-            List.of("/api/v1/jobs", "/api/v1/queues", "/api/v1/workers", "/api/v1/auth/", "/api/v1/dashboard");
+            List.of("/api/v1/jobs", "/api/v1/queues", "/api/v1/workers", "/api/v1/schedules", "/api/v1/auth/",
+                    "/api/v1/dashboard");
 
     private final Authenticator authenticator;
     private final KeyRateLimits rateLimits;

@@ -1,0 +1,45 @@
+package io.sluice.scheduler;
+
+import io.sluice.core.schedule.CronExpression;
+import io.sluice.core.schedule.FirePlan;
+import io.sluice.store.Schedule;
+import io.sluice.store.ScheduleStore;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fires due cron schedules: each occurrence becomes a job, written with the schedule's next
+ * occurrence in one transaction and sent on by the outbox like any new job. Which occurrences
+ * fire is {@link FirePlan}'s decision (misfire policy); that none fires twice is the store's.
+ */
+@Component
+public class ScheduleFirer extends PeriodicTask {
+
+    private final ScheduleStore schedules;
+    private final SchedulesProperties properties;
+
+    public ScheduleFirer(ScheduleStore schedules, SchedulesProperties properties) {
+        super("sluice-schedules", properties.enabled(), properties.interval());
+        this.schedules = schedules;
+        this.properties = properties;
+    }
+
+    /** @return jobs created; a full batch of schedules is followed by another at once */
+    @Override
+    public int runOnce() {
+        int created = 0;
+        ScheduleStore.Fired fired;
+        do {
+            fired = schedules.fireDue(properties.batchSize(), this::plan);
+            created += fired.jobs();
+        } while (fired.schedules() == properties.batchSize());
+        return created;
+    }
+
+    private FirePlan plan(Schedule schedule, Instant now) {
+        return FirePlan.of(CronExpression.parse(schedule.cronExpression()), ZoneId.of(schedule.timezone()),
+                schedule.nextRunAt(), now, schedule.misfirePolicy(), properties.misfireGrace(),
+                properties.catchUpLimit());
+    }
+}

@@ -1,0 +1,24 @@
+package io.sluice.scheduler;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How cron schedules are fired ({@code sluice.schedules.*}).
+ *
+ * @param enabled      fire them from this process (every node may: schedules are taken with SKIP LOCKED)
+ * @param interval     how often due schedules are looked for: the most a fire comes after its time
+ * @param batchSize    schedules fired per transaction
+ * @param misfireGrace how late an occurrence may be found and still count as on time; older ones
+ *                     were missed, and the schedule's misfire policy decides
+ * @param catchUpLimit the most missed occurrences a {@code catch_up} schedule fires at once
+ */
+@ConfigurationProperties("sluice.schedules")
+public record SchedulesProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("250ms") Duration interval,
+        @DefaultValue("500") int batchSize,
+        @DefaultValue("60s") Duration misfireGrace,
+        @DefaultValue("100") int catchUpLimit) {
+}

@@ -1,0 +1,250 @@
+package io.sluice.store;
+
+import io.sluice.core.job.Uuid7;
+import io.sluice.core.schedule.FirePlan;
+import io.sluice.core.schedule.MisfirePolicy;
+import io.sluice.core.schedule.OverlapPolicy;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.system.SystemEventType;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Cron schedules and their runs. Firing takes due schedules with {@code SKIP LOCKED} and writes,
+ * in one transaction per batch, each fire's run, its job (to the outbox like any new job) and
+ * the schedules' next occurrence; the unique (schedule, fire time) of a run means no occurrence
+ * is fired twice, by two schedulers at once or after a restart.
+ */
+@Repository
+public class ScheduleStore {
+
+    private static final String COLUMNS = """
+            id, organization_id, name, description, cron_expression, timezone, queue_name, endpoint_id,
+            payload_template::text, priority, max_retries, timeout_seconds, tags::text, metadata::text, misfire_policy,
+            overlap_policy, is_active, next_run_at, last_run_at, last_job_id, run_count, created_at, updated_at""";
+    private static final Set<String> FINAL_JOB_STATES = Set.of("completed", "failed", "deadletter", "cancelled");
+
+    /** Decides what a due schedule fires ({@link FirePlan}); called inside the firing transaction. */
+    @FunctionalInterface
+    public interface Planner {
+        FirePlan plan(Schedule schedule, Instant now);
+    }
+
+    /** A manual trigger's job. */
+    public record Triggered(UUID jobId, Instant triggeredAt) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final JobStore jobs;
+    private final SystemEventStore systemEvents;
+    private final Uuid7 ids;
+    private final Clock clock;
+
+    public ScheduleStore(JdbcTemplate jdbc, TransactionTemplate tx, JobStore jobs, SystemEventStore systemEvents,
+                         Uuid7 ids, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.jobs = jobs;
+        this.systemEvents = systemEvents;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public void create(Schedule s) {
+        jdbc.update("INSERT INTO schedules (" + COLUMNS.replace("::text", "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?::jsonb,"
+                        + " ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                s.id(), s.organizationId(), s.name(), s.description(), s.cronExpression(), s.timezone(), s.queueName(),
+                s.endpointId(), s.payloadTemplate(), s.priority(), s.maxRetries(), s.timeoutSeconds(), s.tags(),
+                s.metadata(), s.misfirePolicy().wireName(), s.overlapPolicy().wireName(), s.active(),
+                Rows.timestamp(s.nextRunAt()), Rows.timestamp(s.lastRunAt()), s.lastJobId(), s.runCount(),
+                Rows.timestamp(s.createdAt()), Rows.timestamp(s.updatedAt()));
+    }
+
+    public Optional<Schedule> get(UUID organizationId, UUID id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM schedules WHERE organization_id = ? AND id = ?",
+                ScheduleStore::schedule, organizationId, id).stream().findFirst();
+    }
+
+    /** Oldest first, so paging with an offset is stable while schedules are added. */
+    public List<Schedule> list(UUID organizationId, int limit, int offset) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM schedules WHERE organization_id = ? ORDER BY id LIMIT ? OFFSET ?",
+                ScheduleStore::schedule, organizationId, limit, offset);
+    }
+
+    /**
+     * Writes its owner's settings, whether it is active and its next occurrence (its run
+     * figures are the scheduler's and stay as they are).
+     *
+     * @return false when the organization has no such schedule
+     */
+    public boolean update(Schedule s) {
+        return jdbc.update("""
+                UPDATE schedules SET name = ?, description = ?, cron_expression = ?, timezone = ?, queue_name = ?,
+                    endpoint_id = ?, payload_template = ?::json, priority = ?, max_retries = ?, timeout_seconds = ?,
+                    tags = ?::jsonb, metadata = ?::jsonb, misfire_policy = ?, overlap_policy = ?, is_active = ?,
+                    next_run_at = ?, updated_at = ?
+                WHERE organization_id = ? AND id = ?""",
+                s.name(), s.description(), s.cronExpression(), s.timezone(), s.queueName(), s.endpointId(),
+                s.payloadTemplate(), s.priority(), s.maxRetries(), s.timeoutSeconds(), s.tags(), s.metadata(),
+                s.misfirePolicy().wireName(), s.overlapPolicy().wireName(), s.active(), Rows.timestamp(s.nextRunAt()),
+                Rows.timestamp(s.updatedAt()), s.organizationId(), s.id()) == 1;
+    }
+
+    /** Its history goes with it; the jobs it created stay. @return false when there is no such schedule */
+    public boolean delete(UUID organizationId, UUID id) {
+        return jdbc.update("DELETE FROM schedules WHERE organization_id = ? AND id = ?", organizationId, id) == 1;
+    }
+
+    /** Newest first, with each run's job as it is now. */
+    public List<ScheduleRun> history(UUID organizationId, UUID scheduleId, int limit) {
+        return jdbc.query("""
+                SELECT r.id, r.schedule_id, r.job_id, r.status, r.error_message, r.fire_time, r.started_at,
+                       j.completed_at, j.state
+                FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id AND s.organization_id = ?
+                LEFT JOIN jobs j ON j.id = r.job_id
+                WHERE r.schedule_id = ? ORDER BY r.started_at DESC, r.fire_time DESC LIMIT ?""",
+                (rs, n) -> new ScheduleRun(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), rs.getString(4), rs.getString(5), Rows.instant(rs, 6),
+                        Rows.instant(rs, 7), Rows.instant(rs, 8), rs.getString(9)),
+                organizationId, scheduleId, limit);
+    }
+
+    /**
+     * @param schedules the due schedules handled
+     * @param jobs      the jobs they created
+     */
+    public record Fired(int schedules, int jobs) {
+    }
+
+    /** Fires up to {@code limit} due schedules, in one transaction. */
+    public Fired fireDue(int limit, Planner planner) {
+        Instant now = clock.instant();
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<Fired>) connection -> {
+            List<Schedule> due = jdbc.query("SELECT " + COLUMNS + " FROM schedules WHERE is_active AND next_run_at <= ?"
+                            + " ORDER BY next_run_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                    ScheduleStore::schedule, Rows.timestamp(now), limit);
+            List<Fire> fires = new ArrayList<>();
+            for (Schedule schedule : due) {
+                FirePlan plan = planner.plan(schedule, now);
+                boolean overlapping = !plan.fires().isEmpty() && schedule.overlapPolicy() == OverlapPolicy.SKIP_IF_RUNNING
+                        && stillRunning(schedule.lastJobId());
+                for (Instant fireTime : plan.fires()) {
+                    fires.add(new Fire(schedule, fireTime, overlapping ? null : ids.next()));
+                }
+                jdbc.update("UPDATE schedules SET next_run_at = ? WHERE id = ?",
+                        Rows.timestamp(plan.nextRunAt().orElse(null)), schedule.id());
+            }
+            return new Fired(due.size(), write(connection, fires, now));
+        }));
+    }
+
+    /**
+     * Fires the schedule now, whatever its expression says and whether or not it is paused;
+     * its next occurrence stays as it is.
+     *
+     * @return empty when the organization has no such schedule
+     */
+    public Optional<Triggered> trigger(UUID organizationId, UUID id) {
+        Instant now = clock.instant();
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<Optional<Triggered>>) connection -> {
+            List<Schedule> found = jdbc.query("SELECT " + COLUMNS
+                            + " FROM schedules WHERE organization_id = ? AND id = ? FOR UPDATE",
+                    ScheduleStore::schedule, organizationId, id);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            Schedule schedule = found.getFirst();
+            // Two triggers within a millisecond would share a fire time: the later one gets the next.
+            Instant fireTime = now;
+            while (jdbc.queryForObject("SELECT count(*) FROM schedule_runs WHERE schedule_id = ? AND fire_time = ?",
+                    Integer.class, id, Rows.timestamp(fireTime)) > 0) {
+                fireTime = fireTime.plusMillis(1);
+            }
+            Fire fire = new Fire(schedule, fireTime, ids.next());
+            write(connection, List.of(fire), now);
+            return Optional.of(new Triggered(fire.jobId(), now));
+        }));
+    }
+
+    /** One occurrence to handle: a job to create, or (jobId null) one skipped because the last is running. */
+    private record Fire(Schedule schedule, Instant fireTime, UUID jobId) {
+    }
+
+    private boolean stillRunning(UUID lastJobId) {
+        if (lastJobId == null) {
+            return false;
+        }
+        List<String> state = jdbc.queryForList("SELECT state FROM jobs WHERE id = ?", String.class, lastJobId);
+        return !state.isEmpty() && !FINAL_JOB_STATES.contains(state.getFirst());
+    }
+
+    /**
+     * The runs, then the jobs of the runs that were new (an occurrence already recorded is not
+     * fired again), their system events, and each schedule's run figures.
+     *
+     * @return the jobs created
+     */
+    private int write(Connection connection, List<Fire> fires, Instant now) throws SQLException {
+        if (fires.isEmpty()) {
+            return 0;
+        }
+        List<NewJob> created = new ArrayList<>();
+        List<SystemEvent> events = new ArrayList<>();
+        Map<UUID, List<UUID>> jobsBySchedule = new LinkedHashMap<>();
+        for (Fire fire : fires) {
+            boolean recorded = jdbc.update("""
+                    INSERT INTO schedule_runs (id, schedule_id, fire_time, job_id, status, error_message, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, fire_time) DO NOTHING""",
+                    ids.next(), fire.schedule().id(), Rows.timestamp(fire.fireTime()), fire.jobId(),
+                    fire.jobId() == null ? "skipped" : "triggered",
+                    fire.jobId() == null ? "the job of the previous run has not ended (overlap policy skip_if_running)"
+                            : null,
+                    Rows.timestamp(now)) == 1;
+            if (!recorded || fire.jobId() == null) {
+                continue;
+            }
+            created.add(fire.schedule().job(fire.jobId(), fire.fireTime()));
+            jobsBySchedule.computeIfAbsent(fire.schedule().id(), id -> new ArrayList<>()).add(fire.jobId());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("schedule_id", fire.schedule().id().toString());
+            data.put("schedule_name", fire.schedule().name());
+            data.put("job_id", fire.jobId().toString());
+            data.put("queue_name", fire.schedule().queueName());
+            data.put("fire_time", fire.fireTime().toString());
+            events.add(new SystemEvent(SystemEventType.SCHEDULE_TRIGGERED, fire.schedule().organizationId(),
+                    fire.schedule().endpointId(), now, data));
+        }
+        jobs.insertWithin(connection, created, now);
+        systemEvents.publishCreatedWithin(connection, created, now);
+        systemEvents.publishWithin(connection, events, now);
+        jobsBySchedule.forEach((schedule, jobIds) -> jdbc.update("""
+                UPDATE schedules SET last_run_at = ?, run_count = run_count + ?, last_job_id = ? WHERE id = ?""",
+                Rows.timestamp(now), jobIds.size(), jobIds.getLast(), schedule));
+        return created.size();
+    }
+
+    private static Schedule schedule(ResultSet rs, int row) throws SQLException {
+        return new Schedule(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getObject(8, UUID.class), rs.getString(9),
+                rs.getInt(10), Rows.integer(rs, 11), Rows.integer(rs, 12), rs.getString(13), rs.getString(14),
+                MisfirePolicy.fromWireName(rs.getString(15)).orElseThrow(),
+                OverlapPolicy.fromWireName(rs.getString(16)).orElseThrow(), rs.getBoolean(17), Rows.instant(rs, 18),
+                Rows.instant(rs, 19), rs.getObject(20, UUID.class), rs.getLong(21), Rows.instant(rs, 22),
+                Rows.instant(rs, 23));
+    }
+}
