@@ -229,11 +229,16 @@ class TenancyIT extends SluiceIntegrationTest {
         assertThat(error(client.put(tenant.apiKey(), "/api/v1/organizations/" + tenant.organizationId(),
                 "{\"slug\":\"" + otherSlug.asString() + "\"}"))).isEqualTo("409 CONFLICT");
 
+        client.post(tenant.apiKey(), "/api/v1/workers/register", "{\"queue_name\":\"usage\",\"hostname\":\"h\"}");
+        client.post(tenant.apiKey(), "/api/v1/schedules", "{\"name\":\"n\",\"cron_expression\":\"0 3 * * *\","
+                + "\"queue_name\":\"usage\",\"payload_template\":{}}");
         JsonNode usage = client.get(tenant.apiKey(), "/api/v1/organizations/usage").body();
         assertThat(usage.get("plan").asString()).isEqualTo("free");
         assertThat(usage.get("limits").get("max_payload_size_bytes").asLong()).isEqualTo(1_048_576);
         assertThat(usage.get("limits").get("max_jobs_per_day").isNull()).isTrue();
         assertThat(usage.get("usage").get("api_keys").get("current").asLong()).isEqualTo(1);
+        assertThat(usage.get("usage").get("workers").get("current").asLong()).isEqualTo(1);
+        assertThat(usage.get("usage").get("schedules").get("current").asLong()).isEqualTo(1);
         assertThat(usage.get("usage").get("jobs_today").get("is_disabled").asBoolean()).isFalse();
         assertThat(usage.get("warnings").isArray()).isTrue();
 

@@ -33,6 +33,7 @@ import io.sluice.core.delivery.RetrySchedule;
  * @param slowEndpoint settings of {@link Scenario#SLOW_ENDPOINT} (defaults under other scenarios)
  * @param fanOutEndpoints endpoints every message of {@link Scenario#FAN_OUT} goes to ({@code --jobs} is
  *                        then the number of messages)
+ * @param schedules cron schedules (every minute) of {@link Scenario#SCHEDULES}
  * @param args the raw arguments, echoed in the report as the exact command
  */
 public record BenchOptions(
@@ -50,6 +51,7 @@ public record BenchOptions(
         FlakyOptions flaky,
         SlowEndpointOptions slowEndpoint,
         int fanOutEndpoints,
+        int schedules,
         List<String> args) {
 
     /**
@@ -72,11 +74,12 @@ public record BenchOptions(
             known.put(slow, Scenario.SLOW_ENDPOINT);
         }
         known.put("endpoints", Scenario.FAN_OUT);
+        known.put("schedules", Scenario.SCHEDULES);
         return known;
     }
 
     static final String USAGE = """
-            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest|workers] [options]
+            Usage: ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest|workers|schedules] [options]
               --scenario=burst                burst: every job at once to a receiver answering 204
                                               flaky: a receiver answering 503 to a seeded share of attempts
                                               slow-endpoint: a healthy endpoint alone, then beside one that
@@ -86,9 +89,14 @@ public record BenchOptions(
                                                 gRPC streams (--concurrency streams), no delivery
                                               workers: --concurrency external workers on spooled.v1
                                                 ProcessJobs streams claim and complete queued jobs
+                                              schedules: --jobs delayed jobs due in one second (how soon
+                                                all are released), then --schedules cron schedules
+                                                firing every minute (their CPU cost, how soon each
+                                                minute's fires are done)
               --jobs=N                        jobs to enqueue and deliver (burst 50000, flaky 10000,
                                               slow-endpoint 50000 healthy jobs per phase; fan-out: 1000
-                                              messages; ingest 100000 per path; workers 50000)
+                                              messages; ingest 100000 per path; workers 50000;
+                                              schedules 100000 delayed jobs)
               --payload-bytes=1024            approximate size of each job payload
               --bulk-size=100                 jobs per bulk enqueue request
               --concurrency=8                 bulk requests in flight
@@ -112,6 +120,8 @@ public record BenchOptions(
             fan-out only:
               --endpoints=20                  endpoints every message is delivered to (1-1000); messages
                                               are published one per request, --concurrency at a time
+            schedules only:
+              --schedules=10000               cron schedules firing every minute (1-1000000)
             """;
 
     /** Thrown for a malformed command line; the message is meant for the user. */
@@ -168,7 +178,8 @@ public record BenchOptions(
         int warmupJobs = nonNegativeInt(values, "warmup-jobs", 20_000);
         return new BenchOptions(jobs, payloadBytes, bulkSize, concurrency, target, output, label,
                 sluiceJar, Duration.ofSeconds(timeoutSeconds), warmupJobs, scenario, flaky(values),
-                slowEndpoint(values), intWithin(values, "endpoints", 20, 1, 1_000), List.of(args));
+                slowEndpoint(values), intWithin(values, "endpoints", 20, 1, 1_000),
+                intWithin(values, "schedules", 10_000, 1, 1_000_000), List.of(args));
     }
 
     private static FlakyOptions flaky(Map<String, String> values) {

@@ -104,6 +104,7 @@ public final class DeliveryBenchmark {
                 case FAN_OUT -> FanOutScenario.run(run);
                 case INGEST -> IngestScenario.run(run);
                 case WORKERS -> WorkersScenario.run(run);
+                case SCHEDULES -> SchedulesScenario.run(run);
             };
 
             System.out.println();

@@ -48,6 +48,17 @@ public final class PayloadFactory {
         return closeBulk(out);
     }
 
+    /** As {@link #bulkBody}, every job delayed to {@code scheduledAt}. */
+    public String scheduledBulkBody(int fromSeq, int toSeq, long sentAtNanos, java.time.Instant scheduledAt) {
+        StringBuilder out = openBulk(toSeq - fromSeq);
+        for (int seq = fromSeq; seq < toSeq; seq++) {
+            appendJob(out, seq, sentAtNanos, null);
+            out.setLength(out.length() - 1);
+            out.append(",\"scheduled_at\":\"").append(scheduledAt).append("\"}");
+        }
+        return closeBulk(out);
+    }
+
     /** The body of one {@code POST /api/v1/jobs} for job {@code seq}. */
     public String singleBody(long seq, long sentAtNanos) {
         StringBuilder out = new StringBuilder(payloadBytes + 200);

@@ -40,7 +40,13 @@ public enum Scenario {
      * External workers on spooled.v1 ProcessJobs streams claiming and completing jobs that wait
      * for them: round trips per second.
      */
-    WORKERS("workers", 50_000);
+    WORKERS("workers", 50_000),
+
+    /**
+     * Time in Sluice: jobs delayed to one second, and how soon after it they are all released;
+     * then cron schedules firing every minute, and what they cost.
+     */
+    SCHEDULES("schedules", 100_000);
 
     private final String optionValue;
     private final int defaultJobs;

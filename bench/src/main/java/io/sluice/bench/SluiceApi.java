@@ -155,6 +155,34 @@ public final class SluiceApi implements AutoCloseable {
         }
     }
 
+    /** {@code POST /api/v1/schedules}; returns the schedule's id. */
+    public String createSchedule(String apiKey, String body) {
+        return send("/api/v1/schedules", apiKey, body, 201).path("id").asString("");
+    }
+
+    /** {@code GET /api/v1/jobs/stats?queue_name=}: the queue's jobs by state. */
+    public JsonNode jobStats(String apiKey, String queueName) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/jobs/stats?queue_name=" + queueName))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + apiKey)
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new BenchFailure("GET /api/v1/jobs/stats: HTTP " + response.statusCode() + ": "
+                        + abbreviate(response.body()));
+            }
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new BenchFailure("GET /api/v1/jobs/stats failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchFailure("GET /api/v1/jobs/stats interrupted", e);
+        }
+    }
+
     private JsonNode send(String path, String apiKey, String body, int expectedStatus) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(REQUEST_TIMEOUT)

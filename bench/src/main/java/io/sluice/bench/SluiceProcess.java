@@ -161,6 +161,21 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /**
+     * CPU time the Sluice JVM and its live descendants (the embedded PostgreSQL's processes) have
+     * used so far; empty for {@code --target}.
+     */
+    public Optional<Duration> cpuTimeWithDescendants() {
+        if (process == null) {
+            return Optional.empty();
+        }
+        Duration total = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+        for (ProcessHandle child : process.descendants().toList()) {
+            total = total.plus(child.info().totalCpuDuration().orElse(Duration.ZERO));
+        }
+        return Optional.of(total);
+    }
+
+    /**
      * Peak resident set size of the Sluice JVM in MiB ({@code VmHWM}, tracked by the kernel);
      * empty for {@code --target} or when {@code /proc} is unavailable.
      */

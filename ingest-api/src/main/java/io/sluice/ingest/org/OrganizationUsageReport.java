@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 /**
  * The usage report Spooled clients show. Self-hosted Sluice enforces no plan: every limit is
  * null (unlimited) but the payload size, which is {@code sluice.ingest.max-payload-bytes}.
- * Workers, schedules and workflows count 0 until those features exist.
+ * Workflows count 0 until they exist.
  */
 @Component
 public class OrganizationUsageReport {
@@ -56,8 +56,8 @@ public class OrganizationUsageReport {
         Limits limits = new Limits(org.planTier(), PLAN_DISPLAY_NAME, null, null, null, null, null, null, null, null,
                 ingest.maxPayloadBytes(), null, null, null, null);
         Counts counts = new Counts(Resource.unlimited(now.jobsToday()), Resource.unlimited(now.activeJobs()),
-                Resource.unlimited(now.queues()), Resource.unlimited(0), Resource.unlimited(now.apiKeys()),
-                Resource.unlimited(0), Resource.unlimited(0), Resource.unlimited(now.webhooks()));
+                Resource.unlimited(now.queues()), Resource.unlimited(now.workers()), Resource.unlimited(now.apiKeys()),
+                Resource.unlimited(now.schedules()), Resource.unlimited(0), Resource.unlimited(now.webhooks()));
         return new Usage(org.planTier(), PLAN_DISPLAY_NAME, limits, counts, List.of());
     }
 }

@@ -1,0 +1,162 @@
+package io.sluice.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --scenario=schedules}: time in Sluice, against the issue's two bars.
+ *
+ * <ol>
+ * <li>Delayed jobs: {@code --jobs} jobs (REST bulk, no endpoint) all with the same
+ *     {@code scheduled_at}, far enough ahead to enqueue them first; then the queue's count of
+ *     {@code scheduled} jobs is polled until none is left: how long after that second the last
+ *     one was released (bar: within 2 s).</li>
+ * <li>Idle: Sluice's CPU (the JVM with its embedded Kafka, and its PostgreSQL processes) over
+ *     {@value #IDLE_SECONDS} s with nothing due.</li>
+ * <li>Cron: {@code --schedules} schedules firing every minute; their CPU over
+ *     {@value #CRON_MINUTES} whole minutes less the idle rate, as a share of one core (bar:
+ *     under 10 %), the jobs they created (one per schedule and minute), and how long after each
+ *     minute began its last fire was written.</li>
+ * </ol>
+ */
+final class SchedulesScenario {
+
+    private static final String DELAYED_QUEUE = "bench.delayed";
+    private static final String CRON_QUEUE = "bench.cron";
+    static final int IDLE_SECONDS = 60;
+    static final int CRON_MINUTES = 3;
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private SchedulesScenario() {
+    }
+
+    static ResultSection run(BenchRun run) throws Exception {
+        BenchOptions options = run.options();
+        Delayed delayed = delayedJobs(run, options.jobs());
+        Thread.sleep(BenchRun.SETTLE.toMillis() * 5);
+
+        System.out.printf("Idle: %d s%n", IDLE_SECONDS);
+        Optional<Duration> idleStart = run.sluice().cpuTimeWithDescendants();
+        long idleFrom = System.nanoTime();
+        Thread.sleep(IDLE_SECONDS * 1000L);
+        Double idleCores = cores(idleStart, run.sluice().cpuTimeWithDescendants(), System.nanoTime() - idleFrom);
+
+        Cron cron = cron(run, options.schedules());
+        Double cronCostPercent = idleCores == null || cron.cores() == null ? null : (cron.cores() - idleCores) * 100;
+        return new SchedulesReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
+                run.sluiceDescription(), options.jobs(), delayed.enqueueSeconds(), delayed.releasedAfterSeconds(),
+                options.schedules(), CRON_MINUTES, cron.jobs(), cron.slowestMinuteSeconds(),
+                idleCores == null ? null : idleCores * 100, cronCostPercent);
+    }
+
+    /** @param releasedAfterSeconds from the due second until no job was left scheduled */
+    private record Delayed(double enqueueSeconds, double releasedAfterSeconds) {
+    }
+
+    private static Delayed delayedJobs(BenchRun run, int jobs) throws Exception {
+        BenchOptions options = run.options();
+        PayloadFactory payloads = new PayloadFactory(DELAYED_QUEUE, null, options.payloadBytes());
+        // Enqueued at ~10,000 jobs/s on two cores; twice that time, and at least 30 s, ahead.
+        Instant due = Instant.now().plusSeconds(Math.max(30, jobs / 5_000)).truncatedTo(ChronoUnit.SECONDS);
+        System.out.printf("Delayed jobs: %,d due at %s%n", jobs, due);
+        BulkEnqueuer enqueuer = new BulkEnqueuer(run.api(), run.apiKey(),
+                (from, to, sentAt) -> payloads.scheduledBulkBody(from, to, sentAt, due), jobs, options.bulkSize(),
+                options.concurrency());
+        long start = System.nanoTime();
+        enqueuer.run(() -> System.out.printf("  enqueued %,d / %,d%n", enqueuer.enqueuedCount(), jobs),
+                BenchRun.PROGRESS_MILLIS);
+        double enqueueSeconds = (System.nanoTime() - start) / 1e9;
+        if (!Instant.now().isBefore(due)) {
+            throw new BenchFailure("enqueueing took until after the jobs' time; use fewer --jobs");
+        }
+        long scheduled = run.api().jobStats(run.apiKey(), DELAYED_QUEUE).path("scheduled").asLong();
+        if (scheduled != jobs) {
+            throw new BenchFailure("expected " + jobs + " scheduled jobs before their time, found " + scheduled);
+        }
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis()));
+        Instant deadline = due.plus(options.deliveryTimeout());
+        while (run.api().jobStats(run.apiKey(), DELAYED_QUEUE).path("scheduled").asLong() > 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new BenchFailure("delayed jobs still scheduled " + options.deliveryTimeout() + " after their time");
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        double after = Duration.between(due, Instant.now()).toMillis() / 1000.0;
+        System.out.printf("Delayed jobs: all released %.1f s after their time%n", after);
+        return new Delayed(enqueueSeconds, after);
+    }
+
+    /**
+     * @param cores                what Sluice used while the schedules fired, in cores
+     * @param slowestMinuteSeconds the longest any minute took, from its start, until all its fires were written
+     */
+    private record Cron(long jobs, Double cores, double slowestMinuteSeconds) {
+    }
+
+    private static Cron cron(BenchRun run, int schedules) throws Exception {
+        System.out.printf("Cron: creating %,d schedules firing every minute%n", schedules);
+        AtomicInteger created = new AtomicInteger();
+        try (ExecutorService creators = Executors.newFixedThreadPool(run.options().concurrency())) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < run.options().concurrency(); c++) {
+                done.add(creators.submit(() -> {
+                    int n;
+                    while ((n = created.getAndIncrement()) < schedules) {
+                        run.api().createSchedule(run.apiKey(), "{\"name\":\"bench " + n
+                                + "\",\"cron_expression\":\"* * * * *\",\"queue_name\":\"" + CRON_QUEUE
+                                + "\",\"payload_template\":{\"schedule\":" + n + "}}");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        // Measure whole minutes, starting a few seconds into one (its fires are then done).
+        Instant firstMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Thread.sleep(Duration.between(Instant.now(), firstMinute.plusSeconds(5)).toMillis());
+        long before = total(run);
+        Optional<Duration> cpuStart = run.sluice().cpuTimeWithDescendants();
+        long from = System.nanoTime();
+        double slowest = 0;
+        for (int minute = 1; minute <= CRON_MINUTES; minute++) {
+            Instant start = firstMinute.plus(Duration.ofMinutes(minute));
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), start).toMillis()));
+            long expected = before + (long) schedules * minute;
+            while (total(run) < expected) {
+                if (Duration.between(start, Instant.now()).toSeconds() > 55) {
+                    throw new BenchFailure("the fires of minute " + start + " were not all written within 55 s");
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+            double took = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            System.out.printf("  minute %s: %,d fires written within %.1f s%n", start, schedules, took);
+            slowest = Math.max(slowest, took);
+        }
+        // The window ends as it began, a few seconds into a minute.
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(),
+                firstMinute.plus(Duration.ofMinutes(CRON_MINUTES)).plusSeconds(5)).toMillis()));
+        Double cores = cores(cpuStart, run.sluice().cpuTimeWithDescendants(), System.nanoTime() - from);
+        return new Cron(total(run) - before, cores, slowest);
+    }
+
+    private static long total(BenchRun run) {
+        return run.api().jobStats(run.apiKey(), CRON_QUEUE).path("total").asLong();
+    }
+
+    private static Double cores(Optional<Duration> from, Optional<Duration> to, long elapsedNanos) {
+        if (from.isEmpty() || to.isEmpty()) {
+            return null;
+        }
+        return to.get().minus(from.get()).toNanos() / (double) elapsedNanos;
+    }
+}
