@@ -27,7 +27,7 @@ public record SchedulesReport(
         int schedules,
         int minutes,
         long cronJobs,
-        double slowestMinuteSeconds,
+        Double slowestMinuteSeconds,
         Double idlePercent,
         Double cronCostPercent) implements ResultSection {
 
@@ -49,7 +49,7 @@ public record SchedulesReport(
                         + seconds(enqueueSeconds) + ")")
                 .row("Last of them released, after their second (bar: ≤ 2 s)", seconds(releasedAfterSeconds)
                         + (releasedAfterSeconds <= RELEASE_BAR_SECONDS ? " (meets the bar)" : " (above the bar)"))
-                .row("Cron schedules, every minute", integer(schedules))
+                .row("Cron schedules, every minute", schedules == 0 ? "none (--schedules=0)" : integer(schedules))
                 .row("Jobs they created in " + minutes + " measured minutes (expected " + integer((long) schedules * minutes)
                         + ")", integer(cronJobs))
                 .row("Slowest minute: all its fires written, after the minute began", seconds(slowestMinuteSeconds))
@@ -57,9 +57,9 @@ public record SchedulesReport(
                 .row("CPU the schedules cost, beyond idle (bar: < 10 % of one core)", percent(cronCostPercent)
                         + " of one core" + (cronCostPercent == null ? ""
                         : cronCostPercent < CRON_BAR_PERCENT ? " (meets the bar)" : " (above the bar)"));
-        table.note("A delayed job is released when it leaves the scheduled state for the outbox (pending); the"
-                + " release is observed through GET /api/v1/jobs/stats, polled every 100 ms. CPU is read from"
-                + " /proc for the Sluice JVM and its PostgreSQL processes.");
+        table.note("A delayed job is released when it leaves the scheduled state for the outbox (pending), and a"
+                + " fire is written with its job; both are read from Sluice's metrics, polled every 100 ms. CPU is"
+                + " read from /proc for the Sluice JVM and its PostgreSQL processes.");
         return table.render(date, label + " — delayed jobs and cron schedules", command, machine);
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.scheduler;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.core.schedule.CronExpression;
 import io.sluice.core.schedule.FirePlan;
 import io.sluice.store.Schedule;
@@ -18,11 +20,13 @@ public class ScheduleFirer extends PeriodicTask {
 
     private final ScheduleStore schedules;
     private final SchedulesProperties properties;
+    private final Counter firedJobs;
 
-    public ScheduleFirer(ScheduleStore schedules, SchedulesProperties properties) {
+    public ScheduleFirer(ScheduleStore schedules, SchedulesProperties properties, MeterRegistry meters) {
         super("sluice-schedules", properties.enabled(), properties.interval());
         this.schedules = schedules;
         this.properties = properties;
+        this.firedJobs = meters.counter("sluice.schedules.fired.jobs");
     }
 
     /** @return jobs created; a full batch of schedules is followed by another at once */
@@ -33,6 +37,7 @@ public class ScheduleFirer extends PeriodicTask {
         do {
             fired = schedules.fireDue(properties.batchSize(), this::plan);
             created += fired.jobs();
+            firedJobs.increment(fired.jobs());
         } while (fired.schedules() == properties.batchSize());
         return created;
     }

@@ -1,5 +1,7 @@
 package io.sluice.scheduler;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.store.JobStore;
 import org.springframework.stereotype.Component;
 
@@ -12,11 +14,13 @@ public class ScheduledJobReleaser extends PeriodicTask {
 
     private final JobStore jobs;
     private final ScheduledJobsProperties properties;
+    private final Counter releasedJobs;
 
-    public ScheduledJobReleaser(JobStore jobs, ScheduledJobsProperties properties) {
+    public ScheduledJobReleaser(JobStore jobs, ScheduledJobsProperties properties, MeterRegistry meters) {
         super("sluice-scheduled-jobs", properties.enabled(), properties.interval());
         this.jobs = jobs;
         this.properties = properties;
+        this.releasedJobs = meters.counter("sluice.scheduled.jobs.released");
     }
 
     /** @return jobs released; a full batch is followed by another at once */
@@ -25,6 +29,7 @@ public class ScheduledJobReleaser extends PeriodicTask {
         int released = 0;
         for (int n; (n = jobs.releaseDue(properties.batchSize())) > 0; ) {
             released += n;
+            releasedJobs.increment(n);
             if (n < properties.batchSize()) {
                 break;
             }

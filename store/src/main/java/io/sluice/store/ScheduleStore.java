@@ -7,11 +7,15 @@ import io.sluice.core.schedule.OverlapPolicy;
 import io.sluice.core.system.SystemEvent;
 import io.sluice.core.system.SystemEventType;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,15 +143,27 @@ public class ScheduleStore {
                             + " ORDER BY next_run_at LIMIT ? FOR UPDATE SKIP LOCKED",
                     ScheduleStore::schedule, Rows.timestamp(now), limit);
             List<Fire> fires = new ArrayList<>();
-            for (Schedule schedule : due) {
+            UUID[] scheduleIds = new UUID[due.size()];
+            Timestamp[] nextRuns = new Timestamp[due.size()];
+            for (int i = 0; i < due.size(); i++) {
+                Schedule schedule = due.get(i);
                 FirePlan plan = planner.plan(schedule, now);
                 boolean overlapping = !plan.fires().isEmpty() && schedule.overlapPolicy() == OverlapPolicy.SKIP_IF_RUNNING
                         && stillRunning(schedule.lastJobId());
                 for (Instant fireTime : plan.fires()) {
                     fires.add(new Fire(schedule, fireTime, overlapping ? null : ids.next()));
                 }
-                jdbc.update("UPDATE schedules SET next_run_at = ? WHERE id = ?",
-                        Rows.timestamp(plan.nextRunAt().orElse(null)), schedule.id());
+                scheduleIds[i] = schedule.id();
+                nextRuns[i] = Rows.timestamp(plan.nextRunAt().orElse(null));
+            }
+            if (!due.isEmpty()) {
+                try (PreparedStatement next = connection.prepareStatement("""
+                        UPDATE schedules s SET next_run_at = x.n
+                        FROM unnest(?::uuid[], ?::timestamptz[]) AS x(i, n) WHERE s.id = x.i""")) {
+                    next.setArray(1, connection.createArrayOf("uuid", scheduleIds));
+                    next.setArray(2, connection.createArrayOf("timestamptz", nextRuns));
+                    next.executeUpdate();
+                }
             }
             return new Fired(due.size(), write(connection, fires, now));
         }));
@@ -170,7 +186,7 @@ public class ScheduleStore {
             }
             Schedule schedule = found.getFirst();
             // Two triggers within a millisecond would share a fire time: the later one gets the next.
-            Instant fireTime = now;
+            Instant fireTime = now.truncatedTo(ChronoUnit.MILLIS);
             while (jdbc.queryForObject("SELECT count(*) FROM schedule_runs WHERE schedule_id = ? AND fire_time = ?",
                     Integer.class, id, Rows.timestamp(fireTime)) > 0) {
                 fireTime = fireTime.plusMillis(1);
@@ -183,6 +199,9 @@ public class ScheduleStore {
 
     /** One occurrence to handle: a job to create, or (jobId null) one skipped because the last is running. */
     private record Fire(Schedule schedule, Instant fireTime, UUID jobId) {
+        String key() {
+            return schedule.id() + "@" + fireTime;
+        }
     }
 
     private boolean stillRunning(UUID lastJobId) {
@@ -203,19 +222,12 @@ public class ScheduleStore {
         if (fires.isEmpty()) {
             return 0;
         }
+        Set<String> recorded = recordRuns(connection, fires, now);
         List<NewJob> created = new ArrayList<>();
         List<SystemEvent> events = new ArrayList<>();
         Map<UUID, List<UUID>> jobsBySchedule = new LinkedHashMap<>();
         for (Fire fire : fires) {
-            boolean recorded = jdbc.update("""
-                    INSERT INTO schedule_runs (id, schedule_id, fire_time, job_id, status, error_message, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, fire_time) DO NOTHING""",
-                    ids.next(), fire.schedule().id(), Rows.timestamp(fire.fireTime()), fire.jobId(),
-                    fire.jobId() == null ? "skipped" : "triggered",
-                    fire.jobId() == null ? "the job of the previous run has not ended (overlap policy skip_if_running)"
-                            : null,
-                    Rows.timestamp(now)) == 1;
-            if (!recorded || fire.jobId() == null) {
+            if (fire.jobId() == null || !recorded.contains(fire.key())) {
                 continue;
             }
             created.add(fire.schedule().job(fire.jobId(), fire.fireTime()));
@@ -232,10 +244,62 @@ public class ScheduleStore {
         jobs.insertWithin(connection, created, now);
         systemEvents.publishCreatedWithin(connection, created, now);
         systemEvents.publishWithin(connection, events, now);
-        jobsBySchedule.forEach((schedule, jobIds) -> jdbc.update("""
-                UPDATE schedules SET last_run_at = ?, run_count = run_count + ?, last_job_id = ? WHERE id = ?""",
-                Rows.timestamp(now), jobIds.size(), jobIds.getLast(), schedule));
+        if (!jobsBySchedule.isEmpty()) {
+            try (PreparedStatement figures = connection.prepareStatement("""
+                    UPDATE schedules s SET last_run_at = ?, run_count = run_count + x.c, last_job_id = x.j
+                    FROM unnest(?::uuid[], ?::int[], ?::uuid[]) AS x(i, c, j) WHERE s.id = x.i""")) {
+                figures.setTimestamp(1, Rows.timestamp(now));
+                figures.setArray(2, connection.createArrayOf("uuid", jobsBySchedule.keySet().toArray()));
+                figures.setArray(3, connection.createArrayOf("int4",
+                        jobsBySchedule.values().stream().map(List::size).toArray()));
+                figures.setArray(4, connection.createArrayOf("uuid",
+                        jobsBySchedule.values().stream().map(List::getLast).toArray()));
+                figures.executeUpdate();
+            }
+        }
         return created.size();
+    }
+
+    /**
+     * Writes the fires' runs in one statement; an occurrence already recorded (by another
+     * scheduler, or before a restart) is left as it was.
+     *
+     * @return the {@link Fire#key()}s of the runs written now
+     */
+    private Set<String> recordRuns(Connection connection, List<Fire> fires, Instant now) throws SQLException {
+        int n = fires.size();
+        UUID[] runIds = new UUID[n];
+        UUID[] scheduleIds = new UUID[n];
+        Timestamp[] fireTimes = new Timestamp[n];
+        UUID[] jobIds = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            Fire fire = fires.get(i);
+            runIds[i] = ids.next();
+            scheduleIds[i] = fire.schedule().id();
+            fireTimes[i] = Rows.timestamp(fire.fireTime());
+            jobIds[i] = fire.jobId();
+        }
+        Set<String> recorded = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO schedule_runs (id, schedule_id, fire_time, job_id, status, error_message, started_at)
+                SELECT x.r, x.s, x.f, x.j, CASE WHEN x.j IS NULL THEN 'skipped' ELSE 'triggered' END,
+                       CASE WHEN x.j IS NULL THEN ? END, ?
+                FROM unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::uuid[]) AS x(r, s, f, j)
+                ON CONFLICT (schedule_id, fire_time) DO NOTHING
+                RETURNING schedule_id, fire_time""")) {
+            insert.setString(1, "the job of the previous run has not ended (overlap policy skip_if_running)");
+            insert.setTimestamp(2, Rows.timestamp(now));
+            insert.setArray(3, connection.createArrayOf("uuid", runIds));
+            insert.setArray(4, connection.createArrayOf("uuid", scheduleIds));
+            insert.setArray(5, connection.createArrayOf("timestamptz", fireTimes));
+            insert.setArray(6, connection.createArrayOf("uuid", jobIds));
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    recorded.add(rs.getObject(1, UUID.class) + "@" + rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return recorded;
     }
 
     private static Schedule schedule(ResultSet rs, int row) throws SQLException {
