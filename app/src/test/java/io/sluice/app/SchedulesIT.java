@@ -155,14 +155,20 @@ class SchedulesIT extends SluiceIntegrationTest {
 
         // then the first occurrence makes a job and the next ones are skipped while it waits
         await().atMost(Duration.ofSeconds(20)).until(() -> history(tenant, id).size() >= 3);
-        client.post(tenant.apiKey(), "/api/v1/schedules/" + id + "/pause", "");
-        assertThat(jobs(tenant, "exclusive")).hasSize(1);
+        List<JsonNode> waiting = jobs(tenant, "exclusive");
+        assertThat(waiting).hasSize(1);
         List<JsonNode> skipped = history(tenant, id).stream()
                 .filter(run -> run.get("status").asString().equals("skipped")).toList();
         assertThat(skipped).isNotEmpty().allSatisfy(run -> {
             assertThat(run.get("job_id").isNull()).isTrue();
             assertThat(run.get("error_message").asString()).contains("skip_if_running");
         });
+
+        // when that job ends (cancelled), the next occurrence fires again
+        assertThat(client.delete(tenant.apiKey(), "/api/v1/jobs/" + waiting.getFirst().get("id").asString()).status())
+                .isEqualTo(204);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs(tenant, "exclusive").size() == 2);
+        client.post(tenant.apiKey(), "/api/v1/schedules/" + id + "/pause", "");
     }
 
     @Test

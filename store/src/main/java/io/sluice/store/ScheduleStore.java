@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.schedule.FirePlan;
 import io.sluice.core.schedule.MisfirePolicy;
@@ -40,7 +41,6 @@ public class ScheduleStore {
             id, organization_id, name, description, cron_expression, timezone, queue_name, endpoint_id,
             payload_template::text, priority, max_retries, timeout_seconds, tags::text, metadata::text, misfire_policy,
             overlap_policy, is_active, next_run_at, last_run_at, last_job_id, run_count, created_at, updated_at""";
-    private static final Set<String> FINAL_JOB_STATES = Set.of("completed", "failed", "deadletter", "cancelled");
 
     /** Decides what a due schedule fires ({@link FirePlan}); called inside the firing transaction. */
     @FunctionalInterface
@@ -209,7 +209,7 @@ public class ScheduleStore {
             return false;
         }
         List<String> state = jdbc.queryForList("SELECT state FROM jobs WHERE id = ?", String.class, lastJobId);
-        return !state.isEmpty() && !FINAL_JOB_STATES.contains(state.getFirst());
+        return !state.isEmpty() && !JobState.fromWireName(state.getFirst()).hasEnded();
     }
 
     /**

@@ -84,6 +84,14 @@ public enum JobState {
         return EnumSet.of(PENDING, PROCESSING);
     }
 
+    /**
+     * Whether the job has ended for now: completed, cancelled, or given up (dead-lettered, which
+     * a user may still retry). A failed job waits for its next attempt and has not ended.
+     */
+    public boolean hasEnded() {
+        return this == COMPLETED || this == DEADLETTER || this == CANCELLED;
+    }
+
     public boolean isTerminal() {
         return NEXT.get(this).isEmpty();
     }
