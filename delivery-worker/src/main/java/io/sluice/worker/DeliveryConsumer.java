@@ -42,6 +42,8 @@ public class DeliveryConsumer extends GroupConsumerLoop {
     private final EndpointGate gate;
     private final EndpointDirectory directory;
     private final QueueDirectory queues;
+    private final CancelledJobs cancelled;
+    private final Counter dropped;
     private final QueueRateLimits queueRates;
     private final RecordSender sender;
     private final Counter attempts;
@@ -49,12 +51,14 @@ public class DeliveryConsumer extends GroupConsumerLoop {
 
     public DeliveryConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
                             WebhookDispatcher dispatcher, EndpointGate gate, EndpointDirectory directory,
-                            QueueDirectory queues, QueueRateLimits queueRates, AttemptRouter router, RecordSender sender,
-                            MeterRegistry meters) {
+                            QueueDirectory queues, CancelledJobs cancelled, QueueRateLimits queueRates,
+                            AttemptRouter router, RecordSender sender, MeterRegistry meters) {
         super("sluice-delivery-consumer", properties.enabled(), Duration.ofMillis(DRAIN_TIMEOUT_MS + 5_000),
                 properties.commitInterval());
         this.directory = directory;
         this.queues = queues;
+        this.cancelled = cancelled;
+        this.dropped = meters.counter("sluice.worker.cancelled");
         this.queueRates = queueRates;
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
@@ -102,6 +106,12 @@ public class DeliveryConsumer extends GroupConsumerLoop {
             return;
         }
         Runnable durable = () -> offsets.finished(partition, offset);
+        if (cancelled.isCancelled(delivery.jobId())) {
+            // Cancelled in PostgreSQL already; nothing to record.
+            dropped.increment();
+            durable.run();
+            return;
+        }
         if (queues.isPaused(delivery.organizationId(), delivery.queue())) {
             router.park(delivery, durable);
             return;

@@ -5,7 +5,7 @@ import io.sluice.core.job.JobState;
 /** What a user's cancellation of one job came to. */
 public sealed interface Cancellation {
 
-    /** The job is cancelled and will not run. */
+    /** The job is cancelled and will not run: it was taken back before the pipeline had it. */
     record Cancelled() implements Cancellation {
     }
 
@@ -18,9 +18,9 @@ public sealed interface Cancellation {
     }
 
     /**
-     * The job is pending but already handed to the delivery pipeline (published to Kafka, or
-     * waiting there for a retry): workers would still send it, so it is left as it is.
+     * The job is cancelled, but its delivery was already handed to the pipeline (published to
+     * Kafka, or waiting there for a retry): the delivery workers must be told to drop it.
      */
-    record OnItsWay() implements Cancellation {
+    record CancelledInFlight() implements Cancellation {
     }
 }

@@ -15,10 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A user's cancellation of a job that has not run, with its {@code job.cancelled} system
- * event, in one transaction that locks the job's row first. A job with an endpoint is
- * cancellable only while it has not been handed to the delivery pipeline: while its outbox
- * row, or its place in a FIFO lane, can be taken back (the relay claims outbox rows under a
- * lock, so one of the two wins, never both).
+ * event, in one transaction that locks the job's row first. A pending job with an endpoint is
+ * taken back from wherever it waits (its outbox row, FIFO lane or parked row; the relay claims
+ * outbox rows under a lock, so one of the two wins, never both); when the pipeline already has
+ * it, it is cancelled all the same and the answer says the delivery workers must be told.
  */
 @Repository
 public class CancellationStore {
@@ -56,13 +56,12 @@ public class CancellationStore {
             // A scheduled job has not been sent anywhere yet (its scheduled_jobs row is dropped when
             // its time comes, the job no longer scheduled); a pending one must still be taken
             // back from wherever it waits (outbox, FIFO lane, or parked while its queue is paused).
+            boolean inFlight = false;
             if (job.endpointId() != null && state == JobState.PENDING) {
                 int takenBack = jdbc.update("DELETE FROM outbox WHERE job_id = ?", jobId)
                         + jdbc.update("DELETE FROM fifo_queue WHERE job_id = ?", jobId)
                         + jdbc.update("DELETE FROM parked_jobs WHERE job_id = ?", jobId);
-                if (takenBack == 0) {
-                    return new Cancellation.OnItsWay();
-                }
+                inFlight = takenBack == 0;
             }
             Instant now = clock.instant();
             Timestamp at = Rows.timestamp(now);
@@ -74,7 +73,7 @@ public class CancellationStore {
                         List.of(cancelled.event(SystemEventType.JOB_CANCELLED, now, Map.of())), now);
                 return null;
             });
-            return new Cancellation.Cancelled();
+            return inFlight ? new Cancellation.CancelledInFlight() : new Cancellation.Cancelled();
         });
     }
 }

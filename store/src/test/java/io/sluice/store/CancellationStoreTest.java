@@ -39,14 +39,14 @@ class CancellationStoreTest {
     }
 
     @Test
-    void aDeliveryTheRelayAlreadyPublishedIsLeftAsItIs() {
+    void aDeliveryTheRelayAlreadyPublishedIsCancelledAndTheWorkersAreToBeTold() {
         // given: the relay claimed its outbox row
         UUID delivery = insert(db.newEndpoint(org, clock).id());
         db.jdbc.update("DELETE FROM outbox WHERE job_id = ?", delivery);
 
         // then
-        assertThat(cancellations.cancel(org, delivery)).isEqualTo(new Cancellation.OnItsWay());
-        assertThat(jobs.get(org, delivery).orElseThrow().state()).isEqualTo("pending");
+        assertThat(cancellations.cancel(org, delivery)).isEqualTo(new Cancellation.CancelledInFlight());
+        assertThat(jobs.get(org, delivery).orElseThrow().state()).isEqualTo("cancelled");
     }
 
     @Test

@@ -60,6 +60,14 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
         return prefix + ".queues";
     }
 
+    /**
+     * Compacted: the jobs cancelled while their delivery was already in Kafka (key: job id), read
+     * whole by every worker, which then drops their deliveries.
+     */
+    public String cancellations() {
+        return prefix + ".cancellations";
+    }
+
     public String stats() {
         return prefix + ".stats";
     }
@@ -88,6 +96,8 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
                 new TopicSpec(work(), deliveryPartitions, replicationFactor, durable),
                 new TopicSpec(queues(), eventPartitions, replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
+                new TopicSpec(cancellations(), eventPartitions, replicationFactor,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact"))));
         for (Duration tier : retryTiers) {
             Duration retention = tier.multipliedBy(2).compareTo(MIN_RETENTION) > 0 ? tier.multipliedBy(2) : MIN_RETENTION;

@@ -4,6 +4,7 @@ import io.sluice.core.job.JobState;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.auth.Caller;
+import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.job.JobRequests.BulkItem;
 import io.sluice.ingest.job.JobRequests.CreateJob;
 import io.sluice.ingest.job.JobRequests.CreateJobs;
@@ -58,14 +59,16 @@ public class JobController {
     private final JobWriter writer;
     private final JobStore jobs;
     private final CancellationStore cancellations;
+    private final DirectoryPublisher directory;
     private final IngestProperties properties;
 
     public JobController(JobFactory factory, JobWriter writer, JobStore jobs, CancellationStore cancellations,
-                         IngestProperties properties) {
+                         DirectoryPublisher directory, IngestProperties properties) {
         this.factory = factory;
         this.writer = writer;
         this.jobs = jobs;
         this.cancellations = cancellations;
+        this.directory = directory;
         this.properties = properties;
     }
 
@@ -218,9 +221,10 @@ public class JobController {
     }
 
     /**
-     * Cancels a {@code pending} or {@code scheduled} job: 204. A job with an endpoint can be
-     * cancelled until it is handed to the delivery pipeline (usually within milliseconds of
-     * its acceptance, or while it waits in its FIFO endpoint's lane); after that, 409.
+     * Cancels a {@code pending} or {@code scheduled} job: 204. A delivery already in Kafka (sent,
+     * or waiting for a retry) is dropped by the delivery workers, told through
+     * {@code sluice.cancellations} before the answer; an attempt already under way, or begun
+     * before a worker hears of it, still happens and is recorded on the cancelled job.
      */
     @DeleteMapping("/api/v1/jobs/{id}")
     public ResponseEntity<Void> cancel(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
@@ -231,8 +235,10 @@ public class JobController {
             case Cancellation.NotFound notFound -> throw ApiException.notFound("Job not found");
             case Cancellation.NotCancellable(JobState state) -> throw ApiException.conflict(
                     "Job is " + state.wireName() + "; only pending or scheduled jobs can be cancelled");
-            case Cancellation.OnItsWay onItsWay -> throw ApiException.conflict(
-                    "Job is already on its way to its endpoint and can no longer be cancelled");
+            case Cancellation.CancelledInFlight inFlight -> {
+                directory.announceCancellation(jobId);
+                yield ResponseEntity.noContent().build();
+            }
         };
     }
 

@@ -6,11 +6,15 @@ import io.sluice.core.kafka.QueueState;
 import io.sluice.core.kafka.Topics;
 import io.sluice.store.EndpointPublicationStore;
 import io.sluice.store.QueuePauseStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -18,13 +22,15 @@ import org.springframework.stereotype.Component;
  * Publishes what delivery workers follow to know about deliveries already in Kafka: every new
  * version of an endpoint to the compacted {@code sluice.endpoints} topic (a disabled endpoint,
  * a new URL or new limits then apply to them, not only to jobs relayed afterwards), and every
- * pause and resume of a queue to the compacted {@code sluice.queues} topic. Woken by changes
+ * pause and resume of a queue to the compacted {@code sluice.queues} topic, and every job cancelled
+ * while its delivery was in Kafka to the compacted {@code sluice.cancellations} topic. Woken by changes
  * made through this node; changes made elsewhere (the projector disabling an endpoint, another
  * node pausing a queue) are found by a poll every {@code sluice.relay.endpoint-poll-interval}.
  */
 @Component
 public class DirectoryPublisher extends WakeableLoop {
 
+    private static final Logger log = LoggerFactory.getLogger(DirectoryPublisher.class);
     private static final int BATCH = 500;
 
     private final EndpointPublicationStore endpoints;
@@ -34,10 +40,12 @@ public class DirectoryPublisher extends WakeableLoop {
     private final RelayProperties properties;
     private final Counter endpointVersions;
     private final Counter queueStates;
+    private final Counter cancellations;
+    private final Clock clock;
 
     public DirectoryPublisher(EndpointPublicationStore endpoints, QueuePauseStore queues,
                               KafkaTemplate<String, byte[]> kafka, Topics topics, RelayProperties properties,
-                              MeterRegistry meters) {
+                              MeterRegistry meters, Clock clock) {
         super("sluice-directory-publisher", properties.ackTimeout());
         this.endpoints = endpoints;
         this.queues = queues;
@@ -46,6 +54,8 @@ public class DirectoryPublisher extends WakeableLoop {
         this.properties = properties;
         this.endpointVersions = meters.counter("sluice.relay.endpoint_versions");
         this.queueStates = meters.counter("sluice.relay.queue_states");
+        this.cancellations = meters.counter("sluice.relay.cancellations");
+        this.clock = clock;
     }
 
     /** Publishes one batch of changed endpoints and one of changed queues. @return whether either batch was full */
@@ -65,6 +75,23 @@ public class DirectoryPublisher extends WakeableLoop {
     public void forgetQueue(UUID organizationId, String queueName) throws Exception {
         send(List.of(kafka.send(topics.queues(), QueueState.key(organizationId, queueName), null)));
         queueStates.increment();
+    }
+
+    /**
+     * Tells the delivery workers, through {@code sluice.cancellations}, to drop the deliveries of a
+     * job cancelled while they were already in Kafka. Called after the cancellation committed; if
+     * Kafka does not take the notice, the job stays cancelled and its delivery may still be made
+     * (and recorded on it): late news, never a lost job.
+     */
+    public void announceCancellation(UUID jobId) {
+        try {
+            send(List.of(kafka.send(topics.cancellations(), jobId.toString(),
+                    clock.instant().toString().getBytes(StandardCharsets.UTF_8))));
+            cancellations.increment();
+        } catch (Exception e) {
+            log.error("Could not tell the delivery workers that job {} was cancelled; its delivery may still be made",
+                    jobId, e);
+        }
     }
 
     private void send(List<? extends CompletableFuture<?>> acks) throws Exception {

@@ -70,6 +70,7 @@ class DeadLetterControllerTest {
                             new EndpointStore(db.jdbc), clock),
                     new JobController(mock(JobFactory.class), mock(JobWriter.class), jobs,
                             new io.sluice.store.CancellationStore(db.jdbc, db.tx, db.systemEvents(clock), clock),
+                            mock(io.sluice.ingest.relay.DirectoryPublisher.class),
                             new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15), Duration.ofHours(24),
                                     new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)), 2000)))
             .setControllerAdvice(new ApiErrorHandler())
