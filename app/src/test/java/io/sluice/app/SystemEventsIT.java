@@ -90,6 +90,30 @@ class SystemEventsIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aWorkersRegistrationAndDeregistrationAreReported() {
+        // given
+        SluiceClient.Tenant tenant = client.newOrganization(unique("worker-events"));
+        createWebhook(tenant, "ops", "/workers", "[\"worker.registered\",\"worker.deregistered\"]");
+
+        // when a worker registers and leaves, and leaves again
+        String worker = client.post(tenant.apiKey(), "/api/v1/workers/register",
+                "{\"queue_name\":\"images\",\"hostname\":\"host-7\"}").body().get("id").asString();
+        client.post(tenant.apiKey(), "/api/v1/workers/" + worker + "/deregister", "");
+        client.post(tenant.apiKey(), "/api/v1/workers/" + worker + "/deregister", "");
+
+        // then each change is reported once
+        List<JsonNode> events = awaitEvents("/workers", 2);
+        assertThat(events).extracting(e -> e.get("event").asString())
+                .containsExactlyInAnyOrder("worker.registered", "worker.deregistered");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.get("data").get("worker_id").asString()).isEqualTo(worker);
+            assertThat(e.get("data").get("queue_name").asString()).isEqualTo("images");
+            assertThat(e.get("data").get("hostname").asString()).isEqualTo("host-7");
+        });
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> deliveriesTo("/workers").size() == 2);
+    }
+
+    @Test
     void theTestRouteReportsTheAttemptAndAFailedDeliveryCanBeRetried() {
         // given
         SluiceClient.Tenant tenant = client.newOrganization(unique("webhook-test"));

@@ -8,6 +8,8 @@ import io.sluice.store.Schedule;
 import io.sluice.store.ScheduleStore;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,15 +20,26 @@ import org.springframework.stereotype.Component;
 @Component
 public class ScheduleFirer extends PeriodicTask {
 
+    private static final int MAX_PARSED = 10_000;
+
     private final ScheduleStore schedules;
     private final SchedulesProperties properties;
     private final Counter firedJobs;
+    private final Map<String, CronExpression> parsed = new ConcurrentHashMap<>();
 
     public ScheduleFirer(ScheduleStore schedules, SchedulesProperties properties, MeterRegistry meters) {
         super("sluice-schedules", properties.enabled(), properties.interval());
         this.schedules = schedules;
         this.properties = properties;
         this.firedJobs = meters.counter("sluice.schedules.fired.jobs");
+    }
+
+    /** Parsed expressions: thousands of schedules often share a few. Bounded by starting afresh. */
+    private CronExpression cron(String text) {
+        if (parsed.size() > MAX_PARSED) {
+            parsed.clear();
+        }
+        return parsed.computeIfAbsent(text, CronExpression::parse);
     }
 
     /** @return jobs created; a full batch of schedules is followed by another at once */
@@ -43,7 +56,7 @@ public class ScheduleFirer extends PeriodicTask {
     }
 
     private FirePlan plan(Schedule schedule, Instant now) {
-        return FirePlan.of(CronExpression.parse(schedule.cronExpression()), ZoneId.of(schedule.timezone()),
+        return FirePlan.of(cron(schedule.cronExpression()), ZoneId.of(schedule.timezone()),
                 schedule.nextRunAt(), now, schedule.misfirePolicy(), properties.misfireGrace(),
                 properties.catchUpLimit());
     }
