@@ -4,12 +4,14 @@ import io.sluice.core.job.Uuid7;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Daily partitions of the tables partitioned by UUIDv7 id. A partition covers the ids
@@ -29,10 +31,60 @@ public class PartitionStore {
             "attempts", "");
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.BASIC_ISO_DATE;
 
-    private final JdbcTemplate jdbc;
+    /** Jobs that have ended for good; every other job outlives its day's partition. */
+    private static final String DROPPABLE_STATES = "('completed', 'cancelled')";
 
-    public PartitionStore(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    public PartitionStore(JdbcTemplate jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    /**
+     * Retention: drops the daily partitions of {@code jobs} and {@code attempts} of the days
+     * before {@code before}, keeping what must outlive them: jobs not completed or cancelled
+     * (dead-lettered ones until purged, and any still under way) and the attempts of those. Per
+     * day and table, in one transaction: the partition is detached, the rows to keep go back
+     * through the parent (into the default partition, as their day has none any more) and the
+     * detached table is dropped. No large DELETE; the detach briefly locks the parent table.
+     *
+     * @return partitions dropped
+     */
+    public int dropDaysBefore(LocalDate before) {
+        int dropped = 0;
+        for (String table : List.of("jobs", "attempts")) {
+            for (String partition : daysBefore(table, before)) {
+                tx.executeWithoutResult(status -> {
+                    jdbc.execute("ALTER TABLE " + table + " DETACH PARTITION " + partition);
+                    jdbc.execute(table.equals("jobs")
+                            ? "INSERT INTO jobs SELECT * FROM " + partition + " WHERE state NOT IN " + DROPPABLE_STATES
+                            : "INSERT INTO attempts SELECT a.* FROM " + partition + " a WHERE EXISTS (SELECT 1 FROM jobs j"
+                                    + " WHERE j.id = a.job_id AND j.state NOT IN " + DROPPABLE_STATES + ")");
+                    jdbc.execute("DROP TABLE " + partition);
+                });
+                log.info("Retention dropped partition {}", partition);
+                dropped++;
+            }
+        }
+        // Completion callbacks of jobs no longer kept anywhere.
+        jdbc.update("""
+                DELETE FROM completion_webhooks c WHERE c.job_id < ?::uuid
+                    AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = c.job_id)""",
+                Uuid7.lowerBound(before.atStartOfDay().toInstant(ZoneOffset.UTC)).toString());
+        return dropped;
+    }
+
+    /** The table's daily partitions of days before {@code before}, oldest first. */
+    private List<String> daysBefore(String table, LocalDate before) {
+        return jdbc.queryForList("""
+                SELECT c.relname FROM pg_inherits i
+                JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = to_regclass(?) AND c.relname ~ ?
+                ORDER BY c.relname""", String.class, table, "^" + table + "_p[0-9]{8}$").stream()
+                .filter(name -> LocalDate.parse(name.substring(table.length() + 2), SUFFIX).isBefore(before))
+                .toList();
     }
 
     /** Creates the partitions of {@code days} days from {@code first}, skipping existing ones. */

@@ -24,7 +24,7 @@ class PartitionStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
-    private final PartitionStore partitions = new PartitionStore(db.jdbc);
+    private final PartitionStore partitions = new PartitionStore(db.jdbc, db.tx);
     private final UUID org = db.newOrganization(clock);
 
     @Test
@@ -127,6 +127,40 @@ class PartitionStoreTest {
 
         // then
         assertThat(partitionOf("attempts", attempt.attemptId())).isEqualTo("attempts_p" + suffix(day));
+    }
+
+    @Test
+    void retentionDropsAnOldDayButKeepsItsDeadLetteredAndUnfinishedJobsWithTheirAttempts() {
+        // given: an old day with a completed, a cancelled, a dead-lettered and a pending job, each attempted once
+        LocalDate day = LocalDate.of(1971, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(0, 18_000));
+        partitions.ensureDaily("jobs", day, 1);
+        partitions.ensureDaily("attempts", day, 1);
+        clock.set(day.atTime(10, 0).toInstant(ZoneOffset.UTC));
+        java.util.Map<String, UUID> byState = new java.util.LinkedHashMap<>();
+        for (String state : List.of("completed", "cancelled", "deadletter", "pending")) {
+            NewJob job = job(ids.next(), org, "old", null, null);
+            jobs.insertBatch(List.of(job), Duration.ofHours(1));
+            db.jdbc.update("UPDATE jobs SET state = ? WHERE id = ?", state, job.id());
+            db.jdbc.update("INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, status_code)"
+                    + " VALUES (?, ?, ?, ?, 5, 500)", ids.next(), job.id(), org, java.sql.Timestamp.from(clock.instant()));
+            byState.put(state, job.id());
+        }
+
+        // when
+        int dropped = partitions.dropDaysBefore(day.plusDays(1));
+
+        // then: the day's partitions are gone, and only the jobs that must outlive them remain, with their attempts
+        assertThat(dropped).isGreaterThanOrEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname IN (?, ?)",
+                "jobs_p" + suffix(day), "attempts_p" + suffix(day))).isZero();
+        assertThat(jobs.get(org, byState.get("completed"))).isEmpty();
+        assertThat(jobs.get(org, byState.get("cancelled"))).isEmpty();
+        assertThat(jobs.get(org, byState.get("deadletter")).orElseThrow().state()).isEqualTo("deadletter");
+        assertThat(jobs.get(org, byState.get("pending")).orElseThrow().state()).isEqualTo("pending");
+        assertThat(jobs.attempts(byState.get("deadletter"))).hasSize(1);
+        assertThat(jobs.attempts(byState.get("pending"))).hasSize(1);
+        assertThat(jobs.attempts(byState.get("completed"))).isEmpty();
+        assertThat(partitionOf("jobs", byState.get("deadletter"))).isEqualTo("jobs_default");
     }
 
     private String partitionOf(String table, UUID id) {

@@ -45,7 +45,7 @@ final class StoreTestSupport {
             throw new IllegalStateException("test sessions run in " + zone + " on schema " + searchPath);
         }
 
-        PartitionStore partitions = new PartitionStore(jdbc);
+        PartitionStore partitions = new PartitionStore(jdbc, tx);
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         partitions.ensureDaily("jobs", yesterday, 9);
         partitions.ensureDaily("attempts", yesterday, 9);

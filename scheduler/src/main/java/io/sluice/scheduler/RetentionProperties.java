@@ -1,0 +1,19 @@
+package io.sluice.scheduler;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How long jobs are kept ({@code sluice.retention.*}).
+ *
+ * @param enabled drop old days from this process
+ * @param jobs    how long the days of completed and cancelled jobs, and of attempts, are kept
+ *                (whole UTC days: a day is dropped once all of it is older); dead-lettered jobs
+ *                and jobs still under way are kept whatever their age, with their attempts
+ */
+@ConfigurationProperties("sluice.retention")
+public record RetentionProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("30d") Duration jobs) {
+}
