@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.scheduler.ScheduleFirer;
+import io.sluice.store.ScheduleStore;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,9 @@ class SchedulesIT extends SluiceIntegrationTest {
 
     @Autowired
     ScheduleFirer firer;
+
+    @Autowired
+    ScheduleStore schedules;
 
     @Test
     void aScheduleCreatesAJobAtEachOccurrenceAndStopsWhilePaused() {
@@ -188,6 +192,22 @@ class SchedulesIT extends SluiceIntegrationTest {
         JsonNode after = client.get(tenant.apiKey(), "/api/v1/schedules/" + id).body();
         assertThat(after.get("is_active").asBoolean()).isFalse();
         assertThat(after.get("run_count").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void runsOlderThanTheirRetentionAreForgottenAndTheirJobsStay() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("schedules-retention"));
+        String id = create(tenant, "{\"name\":\"weekly\",\"cron_expression\":\"0 3 * * MON\",\"queue_name\":\"weekly\","
+                + "\"payload_template\":{},\"is_active\":false}").get("id").asString();
+        String job = client.post(tenant.apiKey(), "/api/v1/schedules/" + id + "/trigger", "").body().get("job_id")
+                .asString();
+
+        schedules.forgetRunsBefore(Instant.now().minus(Duration.ofHours(1)));
+        assertThat(history(tenant, id)).hasSize(1);
+
+        schedules.forgetRunsBefore(Instant.now().plusSeconds(1));
+        assertThat(history(tenant, id)).isEmpty();
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + job).status()).isEqualTo(200);
     }
 
     @Test

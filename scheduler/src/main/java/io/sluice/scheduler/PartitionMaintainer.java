@@ -11,9 +11,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps daily partitions of {@code jobs} and {@code attempts} created a week ahead, and drops
- * those older than the retention ({@link PartitionStore#dropDaysBefore}). The first run
- * happens at start, before the API accepts jobs; then hourly.
+ * Keeps daily partitions of {@code jobs} and {@code attempts} created a week ahead. The
+ * first run happens at start, before the API accepts jobs; then hourly.
  */
 @Component
 public class PartitionMaintainer extends PeriodicTask {
@@ -23,13 +22,11 @@ public class PartitionMaintainer extends PeriodicTask {
     private static final int DAYS_AHEAD = 7;
 
     private final PartitionStore partitions;
-    private final RetentionProperties retention;
     private final Clock clock;
 
-    public PartitionMaintainer(PartitionStore partitions, RetentionProperties retention, Clock clock) {
+    public PartitionMaintainer(PartitionStore partitions, Clock clock) {
         super("sluice-partitions", true, Duration.ofHours(1));
         this.partitions = partitions;
-        this.retention = retention;
         this.clock = clock;
     }
 
@@ -41,13 +38,7 @@ public class PartitionMaintainer extends PeriodicTask {
         if (created > 0) {
             log.info("Created {} daily partitions", created);
         }
-        int dropped = 0;
-        if (retention.enabled()) {
-            // A day is dropped once its last moment is older than the retention.
-            LocalDate firstKept = LocalDate.ofInstant(clock.instant().minus(retention.jobs()), ZoneOffset.UTC);
-            dropped = partitions.dropDaysBefore(firstKept);
-        }
-        return created + dropped;
+        return created;
     }
 
     /** Runs once before anything writes jobs, then every hour. */

@@ -114,6 +114,23 @@ public class ScheduleStore {
         return jdbc.update("DELETE FROM schedules WHERE organization_id = ? AND id = ?", organizationId, id) == 1;
     }
 
+    /**
+     * Forgets the runs that happened before {@code before}, a batch at a time (run ids are
+     * UUIDv7, minted when the run is written, so the primary key orders them by time).
+     *
+     * @return runs forgotten
+     */
+    public int forgetRunsBefore(Instant before) {
+        String bound = Uuid7.lowerBound(before).toString();
+        int forgotten = 0;
+        for (int n; (n = jdbc.update("""
+                DELETE FROM schedule_runs WHERE id IN (
+                    SELECT id FROM schedule_runs WHERE id < ?::uuid ORDER BY id LIMIT 10000)""", bound)) > 0; ) {
+            forgotten += n;
+        }
+        return forgotten;
+    }
+
     /** Newest first, with each run's job as it is now. */
     public List<ScheduleRun> history(UUID organizationId, UUID scheduleId, int limit) {
         return jdbc.query("""
