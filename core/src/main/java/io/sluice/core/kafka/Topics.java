@@ -97,13 +97,27 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
                 new TopicSpec(work(), deliveryPartitions, replicationFactor, durable),
                 new TopicSpec(queues(), eventPartitions, replicationFactor,
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")),
-                new TopicSpec(cancellations(), eventPartitions, replicationFactor,
-                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact"))));
+                // A notice matters while a delivery of its job may still be in Kafka: as long as
+                // any delivery or retry record is kept, then it may go.
+                new TopicSpec(cancellations(), eventPartitions, replicationFactor, withRetention(
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact,delete"),
+                        longestDeliveryRetention()))));
         for (Duration tier : retryTiers) {
             Duration retention = tier.multipliedBy(2).compareTo(MIN_RETENTION) > 0 ? tier.multipliedBy(2) : MIN_RETENTION;
             all.add(new TopicSpec(retryTier(tier), deliveryPartitions, replicationFactor, withRetention(durable, retention)));
         }
         return all;
+    }
+
+    /** The longest any delivery record is kept: Kafka's default week, or a retry tier's. */
+    private Duration longestDeliveryRetention() {
+        Duration longest = MIN_RETENTION;
+        for (Duration tier : retryTiers) {
+            if (tier.multipliedBy(2).compareTo(longest) > 0) {
+                longest = tier.multipliedBy(2);
+            }
+        }
+        return longest;
     }
 
     private static Map<String, String> withRetention(Map<String, String> configs, Duration retention) {

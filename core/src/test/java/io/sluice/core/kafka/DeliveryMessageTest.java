@@ -155,7 +155,8 @@ class DeliveryMessageTest {
         assertThat(topics.all().get(5).partitions()).isEqualTo(12);
         assertThat(topics.all().get(4).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.all().get(6).configs()).containsEntry("cleanup.policy", "compact");
-        assertThat(topics.all().get(7).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(topics.all().get(7).configs()).containsEntry("cleanup.policy", "compact,delete")
+                .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis()));
         assertThat(topics.all().get(2).configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
         assertThatThrownBy(() -> topics.retryTier(Duration.ofMinutes(5))).hasMessageContaining("no retry tier");
         assertThat(topics.all().getFirst().partitions()).isEqualTo(12);
