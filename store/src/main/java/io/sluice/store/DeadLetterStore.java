@@ -236,12 +236,13 @@ public class DeadLetterStore {
 
     /**
      * Moves jobs that are in one of {@code sources} to pending as if new: retry count reset,
-     * no attempt due. Their dead-letter index rows go, and webhook jobs get an outbox row
-     * (worker jobs have nothing to publish, as at insert).
+     * no attempt due. Their dead-letter index rows go, and each gets an outbox row, as at
+     * insert: a webhook job's delivery, or a worker's job for the work feed. On a connection
+     * whose transaction the caller owns.
      *
      * @return the jobs that moved, in the order given
      */
-    private List<UUID> restart(Connection connection, UUID organizationId, UUID[] ids, Set<JobState> sources)
+    List<UUID> restart(Connection connection, UUID organizationId, UUID[] ids, Set<JobState> sources)
             throws SQLException {
         if (ids.length == 0) {
             return List.of();
@@ -252,11 +253,10 @@ public class DeadLetterStore {
             }
         }
         List<UUID> moved = new ArrayList<>();
-        List<UUID> toPublish = new ArrayList<>();
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE jobs SET state = ?, retry_count = 0, next_attempt_at = NULL, updated_at = ?
                 WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = ANY(?::text[])
-                RETURNING id, endpoint_id""")) {
+                RETURNING id""")) {
             update.setString(1, JobState.PENDING.wireName());
             update.setTimestamp(2, Timestamp.from(clock.instant()));
             update.setArray(3, connection.createArrayOf("uuid", ids));
@@ -265,11 +265,7 @@ public class DeadLetterStore {
                     sources.stream().map(JobState::wireName).toArray(String[]::new)));
             try (ResultSet rs = update.executeQuery()) {
                 while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    moved.add(id);
-                    if (rs.getObject(2) != null) {
-                        toPublish.add(id);
-                    }
+                    moved.add(rs.getObject(1, UUID.class));
                 }
             }
         }
@@ -278,15 +274,14 @@ public class DeadLetterStore {
             return List.of();
         }
         deleteByJob(connection, "DELETE FROM dead_letters WHERE job_id = ANY(?::uuid[])", moved.toArray(UUID[]::new));
-        if (!toPublish.isEmpty()) {
-            // In the order given (the bigserial follows unnest's order), as the relay publishes by outbox id.
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO outbox (job_id) SELECT i FROM unnest(?::uuid[]) WITH ORDINALITY AS x(i, n) ORDER BY n")) {
-                insert.setArray(1, connection.createArrayOf("uuid", order(ids, toPublish)));
-                insert.executeUpdate();
-            }
+        UUID[] ordered = order(ids, moved);
+        // In the order given (the bigserial follows unnest's order), as the relay publishes by outbox id.
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbox (job_id) SELECT i FROM unnest(?::uuid[]) WITH ORDINALITY AS x(i, n) ORDER BY n")) {
+            insert.setArray(1, connection.createArrayOf("uuid", ordered));
+            insert.executeUpdate();
         }
-        return List.of(order(ids, moved));
+        return List.of(ordered);
     }
 
     /** The members of {@code subset} in the order they have in {@code ids}. */

@@ -181,18 +181,8 @@ public class JobStore {
      * @return how many of them wait in a FIFO endpoint's lane rather than in the outbox
      */
     int insertWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
-        insertJobs(connection, jobs, now);
-        List<NewJob> withCallback = jobs.stream().filter(job -> job.completionEndpoint() != null).toList();
-        if (!withCallback.isEmpty()) {
-            try (PreparedStatement callbacks = connection.prepareStatement("""
-                    INSERT INTO completion_webhooks (job_id, endpoint_id)
-                    SELECT * FROM unnest(?::uuid[], ?::uuid[])""")) {
-                callbacks.setArray(1, connection.createArrayOf("uuid", withCallback.stream().map(NewJob::id).toArray()));
-                callbacks.setArray(2, connection.createArrayOf("uuid",
-                        withCallback.stream().map(NewJob::completionEndpoint).toArray()));
-                callbacks.executeUpdate();
-            }
-        }
+        insertJobs(connection, jobs, now, false);
+        insertCompletionWebhooks(connection, jobs);
         List<NewJob> later = jobs.stream().filter(job -> job.isScheduledAfter(now)).toList();
         if (!later.isEmpty()) {
             try (PreparedStatement schedule = connection.prepareStatement("""
@@ -208,7 +198,33 @@ public class JobStore {
                 : jobs.stream().filter(job -> !job.isScheduledAfter(now)).toList());
     }
 
-    private void insertJobs(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
+    /**
+     * Writes new jobs that wait for their dependencies, on a connection whose transaction the
+     * caller owns: {@code scheduled}, in neither the outbox nor {@code scheduled_jobs}, until
+     * their dependencies are met ({@link DependencyDecisions}).
+     */
+    void insertHeldWithin(Connection connection, List<NewJob> jobs, Instant now) throws SQLException {
+        insertJobs(connection, jobs, now, true);
+        insertCompletionWebhooks(connection, jobs);
+    }
+
+    private static void insertCompletionWebhooks(Connection connection, List<NewJob> jobs) throws SQLException {
+        List<NewJob> withCallback = jobs.stream().filter(job -> job.completionEndpoint() != null).toList();
+        if (withCallback.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement callbacks = connection.prepareStatement("""
+                INSERT INTO completion_webhooks (job_id, endpoint_id)
+                SELECT * FROM unnest(?::uuid[], ?::uuid[])""")) {
+            callbacks.setArray(1, connection.createArrayOf("uuid", withCallback.stream().map(NewJob::id).toArray()));
+            callbacks.setArray(2, connection.createArrayOf("uuid",
+                    withCallback.stream().map(NewJob::completionEndpoint).toArray()));
+            callbacks.executeUpdate();
+        }
+    }
+
+    /** @param held whether the jobs wait for dependencies: {@code scheduled} whatever their time */
+    private void insertJobs(Connection connection, List<NewJob> jobs, Instant now, boolean held) throws SQLException {
         if (jobs.isEmpty()) {
             return;
         }
@@ -257,7 +273,7 @@ public class JobStore {
                 INSERT INTO jobs (id, organization_id, queue_name, state, payload, endpoint_id, priority,
                                   max_retries, timeout_seconds, idempotency_key, tags, expires_at, message_id,
                                   scheduled_at, created_at, updated_at)
-                SELECT x.i, x.o, x.q, CASE WHEN x.sa::timestamptz > ? THEN 'scheduled' ELSE 'pending' END, x.p::json,
+                SELECT x.i, x.o, x.q, CASE WHEN ? OR x.sa::timestamptz > ? THEN 'scheduled' ELSE 'pending' END, x.p::json,
                        x.e, x.pr, COALESCE(x.mr, c.max_retries, ?), COALESCE(x.t, c.default_timeout), x.k, x.tg::jsonb,
                        x.ex::timestamptz, x.m, x.sa::timestamptz, ?, ?
                 FROM x LEFT JOIN queues c ON c.organization_id = x.o AND c.name = x.q""")) {
@@ -277,10 +293,11 @@ public class JobStore {
             insert.setArray(13, connection.createArrayOf("text", scheduled));
             insert.setTimestamp(14, at);
             insert.setTimestamp(15, at);
-            insert.setTimestamp(16, at);
-            insert.setInt(17, defaults.maxRetries());
-            insert.setTimestamp(18, at);
+            insert.setBoolean(16, held);
+            insert.setTimestamp(17, at);
+            insert.setInt(18, defaults.maxRetries());
             insert.setTimestamp(19, at);
+            insert.setTimestamp(20, at);
             insert.executeUpdate();
         }
     }
@@ -292,7 +309,7 @@ public class JobStore {
      *
      * @return how many went to a lane
      */
-    private static int insertOutbox(Connection connection, List<NewJob> delivered) throws SQLException {
+    static int insertOutbox(Connection connection, List<NewJob> delivered) throws SQLException {
         if (delivered.isEmpty()) {
             return 0;
         }
@@ -338,6 +355,8 @@ public class JobStore {
                         RETURNING job_id)
                     UPDATE jobs j SET state = 'pending', updated_at = ?
                     FROM due WHERE j.id = due.job_id AND j.state = 'scheduled'
+                      -- one still waiting for dependencies goes when they are met (DependencyDecisions)
+                      AND NOT EXISTS (SELECT 1 FROM dependent_jobs d WHERE d.job_id = j.id AND d.dependencies = 'waiting')
                     RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.scheduled_at""")) {
                 // The job's row is locked by the UPDATE: a cancel waits for this transaction, or won before it.
                 release.setTimestamp(1, Timestamp.from(now));

@@ -42,8 +42,10 @@ public class SystemEventStore {
     }
 
     /**
-     * Writes the events' deliveries on a connection whose transaction the caller owns. While the
-     * events' organizations have no outgoing webhooks this costs one probe of an empty index.
+     * Writes the events' deliveries on a connection whose transaction the caller owns, and decides
+     * for the jobs that waited for the jobs whose ends they report ({@link DependencyDecisions}).
+     * While the events' organizations have no outgoing webhooks and no job waits for another, this
+     * costs a probe of an empty index each.
      */
     void publishWithin(Connection connection, List<SystemEvent> events, Instant now) throws SQLException {
         if (events.isEmpty()) {
@@ -56,6 +58,9 @@ public class SystemEventStore {
             publish(connection, receivers, events, now);
         }
         callBack(connection, events, now);
+        // Jobs that waited for the ones that ended: released or cancelled now, and a cancellation
+        // is published in turn, which decides for the jobs that waited for those.
+        publishWithin(connection, DependencyDecisions.settleWithin(connection, events, now), now);
     }
 
     /**

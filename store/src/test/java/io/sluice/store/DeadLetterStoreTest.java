@@ -199,18 +199,18 @@ class DeadLetterStoreTest {
     }
 
     @Test
-    void retryOfAWorkerJobWritesNoOutboxRow() {
-        // given: a job without an endpoint is pulled by workers, never published
+    void retryOfAWorkerJobGoesBackToTheWorkFeedThroughTheOutboxAsAtInsert() {
+        // given: a job without an endpoint reaches workers through the work topic, which the relay feeds
         UUID job = pendingJob(org, "work", null);
         deadLetter(org, job);
 
         // when
         List<UUID> retried = deadLetters.retry(new DeadLetterRetry(org, null, null, 100));
 
-        // then
+        // then: without the outbox row no worker would ever be offered it
         assertThat(retried).containsExactly(job);
         assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("pending");
-        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", job)).isZero();
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", job)).isEqualTo(1);
     }
 
     @Test

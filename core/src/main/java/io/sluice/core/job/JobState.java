@@ -29,7 +29,10 @@ public enum JobState {
     FAILED,
     /** Attempts exhausted, or a failure no retry can cure; kept for inspection, retry (back to pending) or purge. */
     DEADLETTER,
-    /** Cancelled by a user before it ran. Terminal. */
+    /**
+     * Cancelled before it ran: by a user, by its expiry, or because its dependencies can no longer
+     * be met. Only the last kind moves again, back to waiting, when its workflow is retried.
+     */
     CANCELLED;
 
     private static final java.util.Map<JobState, Set<JobState>> NEXT = new java.util.EnumMap<>(JobState.class);
@@ -43,7 +46,7 @@ public enum JobState {
         NEXT.put(FAILED, EnumSet.of(PENDING, PROCESSING, COMPLETED, DEADLETTER));
         NEXT.put(DEADLETTER, EnumSet.of(PENDING));
         NEXT.put(COMPLETED, EnumSet.noneOf(JobState.class));
-        NEXT.put(CANCELLED, EnumSet.noneOf(JobState.class));
+        NEXT.put(CANCELLED, EnumSet.of(SCHEDULED));
     }
 
     public boolean canMoveTo(JobState target) {

@@ -7,13 +7,14 @@ import org.junit.jupiter.api.Test;
 class JobStateTest {
 
     @Test
-    void terminalStatesGoNowhere() {
+    void aCompletedJobGoesNowhereAndACancelledOneOnlyBackToWaitingForItsWorkflowsRetry() {
         for (JobState target : JobState.values()) {
             assertThat(JobState.COMPLETED.canMoveTo(target)).isFalse();
-            assertThat(JobState.CANCELLED.canMoveTo(target)).isFalse();
+            assertThat(JobState.CANCELLED.canMoveTo(target)).isEqualTo(target == JobState.SCHEDULED);
         }
         assertThat(JobState.COMPLETED.isTerminal()).isTrue();
         assertThat(JobState.PENDING.isTerminal()).isFalse();
+        assertThat(JobState.CANCELLED.hasEnded()).isTrue();
     }
 
     @Test

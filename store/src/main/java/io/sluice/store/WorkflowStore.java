@@ -1,0 +1,271 @@
+package io.sluice.store;
+
+import io.sluice.core.job.JobState;
+import io.sluice.core.system.SystemEvent;
+import io.sluice.core.workflow.DependencyMode;
+import io.sluice.core.workflow.WorkflowGraph;
+import io.sluice.core.workflow.WorkflowProgress;
+import io.sluice.core.workflow.WorkflowStatus;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Workflows: DAGs of jobs created in one transaction. Jobs without dependencies start at once;
+ * the others wait, {@code scheduled}, until {@link DependencyDecisions} releases or cancels them
+ * as their dependencies end. A workflow's status and counts are read from its jobs' states.
+ */
+@Repository
+public class WorkflowStore {
+
+    /** A workflow's jobs counted by state: the columns {@link #workflow} reads after the workflow's own. */
+    private static final String COUNTED = """
+            SELECT w.id, w.organization_id, w.name, w.description, w.metadata::text, w.cancelled_at, w.created_at,
+                   w.updated_at, c.total, c.completed, c.failed, c.cancelled, c.processing, c.waiting, c.started,
+                   c.started_at, c.completed_at
+            FROM workflows w CROSS JOIN LATERAL (
+                SELECT count(*)::int AS total,
+                       (count(*) FILTER (WHERE j.state = 'completed'))::int AS completed,
+                       (count(*) FILTER (WHERE j.state IN ('deadletter', 'failed')
+                                           OR (j.state = 'cancelled' AND d.dependencies = 'failed')))::int AS failed,
+                       (count(*) FILTER (WHERE j.state = 'cancelled'
+                                           AND d.dependencies IS DISTINCT FROM 'failed'))::int AS cancelled,
+                       (count(*) FILTER (WHERE j.state = 'processing'))::int AS processing,
+                       (count(*) FILTER (WHERE j.state IN ('pending', 'scheduled')))::int AS waiting,
+                       coalesce(bool_or(j.attempts > 0), false) AS started,
+                       min(j.started_at) AS started_at, max(j.completed_at) AS completed_at
+                FROM workflow_jobs wj JOIN jobs j ON j.id = wj.job_id
+                LEFT JOIN dependent_jobs d ON d.job_id = j.id
+                WHERE wj.workflow_id = w.id) c
+            """;
+
+    /** How many workflows a filtered list reads per round while it looks for the page asked for. */
+    private static final int SCAN_BATCH = 500;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final JobStore jobs;
+    private final DeadLetterStore deadLetters;
+    private final SystemEventStore systemEvents;
+    private final Clock clock;
+
+    public WorkflowStore(JdbcTemplate jdbc, TransactionTemplate tx, JobStore jobs, DeadLetterStore deadLetters,
+                         SystemEventStore systemEvents, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.jobs = jobs;
+        this.deadLetters = deadLetters;
+        this.systemEvents = systemEvents;
+        this.clock = clock;
+    }
+
+    /**
+     * Writes the workflow, its jobs and their dependencies in one transaction: all of it or none.
+     *
+     * @throws IllegalArgumentException when its jobs do not form a DAG ({@link WorkflowGraph})
+     */
+    public void create(NewWorkflow workflow) {
+        List<WorkflowGraph.Node> nodes = workflow.jobs().stream()
+                .map(member -> new WorkflowGraph.Node(member.key(), member.dependsOn())).toList();
+        if (WorkflowGraph.check(nodes) instanceof WorkflowGraph.Invalid(String field, String message)) {
+            throw new IllegalArgumentException(field + ": " + message);
+        }
+        Map<String, UUID> idOfKey = new HashMap<>();
+        workflow.jobs().forEach(member -> idOfKey.put(member.key(), member.job().id()));
+        List<NewJob> roots = new ArrayList<>();
+        List<NewJob> held = new ArrayList<>();
+        workflow.jobs().forEach(member -> (member.dependsOn().isEmpty() ? roots : held).add(member.job()));
+        tx.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
+            Instant now = clock.instant();
+            Timestamp at = Timestamp.from(now);
+            jdbc.update("""
+                    INSERT INTO workflows (id, organization_id, name, description, metadata, total_jobs, created_at,
+                                           updated_at)
+                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)""",
+                    workflow.id(), workflow.organizationId(), workflow.name(), workflow.description(),
+                    workflow.metadata(), workflow.jobs().size(), at, at);
+            jobs.insertWithin(connection, roots, now);
+            jobs.insertHeldWithin(connection, held, now);
+            try (PreparedStatement members = connection.prepareStatement("""
+                    INSERT INTO workflow_jobs (job_id, workflow_id, key)
+                    SELECT x.j, ?, x.k FROM unnest(?::uuid[], ?::text[]) AS x(j, k)""")) {
+                members.setObject(1, workflow.id());
+                members.setArray(2, connection.createArrayOf("uuid",
+                        workflow.jobs().stream().map(m -> m.job().id()).toArray()));
+                members.setArray(3, connection.createArrayOf("text",
+                        workflow.jobs().stream().map(NewWorkflow.Member::key).toArray()));
+                members.executeUpdate();
+            }
+            List<NewWorkflow.Member> dependants = workflow.jobs().stream().filter(m -> !m.dependsOn().isEmpty())
+                    .toList();
+            try (PreparedStatement waiting = connection.prepareStatement("""
+                    INSERT INTO dependent_jobs (job_id, organization_id, dependency_mode, dependencies)
+                    SELECT x.j, ?, x.m, 'waiting' FROM unnest(?::uuid[], ?::text[]) AS x(j, m)""")) {
+                waiting.setObject(1, workflow.organizationId());
+                waiting.setArray(2, connection.createArrayOf("uuid",
+                        dependants.stream().map(m -> m.job().id()).toArray()));
+                waiting.setArray(3, connection.createArrayOf("text",
+                        dependants.stream().map(m -> m.mode().wireName()).toArray()));
+                waiting.executeUpdate();
+            }
+            List<UUID> from = new ArrayList<>();
+            List<UUID> to = new ArrayList<>();
+            for (NewWorkflow.Member member : dependants) {
+                member.dependsOn().stream().distinct().forEach(key -> {
+                    from.add(member.job().id());
+                    to.add(idOfKey.get(key));
+                });
+            }
+            try (PreparedStatement edges = connection.prepareStatement("""
+                    INSERT INTO job_dependencies (job_id, depends_on_job_id)
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[])""")) {
+                edges.setArray(1, connection.createArrayOf("uuid", from.toArray()));
+                edges.setArray(2, connection.createArrayOf("uuid", to.toArray()));
+                edges.executeUpdate();
+            }
+            List<NewJob> all = new ArrayList<>(roots);
+            all.addAll(held);
+            systemEvents.publishCreatedWithin(connection, all, now);
+            return null;
+        }));
+    }
+
+    public Optional<Workflow> find(UUID organizationId, UUID id) {
+        return jdbc.query(COUNTED + " WHERE w.organization_id = ? AND w.id = ?", WorkflowStore::workflow,
+                organizationId, id).stream().findFirst();
+    }
+
+    /**
+     * The organization's workflows, newest first. With a status, the newest are read in rounds
+     * (a status is counted, not stored) until the page is full.
+     */
+    public List<Workflow> list(UUID organizationId, WorkflowStatus status, int limit, int offset) {
+        if (status == null) {
+            return jdbc.query(COUNTED + " WHERE w.organization_id = ? ORDER BY w.id DESC LIMIT ? OFFSET ?",
+                    WorkflowStore::workflow, organizationId, limit, offset);
+        }
+        List<Workflow> page = new ArrayList<>();
+        int skipped = 0;
+        UUID before = null;
+        while (page.size() < limit) {
+            List<Workflow> round = before == null
+                    ? jdbc.query(COUNTED + " WHERE w.organization_id = ? ORDER BY w.id DESC LIMIT ?",
+                            WorkflowStore::workflow, organizationId, SCAN_BATCH)
+                    : jdbc.query(COUNTED + " WHERE w.organization_id = ? AND w.id < ? ORDER BY w.id DESC LIMIT ?",
+                            WorkflowStore::workflow, organizationId, before, SCAN_BATCH);
+            for (Workflow workflow : round) {
+                if (workflow.status() != status) {
+                    continue;
+                }
+                if (skipped < offset) {
+                    skipped++;
+                } else if (page.size() < limit) {
+                    page.add(workflow);
+                }
+            }
+            if (round.size() < SCAN_BATCH) {
+                break;
+            }
+            before = round.getLast().id();
+        }
+        return page;
+    }
+
+    /** The workflow's jobs in creation order; empty when it is not the organization's. */
+    public List<WorkflowJob> jobs(UUID organizationId, UUID workflowId) {
+        return jdbc.query("SELECT " + JobRows.columns("j") + """
+                , wj.workflow_id, wj.key, d.dependency_mode, d.dependencies,
+                  ARRAY(SELECT k.key FROM job_dependencies e JOIN workflow_jobs k ON k.job_id = e.depends_on_job_id
+                        WHERE e.job_id = j.id ORDER BY k.key)
+                FROM workflow_jobs wj JOIN jobs j ON j.id = wj.job_id
+                LEFT JOIN dependent_jobs d ON d.job_id = j.id
+                WHERE wj.workflow_id = ? AND j.organization_id = ?
+                ORDER BY j.id""", (rs, n) -> {
+            Array keys = rs.getArray(30);
+            return new WorkflowJob(JobRows.job(rs, n), rs.getObject(26, UUID.class), rs.getString(27),
+                    List.of((String[]) keys.getArray()), rs.getString(28),
+                    rs.getString(29) == null || "met".equals(rs.getString(29)));
+        }, workflowId, organizationId);
+    }
+
+    /**
+     * Records a user's cancel (the first one's time stays); the caller then cancels its jobs.
+     *
+     * @return false when there is no such workflow
+     */
+    public boolean markCancelled(UUID organizationId, UUID id) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc.update("""
+                UPDATE workflows SET cancelled_at = coalesce(cancelled_at, ?), updated_at = ?
+                WHERE id = ? AND organization_id = ?""", now, now, id, organizationId) == 1;
+    }
+
+    /**
+     * Runs a failed workflow again, in one transaction: its given-up jobs go back to pending as if
+     * new, and the jobs their failure cancelled wait for their dependencies again. Jobs that
+     * completed are not run again; jobs a user cancelled stay cancelled (and so may cancel what
+     * waits for them once more).
+     */
+    public WorkflowRetry retry(UUID organizationId, UUID id) {
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<WorkflowRetry>) connection -> {
+            // One retry at a time per workflow: the second sees the first one's outcome.
+            List<UUID> locked = jdbc.queryForList(
+                    "SELECT id FROM workflows WHERE id = ? AND organization_id = ? FOR UPDATE", UUID.class,
+                    id, organizationId);
+            if (locked.isEmpty()) {
+                return new WorkflowRetry.NotFound();
+            }
+            Workflow workflow = find(organizationId, id).orElseThrow();
+            if (workflow.status() != WorkflowStatus.FAILED) {
+                return new WorkflowRetry.NotFailed(workflow.status());
+            }
+            Instant now = clock.instant();
+            UUID[] givenUp = jdbc.queryForList("""
+                    SELECT j.id FROM workflow_jobs wj JOIN jobs j ON j.id = wj.job_id
+                    WHERE wj.workflow_id = ? AND j.state = ANY(?::text[]) ORDER BY j.id""", UUID.class, id,
+                    JobState.manuallyRetryable().stream().map(JobState::wireName).toArray(String[]::new))
+                    .toArray(UUID[]::new);
+            List<UUID> restarted = deadLetters.restart(connection, organizationId, givenUp,
+                    JobState.manuallyRetryable());
+            UUID[] revived = jdbc.queryForList("""
+                    UPDATE jobs j SET state = ?, completed_at = NULL, last_error = NULL, updated_at = ?
+                    FROM workflow_jobs wj, dependent_jobs d
+                    WHERE wj.workflow_id = ? AND j.id = wj.job_id AND d.job_id = j.id AND d.dependencies = 'failed'
+                      AND j.state = ?
+                    RETURNING j.id""", UUID.class, JobState.SCHEDULED.wireName(), Timestamp.from(now), id,
+                    JobState.CANCELLED.wireName()).toArray(UUID[]::new);
+            jdbc.update("UPDATE dependent_jobs SET dependencies = 'waiting' WHERE job_id = ANY(?::uuid[])",
+                    (Object) revived);
+            // A revived job whose dependencies a user cancelled is cancelled again, at once.
+            Map<UUID, DependencyMode> waiting = DependencyDecisions.lockWaiting(connection, "d.job_id = ANY(?::uuid[])",
+                    revived);
+            List<SystemEvent> cancelled = DependencyDecisions.decideWithin(connection, waiting, now);
+            systemEvents.publishWithin(connection, cancelled, now);
+            jdbc.update("UPDATE workflows SET updated_at = ? WHERE id = ?", Timestamp.from(now), id);
+            return new WorkflowRetry.Retried(restarted.size(), revived.length);
+        }));
+    }
+
+    private static Workflow workflow(ResultSet rs, int row) throws SQLException {
+        WorkflowProgress progress = new WorkflowProgress(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
+                rs.getInt(13), rs.getInt(14), rs.getBoolean(15));
+        return new Workflow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                rs.getString(4), rs.getString(5), Rows.instant(rs, 6), Rows.instant(rs, 7), Rows.instant(rs, 8),
+                progress, Rows.instant(rs, 16), Rows.instant(rs, 17));
+    }
+}
