@@ -49,6 +49,10 @@ class TenantIsolationIT extends SluiceIntegrationTest {
         String schedule = client.post(a.apiKey(), "/api/v1/schedules", "{\"name\":\"a-nightly\","
                 + "\"cron_expression\":\"0 3 * * *\",\"queue_name\":\"a-queue\",\"payload_template\":{}}")
                 .body().get("id").asString();
+        JsonNode workflow = client.post(a.apiKey(), "/api/v1/workflows", "{\"name\":\"a-flow\",\"jobs\":["
+                + "{\"key\":\"x\",\"queue_name\":\"a-queue\",\"payload\":{}}]}").body();
+        String flow = workflow.get("workflow_id").asString();
+        String flowJob = workflow.get("job_ids").get(0).get("job_id").asString();
         String org = a.organizationId();
 
         List<Call> calls = List.of(
@@ -56,6 +60,14 @@ class TenantIsolationIT extends SluiceIntegrationTest {
                 new Call("DELETE", "/api/v1/jobs/" + job, null),
                 new Call("PUT", "/api/v1/jobs/" + job + "/priority", "{\"priority\":9}"),
                 new Call("POST", "/api/v1/jobs/" + job + "/retry", ""),
+                new Call("GET", "/api/v1/jobs/" + job + "/dependencies", null),
+                new Call("POST", "/api/v1/jobs/" + job + "/dependencies", "{\"depends_on_job_ids\":[\"" + flowJob + "\"]}"),
+                new Call("GET", "/api/v1/workflows/" + flow, null),
+                new Call("GET", "/api/v1/workflows/" + flow + "/jobs", null),
+                new Call("GET", "/api/v1/workflows/" + flow + "/jobs/status", null),
+                new Call("GET", "/api/v1/workflows/" + flow + "/jobs/" + flowJob, null),
+                new Call("POST", "/api/v1/workflows/" + flow + "/retry", ""),
+                new Call("POST", "/api/v1/workflows/" + flow + "/cancel", ""),
                 new Call("GET", "/api/v1/endpoints/" + endpoint, null),
                 new Call("PUT", "/api/v1/endpoints/" + endpoint, "{\"url\":\"" + receiver.url("/b") + "\"}"),
                 new Call("GET", "/api/v1/endpoints/" + endpoint + "/jobs", null),
@@ -111,6 +123,11 @@ class TenantIsolationIT extends SluiceIntegrationTest {
         assertThat(client.get(b.apiKey(), "/api/v1/outgoing-webhooks").body()).isEmpty();
         assertThat(client.get(b.apiKey(), "/api/v1/queues").body()).isEmpty();
         assertThat(client.get(b.apiKey(), "/api/v1/schedules").body()).isEmpty();
+        assertThat(client.get(b.apiKey(), "/api/v1/workflows").body()).isEmpty();
+        String bJob = client.post(b.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"b-queue\",\"payload\":{}}")
+                .body().get("id").asString();
+        assertThat(client.post(b.apiKey(), "/api/v1/jobs/" + bJob + "/dependencies",
+                "{\"depends_on_job_ids\":[\"" + job + "\"]}").status()).isEqualTo(400);
         assertThat(client.get(b.apiKey(), "/api/v1/api-keys").body()).hasSize(1);
         assertThat(client.post(b.apiKey(), "/api/v1/jobs/dlq/retry", "{\"job_ids\":[\"" + job + "\"]}").body()
                 .get("retried_count").asInt()).isZero();
@@ -126,6 +143,8 @@ class TenantIsolationIT extends SluiceIntegrationTest {
         JsonNode aSchedule = client.get(a.apiKey(), "/api/v1/schedules/" + schedule).body();
         assertThat(aSchedule.get("name").asString()).isEqualTo("a-nightly");
         assertThat(aSchedule.get("run_count").asLong()).isZero();
+        assertThat(client.get(a.apiKey(), "/api/v1/workflows/" + flow).body().get("status").asString())
+                .isNotEqualTo("cancelled");
         assertThat(client.get(a.apiKey(), "/api/v1/organizations/" + org).body().get("name").asString())
                 .isNotEqualTo("taken over");
     }

@@ -127,11 +127,12 @@ public class OrganizationStore {
                        (SELECT count(*) FROM workers WHERE organization_id = ? AND status <> 'offline'),
                        (SELECT count(*) FROM api_keys WHERE organization_id = ? AND is_active),
                        (SELECT count(*) FROM schedules WHERE organization_id = ?),
+                       (SELECT count(*) FROM workflows WHERE organization_id = ?),
                        (SELECT count(*) FROM endpoints WHERE organization_id = ? AND deleted_at IS NULL
                             AND kind <> 'completion')""",
                 (rs, n) -> new OrganizationUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7)),
-                id, Uuid7.lowerBound(dayStart), id, id, id, id, id, id);
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)),
+                id, Uuid7.lowerBound(dayStart), id, id, id, id, id, id, id);
     }
 
     private static Organization organization(ResultSet rs, int row) throws SQLException {

@@ -11,8 +11,10 @@ import io.sluice.ingest.dlq.DeadLetterViews.Purged;
 import io.sluice.ingest.dlq.DeadLetterViews.Replayed;
 import io.sluice.ingest.dlq.DeadLetterViews.Retried;
 import io.sluice.ingest.job.JobController;
+import io.sluice.ingest.job.FullJobViews;
 import io.sluice.ingest.job.JobViews.JobSummary;
 import io.sluice.ingest.job.JobViews.JobView;
+import io.sluice.ingest.job.VisibleJobs;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
@@ -29,7 +31,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -63,8 +64,14 @@ public class DeadLetterController {
     private final EndpointStore endpoints;
     private final Clock clock;
 
+    private final VisibleJobs visibleJobs;
+    private final FullJobViews fullJobViews;
+
     public DeadLetterController(DeadLetterStore deadLetters, JobStore jobs, OutboxRelay relay,
-                                DeadLetterReplayer replayer, EndpointStore endpoints, Clock clock) {
+                                DeadLetterReplayer replayer, EndpointStore endpoints, VisibleJobs visibleJobs,
+                                FullJobViews fullJobViews, Clock clock) {
+        this.visibleJobs = visibleJobs;
+        this.fullJobViews = fullJobViews;
         this.endpoints = endpoints;
         this.clock = clock;
         this.deadLetters = deadLetters;
@@ -176,17 +183,11 @@ public class DeadLetterController {
     @PostMapping("/api/v1/jobs/{id}/retry")
     public JobView retryJob(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                             @PathVariable String id) {
-        Optional<UUID> jobId = Ids.parse(id)
-                .flatMap(uuid -> jobs.get(caller.organizationId(), uuid))
-                .filter(job -> caller.reaches(job.queueName()))
-                .map(JobRecord::id);
-        if (jobId.isEmpty()) {
-            throw ApiException.notFound("Job not found");
-        }
-        return switch (deadLetters.retryJob(new JobRetry(caller.organizationId(), jobId.get()))) {
+        UUID jobId = visibleJobs.get(caller, id).id();
+        return switch (deadLetters.retryJob(new JobRetry(caller.organizationId(), jobId))) {
             case JobRetryResult.Retried(var job) -> {
                 relay.wake();
-                yield JobView.of(job, jobs.attempts(job.id()), jobs.completionWebhook(job.id()).orElse(null));
+                yield fullJobViews.of(job);
             }
             case JobRetryResult.NotFound() -> throw ApiException.notFound("Job not found");
             case JobRetryResult.NotRetryable(var state) -> throw ApiException.conflict(

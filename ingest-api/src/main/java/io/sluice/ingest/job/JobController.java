@@ -61,9 +61,14 @@ public class JobController {
     private final CancellationStore cancellations;
     private final DirectoryPublisher directory;
     private final IngestProperties properties;
+    private final VisibleJobs visibleJobs;
+    private final FullJobViews fullJobViews;
 
     public JobController(JobFactory factory, JobWriter writer, JobStore jobs, CancellationStore cancellations,
-                         DirectoryPublisher directory, IngestProperties properties) {
+                         DirectoryPublisher directory, IngestProperties properties, VisibleJobs visibleJobs,
+                         FullJobViews fullJobViews) {
+        this.visibleJobs = visibleJobs;
+        this.fullJobViews = fullJobViews;
         this.factory = factory;
         this.writer = writer;
         this.jobs = jobs;
@@ -72,7 +77,6 @@ public class JobController {
         this.properties = properties;
     }
 
-    /** A {@code status} filter: null (any), or a job state's wire name; else 400. */
     /**
      * {@code order_by}: {@code created_at} (the default) or {@code priority}; {@code order_dir}:
      * {@code desc} (the default) or {@code asc}. Ties go newest first.
@@ -170,7 +174,7 @@ public class JobController {
     public JobView get(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                        @PathVariable String id) {
         JobRecord job = visibleJob(caller, id);
-        return JobView.of(job, jobs.attempts(job.id()), jobs.completionWebhook(job.id()).orElse(null));
+        return fullJobViews.of(job);
     }
 
     /**
@@ -258,11 +262,8 @@ public class JobController {
         };
     }
 
-    /** The caller's job of that id; a job of another organization or of a queue outside the key's scope is not found. */
     private JobRecord visibleJob(Caller caller, String id) {
-        return Ids.parse(id).flatMap(uuid -> jobs.get(caller.organizationId(), uuid))
-                .filter(job -> caller.reaches(job.queueName()))
-                .orElseThrow(() -> ApiException.notFound("Job not found"));
+        return visibleJobs.get(caller, id);
     }
 
     private static Integer orElse(Integer value, Integer fallback) {

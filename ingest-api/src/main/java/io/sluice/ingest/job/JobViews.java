@@ -3,6 +3,7 @@ package io.sluice.ingest.job;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.sluice.core.job.JobState;
 import io.sluice.store.AttemptRecord;
+import io.sluice.store.JobDependencies;
 import io.sluice.store.JobRecord;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +41,8 @@ public final class JobViews {
     /**
      * The full job: the Spooled shape (with an external worker's {@code result} and lease) plus
      * {@code endpoint_id}, {@code next_attempt_at} (when a pending job's next attempt is due) and
-     * {@code attempts}. {@code completion_webhook} is the URL only (its secret is never shown). {@code attempt} counts every
+     * {@code attempts}. {@code workflow_id}, {@code dependency_mode} (null without dependencies) and
+     * {@code dependencies_met} place it among other jobs. {@code completion_webhook} is the URL only (its secret is never shown). {@code attempt} counts every
      * attempt made; {@code retry_count} those after the first since the job was (re)started.
      */
     public record JobView(
@@ -49,15 +51,18 @@ public final class JobViews {
             String lastError, Instant createdAt, Instant scheduledAt, Instant startedAt, Instant completedAt,
             Instant nextAttemptAt, Instant expiresAt, int priority, @JsonRawValue String tags, Integer timeoutSeconds,
             String idempotencyKey, Instant updatedAt, UUID endpointId, UUID assignedWorkerId, UUID leaseId,
-            Instant leaseExpiresAt, String completionWebhook, List<AttemptView> attempts) {
+            Instant leaseExpiresAt, String completionWebhook, UUID workflowId, String dependencyMode,
+            boolean dependenciesMet, List<AttemptView> attempts) {
 
-        public static JobView of(JobRecord job, List<AttemptRecord> attempts, String completionWebhook) {
+        public static JobView of(JobRecord job, List<AttemptRecord> attempts, String completionWebhook,
+                                 JobDependencies place) {
             return new JobView(job.id(), job.organizationId(), job.queueName(), job.state(), job.payload(), job.result(),
                     job.retryCount(), job.attempts(), job.maxRetries(), job.lastError(),
                     job.createdAt(), job.scheduledAt(), job.startedAt(), job.completedAt(), job.nextAttemptAt(),
                     job.expiresAt(), job.priority(), job.tags(), job.timeoutSeconds(), job.idempotencyKey(),
                     job.updatedAt(), job.endpointId(), job.assignedWorkerId(), job.leaseId(), job.leaseExpiresAt(),
-                    completionWebhook, attempts.stream().map(AttemptView::of).toList());
+                    completionWebhook, place.workflowId(), place.dependencyMode(), place.dependenciesMet(),
+                    attempts.stream().map(AttemptView::of).toList());
         }
     }
 

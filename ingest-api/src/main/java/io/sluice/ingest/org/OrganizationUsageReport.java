@@ -57,7 +57,7 @@ public class OrganizationUsageReport {
                 ingest.maxPayloadBytes(), null, null, null, null);
         Counts counts = new Counts(Resource.unlimited(now.jobsToday()), Resource.unlimited(now.activeJobs()),
                 Resource.unlimited(now.queues()), Resource.unlimited(now.workers()), Resource.unlimited(now.apiKeys()),
-                Resource.unlimited(now.schedules()), Resource.unlimited(0), Resource.unlimited(now.webhooks()));
+                Resource.unlimited(now.schedules()), Resource.unlimited(now.workflows()), Resource.unlimited(now.webhooks()));
         return new Usage(org.planTier(), PLAN_DISPLAY_NAME, limits, counts, List.of());
     }
 }

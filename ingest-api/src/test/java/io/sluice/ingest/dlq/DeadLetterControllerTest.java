@@ -37,6 +37,9 @@ import io.sluice.testkit.RealServers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.sluice.ingest.job.FullJobViews;
+import io.sluice.ingest.job.VisibleJobs;
+import io.sluice.store.DependencyStore;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,15 +67,19 @@ class DeadLetterControllerTest {
     private final OutboxRelay relay = mock(OutboxRelay.class);
     private final UUID org = db.newOrganization();
     private final UUID endpoint = UUID.randomUUID();
+    private final VisibleJobs visibleJobs = new VisibleJobs(jobs);
+    private final FullJobViews fullJobViews = new FullJobViews(jobs,
+            new DependencyStore(db.jdbc, db.tx, db.systemEvents(clock), clock));
     private final MockMvc mvc = MockMvcBuilders
             .standaloneSetup(
                     new DeadLetterController(new DeadLetterStore(db.jdbc, db.tx, clock), jobs, relay, replayer(),
-                            new EndpointStore(db.jdbc), clock),
+                            new EndpointStore(db.jdbc), visibleJobs, fullJobViews, clock),
                     new JobController(mock(JobFactory.class), mock(JobWriter.class), jobs,
                             new io.sluice.store.CancellationStore(db.jdbc, db.tx, db.systemEvents(clock), clock),
                             mock(io.sluice.ingest.relay.DirectoryPublisher.class),
                             new IngestProperties(1 << 20, 1000, Duration.ofHours(24), Duration.ofSeconds(15), Duration.ofHours(24),
-                                    new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)), 2000)))
+                                    new IngestProperties.GroupCommit(2, 1000, 10_000, Duration.ofSeconds(30)), 2000),
+                            visibleJobs, fullJobViews))
             .setControllerAdvice(new ApiErrorHandler())
             .setMessageConverters(new JacksonJsonHttpMessageConverter(JsonMapper.builder()
                     .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build()))
