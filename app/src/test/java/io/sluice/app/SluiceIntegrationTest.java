@@ -17,14 +17,17 @@ import tools.jackson.databind.JsonNode;
  * The gRPC port is random too, so a running Sluice or another test JVM is no obstacle.
  * Deliveries may reach loopback, where the test receivers listen; retries wait 1, 2 and 3 s;
  * an endpoint's circuit opens when 80 % of its last 20 attempts (at least 10) failed, for 2 s;
- * the operator routes take {@link #ADMIN_KEY}; an external worker silent for 3 s is offline.
+ * the operator routes take {@link #ADMIN_KEY}; an external worker silent for 3 s is offline. The
+ * reconciler is off ({@code ReconcilerIT} runs it in a context of its own): with the short
+ * patience a test needs, it would take the slow deliveries of other tests for lost ones.
  */
 @SpringBootTest(classes = SluiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "sluice.delivery.allowed-cidrs=127.0.0.0/8",
                 "sluice.retry.tiers=1s,2s,3s", "sluice.retry.schedule=1s,2s,3s",
                 "sluice.worker.circuit-breaker.sliding-window=20", "sluice.worker.circuit-breaker.minimum-calls=10",
                 "sluice.worker.circuit-breaker.open-wait=2s", "sluice.admin-key=" + SluiceIntegrationTest.ADMIN_KEY,
-                "sluice.work.reaper.silent-after=3s", "sluice.work.reaper.interval=200ms"})
+                "sluice.work.reaper.silent-after=3s", "sluice.work.reaper.interval=200ms",
+                "sluice.reconciler.enabled=false"})
 abstract class SluiceIntegrationTest {
 
     /** The operator's key of the test application ({@code sluice.admin-key}). */
