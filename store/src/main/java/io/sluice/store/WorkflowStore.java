@@ -1,6 +1,7 @@
 package io.sluice.store;
 
 import io.sluice.core.job.JobState;
+import io.sluice.core.job.Uuid7;
 import io.sluice.core.system.SystemEvent;
 import io.sluice.core.workflow.DependencyMode;
 import io.sluice.core.workflow.WorkflowGraph;
@@ -259,6 +260,34 @@ public class WorkflowStore {
             jdbc.update("UPDATE workflows SET updated_at = ? WHERE id = ?", Timestamp.from(now), id);
             return new WorkflowRetry.Retried(restarted.size(), revived.length);
         }));
+    }
+
+    /**
+     * Forgets what retention left behind: workflows made before {@code before} none of whose
+     * jobs remain (their days were dropped), and the dependency rows of jobs made before it that
+     * no longer exist. A workflow with a job still kept (dead-lettered, say) stays whole.
+     *
+     * @return workflows and dependent jobs forgotten
+     */
+    public int forgetBefore(Instant before) {
+        UUID bound = Uuid7.lowerBound(before);
+        int forgotten = 0;
+        for (int n; (n = jdbc.update("""
+                DELETE FROM workflows WHERE id IN (
+                    SELECT w.id FROM workflows w
+                    WHERE w.id < ? AND NOT EXISTS (
+                        SELECT 1 FROM workflow_jobs wj JOIN jobs j ON j.id = wj.job_id WHERE wj.workflow_id = w.id)
+                    ORDER BY w.id LIMIT 1000)""", bound)) > 0; ) {
+            forgotten += n;
+        }
+        for (int n; (n = jdbc.update("""
+                DELETE FROM dependent_jobs WHERE job_id IN (
+                    SELECT d.job_id FROM dependent_jobs d
+                    WHERE d.job_id < ? AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = d.job_id)
+                    ORDER BY d.job_id LIMIT 10000)""", bound)) > 0; ) {
+            forgotten += n;
+        }
+        return forgotten;
     }
 
     private static Workflow workflow(ResultSet rs, int row) throws SQLException {

@@ -220,6 +220,27 @@ class WorkflowStoreTest {
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isEqualTo(1);
     }
 
+    @Test
+    void retentionForgetsAWorkflowOnceNoneOfItsJobsRemainsAndKeepsOneWithAJobLeft() {
+        // given: two workflows whose days of jobs were dropped, but for one dead-lettered job
+        Map<String, UUID> gone = create(DependencyMode.ALL, "a", "b:a");
+        Map<String, UUID> kept = create(DependencyMode.ALL, "a", "b:a");
+        deadLetter(kept.get("a"));
+        UUID goneWorkflow = workflow(gone).id();
+        UUID keptWorkflow = workflow(kept).id();
+        db.jdbc.update("DELETE FROM jobs WHERE id IN (?, ?, ?)", gone.get("a"), gone.get("b"), kept.get("b"));
+
+        // when
+        workflows.forgetBefore(clock.instant().plusSeconds(1));
+
+        // then
+        assertThat(workflows.find(org, goneWorkflow)).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM workflow_jobs WHERE workflow_id = ?", goneWorkflow)).isZero();
+        assertThat(db.count("SELECT count(*) FROM dependent_jobs WHERE job_id IN (?, ?)", gone.get("b"),
+                kept.get("b"))).isZero();
+        assertThat(workflows.find(org, keptWorkflow).orElseThrow().progress().total()).isEqualTo(1);
+    }
+
     /** Specs like {@code "d:b,c"}: key d, depending on b and c. */
     private Map<String, UUID> create(DependencyMode mode, String... specs) {
         Map<String, UUID> byKey = new LinkedHashMap<>();
