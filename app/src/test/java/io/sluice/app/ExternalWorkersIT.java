@@ -163,6 +163,38 @@ class ExternalWorkersIT extends SluiceIntegrationTest {
         assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/" + job).body().get("status").asString())
                 .isEqualTo("deadletter");
         assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/dlq?queue_name=mail").body()).hasSize(1);
+
+        // a dead letter retried by hand is offered to workers again, as new
+        assertThat(client.post(tenant.apiKey(), "/api/v1/jobs/" + job + "/retry", "").status()).isEqualTo(200);
+        JsonNode afterRetry = claimAll(tenant, "mail", worker, 1, 30).getFirst();
+        assertThat(afterRetry.get("id").asString()).isEqualTo(job);
+        assertThat(afterRetry.get("retry_count").asInt()).isZero();
+    }
+
+    @Test
+    void aWorkflowOfWorkerJobsHandsOutEachJobOnceItsDependencyWasCompletedByAWorker() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("workers-flow"));
+        String worker = register(tenant, "etl");
+        SluiceClient.Answer created = client.post(tenant.apiKey(), "/api/v1/workflows", "{\"name\":\"etl\",\"jobs\":["
+                + "{\"key\":\"extract\",\"queue_name\":\"etl\",\"payload\":{\"step\":1}},"
+                + "{\"key\":\"load\",\"queue_name\":\"etl\",\"payload\":{\"step\":2},\"depends_on\":[\"extract\"]}]}");
+        assertThat(created.status()).as(created.raw()).isEqualTo(200);
+
+        // only the first step is handed out; the second waits for it
+        JsonNode extract = claimAll(tenant, "etl", worker, 1, 30).getFirst();
+        assertThat(extract.get("payload").get("step").asInt()).isEqualTo(1);
+        assertThat(claim(tenant, "etl", worker, 10, 30).body().get("jobs")).isEmpty();
+        assertThat(client.post(tenant.apiKey(), "/api/v1/jobs/" + extract.get("id").asString() + "/complete",
+                "{\"worker_id\":\"" + worker + "\",\"result\":{\"rows\":3}}").status()).isEqualTo(200);
+
+        // its completion released the second
+        JsonNode load = claimAll(tenant, "etl", worker, 1, 30).getFirst();
+        assertThat(load.get("payload").get("step").asInt()).isEqualTo(2);
+        assertThat(client.post(tenant.apiKey(), "/api/v1/jobs/" + load.get("id").asString() + "/complete",
+                "{\"worker_id\":\"" + worker + "\"}").status()).isEqualTo(200);
+        String workflow = created.body().get("workflow_id").asString();
+        assertThat(client.get(tenant.apiKey(), "/api/v1/workflows/" + workflow).body().get("status").asString())
+                .isEqualTo("completed");
     }
 
     @Test

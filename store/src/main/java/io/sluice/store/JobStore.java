@@ -187,9 +187,10 @@ public class JobStore {
         if (!later.isEmpty()) {
             try (PreparedStatement schedule = connection.prepareStatement("""
                     INSERT INTO scheduled_jobs (scheduled_at, job_id)
-                    SELECT * FROM unnest(?::timestamptz[], ?::uuid[])""")) {
-                schedule.setArray(1, connection.createArrayOf("timestamptz",
-                        later.stream().map(job -> Timestamp.from(job.scheduledAt())).toArray()));
+                    SELECT x.t::timestamptz, x.j FROM unnest(?::text[], ?::uuid[]) AS x(t, j)""")) {
+                // As ISO text with its offset: a timestamp array is read in the session's time zone.
+                schedule.setArray(1, connection.createArrayOf("text",
+                        later.stream().map(job -> job.scheduledAt().toString()).toArray()));
                 schedule.setArray(2, connection.createArrayOf("uuid", later.stream().map(NewJob::id).toArray()));
                 schedule.executeUpdate();
             }

@@ -161,7 +161,7 @@ public class ScheduleStore {
                     ScheduleStore::schedule, Rows.timestamp(now), limit);
             List<Fire> fires = new ArrayList<>();
             UUID[] scheduleIds = new UUID[due.size()];
-            Timestamp[] nextRuns = new Timestamp[due.size()];
+            String[] nextRuns = new String[due.size()];
             for (int i = 0; i < due.size(); i++) {
                 Schedule schedule = due.get(i);
                 FirePlan plan = planner.plan(schedule, now);
@@ -171,14 +171,15 @@ public class ScheduleStore {
                     fires.add(new Fire(schedule, fireTime, overlapping ? null : ids.next()));
                 }
                 scheduleIds[i] = schedule.id();
-                nextRuns[i] = Rows.timestamp(plan.nextRunAt().orElse(null));
+                nextRuns[i] = plan.nextRunAt().map(Instant::toString).orElse(null);
             }
             if (!due.isEmpty()) {
                 try (PreparedStatement next = connection.prepareStatement("""
-                        UPDATE schedules s SET next_run_at = x.n
-                        FROM unnest(?::uuid[], ?::timestamptz[]) AS x(i, n) WHERE s.id = x.i""")) {
+                        UPDATE schedules s SET next_run_at = x.n::timestamptz
+                        FROM unnest(?::uuid[], ?::text[]) AS x(i, n) WHERE s.id = x.i""")) {
                     next.setArray(1, connection.createArrayOf("uuid", scheduleIds));
-                    next.setArray(2, connection.createArrayOf("timestamptz", nextRuns));
+                    // As ISO text with its offset: a timestamp array is read in the session's time zone.
+                    next.setArray(2, connection.createArrayOf("text", nextRuns));
                     next.executeUpdate();
                 }
             }
@@ -287,28 +288,29 @@ public class ScheduleStore {
         int n = fires.size();
         UUID[] runIds = new UUID[n];
         UUID[] scheduleIds = new UUID[n];
-        Timestamp[] fireTimes = new Timestamp[n];
+        String[] fireTimes = new String[n];
         UUID[] jobIds = new UUID[n];
         for (int i = 0; i < n; i++) {
             Fire fire = fires.get(i);
             runIds[i] = ids.next();
             scheduleIds[i] = fire.schedule().id();
-            fireTimes[i] = Rows.timestamp(fire.fireTime());
+            fireTimes[i] = fire.fireTime().toString();
             jobIds[i] = fire.jobId();
         }
         Set<String> recorded = new HashSet<>();
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO schedule_runs (id, schedule_id, fire_time, job_id, status, error_message, started_at)
-                SELECT x.r, x.s, x.f, x.j, CASE WHEN x.j IS NULL THEN 'skipped' ELSE 'triggered' END,
+                SELECT x.r, x.s, x.f::timestamptz, x.j, CASE WHEN x.j IS NULL THEN 'skipped' ELSE 'triggered' END,
                        CASE WHEN x.j IS NULL THEN ? END, ?
-                FROM unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::uuid[]) AS x(r, s, f, j)
+                FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::uuid[]) AS x(r, s, f, j)
                 ON CONFLICT (schedule_id, fire_time) DO NOTHING
                 RETURNING schedule_id, fire_time""")) {
             insert.setString(1, "the job of the previous run has not ended (overlap policy skip_if_running)");
             insert.setTimestamp(2, Rows.timestamp(now));
             insert.setArray(3, connection.createArrayOf("uuid", runIds));
             insert.setArray(4, connection.createArrayOf("uuid", scheduleIds));
-            insert.setArray(5, connection.createArrayOf("timestamptz", fireTimes));
+            // As ISO text with its offset: a timestamp array is read in the session's time zone.
+            insert.setArray(5, connection.createArrayOf("text", fireTimes));
             insert.setArray(6, connection.createArrayOf("uuid", jobIds));
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.job.Uuid7;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,6 +20,28 @@ class JobStoreInsertTest {
     private final MutableClock clock = MutableClock.startingNow();
     private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
+
+    @Test
+    void aJobScheduledADayAheadWaitsOutOfTheOutboxAndIsReleasedWhenItsTimeHasCome() {
+        // given
+        UUID org = db.newOrganization(clock);
+        Instant tomorrow = clock.instant().plus(Duration.ofDays(1));
+        NewJob later = new NewJob(ids.next(), org, "reports", "{}", null, 0, 3, null, null, null, null, null, tomorrow);
+        jobs.insertBatch(List.of(later), TTL);
+        assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("scheduled");
+
+        // when / then: not a second early
+        clock.advance(Duration.ofDays(1).minusSeconds(1));
+        jobs.releaseDue(1000);
+        assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("scheduled");
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isZero();
+
+        clock.advance(Duration.ofSeconds(1));
+        jobs.releaseDue(1000);
+        assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("pending");
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM scheduled_jobs WHERE job_id = ?", later.id())).isZero();
+    }
 
     @Test
     void insertBatchWritesPendingJobsAndAnOutboxRowForDeliveriesAndWorkersJobsAlike() {
