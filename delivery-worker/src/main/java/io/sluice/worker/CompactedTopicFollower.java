@@ -30,7 +30,8 @@ abstract class CompactedTopicFollower extends ConsumerLoop {
     private volatile CountDownLatch caughtUp = new CountDownLatch(1);
 
     CompactedTopicFollower(String threadName, KafkaProperties kafkaProperties, boolean enabled) {
-        super(threadName, enabled, Duration.ofSeconds(5));
+        // A reader of a whole compacted topic: no group, no lag worth a metric.
+        super(threadName, enabled, Duration.ofSeconds(5), null);
         this.kafkaProperties = kafkaProperties;
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.worker;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +18,17 @@ abstract class ConsumerLoop implements SmartLifecycle {
     private final String threadName;
     private final boolean enabled;
     private final Duration stopTimeout;
+    private final MeterRegistry meters;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile CountDownLatch stopped = new CountDownLatch(0);
 
-    ConsumerLoop(String threadName, boolean enabled, Duration stopTimeout) {
+    /** @param meters where the consumer's own metrics (records lag among them) go; null: nowhere */
+    ConsumerLoop(String threadName, boolean enabled, Duration stopTimeout, MeterRegistry meters) {
         this.threadName = threadName;
         this.enabled = enabled;
         this.stopTimeout = stopTimeout;
+        this.meters = meters;
     }
 
     /** A new consumer for one run of the loop; closed when {@link #run} returns. */
@@ -33,10 +38,18 @@ abstract class ConsumerLoop implements SmartLifecycle {
     abstract void run(KafkaConsumer<String, byte[]> consumer);
 
     private void loop() {
+        KafkaClientMetrics metrics = null;
         try (KafkaConsumer<String, byte[]> c = newConsumer()) {
             consumer = c;
+            if (meters != null) {
+                metrics = new KafkaClientMetrics(c);
+                metrics.bindTo(meters);
+            }
             run(c);
         } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
             consumer = null;
             stopped.countDown();
         }

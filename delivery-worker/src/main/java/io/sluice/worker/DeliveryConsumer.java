@@ -54,7 +54,7 @@ public class DeliveryConsumer extends GroupConsumerLoop {
                             QueueDirectory queues, CancelledJobs cancelled, QueueRateLimits queueRates,
                             AttemptRouter router, RecordSender sender, MeterRegistry meters) {
         super("sluice-delivery-consumer", properties.enabled(), Duration.ofMillis(DRAIN_TIMEOUT_MS + 5_000),
-                properties.commitInterval());
+                properties.commitInterval(), meters);
         this.directory = directory;
         this.queues = queues;
         this.cancelled = cancelled;

@@ -3,6 +3,9 @@ package io.sluice.worker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.sluice.core.delivery.AttemptOutcome;
@@ -37,7 +40,7 @@ import org.springframework.stereotype.Component;
  * <p>Limits are per worker: with several workers an endpoint's limits apply to each.
  */
 @Component
-public class EndpointGate {
+public class EndpointGate implements MeterBinder {
 
     /** The outcome of asking to deliver. */
     public sealed interface Admission {
@@ -170,6 +173,15 @@ public class EndpointGate {
                 .waitDurationInOpenState(breaker.openWait())
                 .permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
                 .build());
+    }
+
+    /** {@code sluice.worker.circuits.open}: endpoints this worker holds back because their circuit is open. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("sluice.worker.circuits.open", breakers, r -> r.getAllCircuitBreakers().stream()
+                        .filter(b -> b.getState() == CircuitBreaker.State.OPEN).count())
+                .description("Endpoints whose circuit is open on this worker")
+                .register(registry);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sluice.worker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -22,8 +23,10 @@ abstract class GroupConsumerLoop extends ConsumerLoop {
     final OffsetTracker offsets = new OffsetTracker();
     private final Duration commitInterval;
 
-    GroupConsumerLoop(String threadName, boolean enabled, Duration stopTimeout, Duration commitInterval) {
-        super(threadName, enabled, stopTimeout);
+    /** @param meters where the consumer's metrics go: its records lag per partition is the group's lag */
+    GroupConsumerLoop(String threadName, boolean enabled, Duration stopTimeout, Duration commitInterval,
+                      MeterRegistry meters) {
+        super(threadName, enabled, stopTimeout, meters);
         this.commitInterval = commitInterval;
     }
 

@@ -78,7 +78,7 @@ public class RetryTierConsumer extends GroupConsumerLoop {
 
     public RetryTierConsumer(KafkaProperties kafkaProperties, WorkerProperties properties, Topics topics,
                              RetrySchedule schedule, RecordSender sender, Clock clock, MeterRegistry meters) {
-        super("sluice-retry-consumer", properties.enabled(), Duration.ofSeconds(30), properties.commitInterval());
+        super("sluice-retry-consumer", properties.enabled(), Duration.ofSeconds(30), properties.commitInterval(), meters);
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;

@@ -1,5 +1,6 @@
 package io.sluice.worker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.core.kafka.MalformedRecordException;
 import io.sluice.core.kafka.Topics;
 import io.sluice.core.work.HeldWork;
@@ -41,8 +42,8 @@ public class WorkFeed extends GroupConsumerLoop implements WorkSource {
     private final QueueRateLimits queueRates;
 
     public WorkFeed(KafkaProperties kafkaProperties, WorkFeedProperties properties, Topics topics, Clock clock,
-                    QueueRateLimits queueRates) {
-        super("sluice-work-feed", properties.enabled(), Duration.ofSeconds(10), Duration.ofMillis(200));
+                    QueueRateLimits queueRates, MeterRegistry meters) {
+        super("sluice-work-feed", properties.enabled(), Duration.ofSeconds(10), Duration.ofMillis(200), meters);
         this.kafkaProperties = kafkaProperties;
         this.properties = properties;
         this.topics = topics;

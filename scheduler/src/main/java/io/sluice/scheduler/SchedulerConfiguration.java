@@ -1,5 +1,6 @@
 package io.sluice.scheduler;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
@@ -23,7 +25,8 @@ public class SchedulerConfiguration {
     private static final long DB_RETRY_INTERVAL_MS = 1_000;
 
     @Bean(PROJECTOR_CONTAINER_FACTORY)
-    ConcurrentKafkaListenerContainerFactory<String, byte[]> projectorContainerFactory(KafkaProperties kafka) {
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> projectorContainerFactory(KafkaProperties kafka,
+                                                                                       MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-projector");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -35,7 +38,10 @@ public class SchedulerConfiguration {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config));
+        DefaultKafkaConsumerFactory<String, byte[]> consumers = new DefaultKafkaConsumerFactory<>(config);
+        // The consumer's own metrics: its records lag is how far the projector trails sluice.events.
+        consumers.addListener(new MicrometerConsumerListener<>(meters));
+        factory.setConsumerFactory(consumers);
         factory.setBatchListener(true);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
         factory.setCommonErrorHandler(new DefaultErrorHandler(new FixedBackOff(DB_RETRY_INTERVAL_MS, FixedBackOff.UNLIMITED_ATTEMPTS)));
