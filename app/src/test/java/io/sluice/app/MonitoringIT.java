@@ -2,6 +2,7 @@ package io.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.testkit.TestReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
 class MonitoringIT extends SluiceIntegrationTest {
 
     private static final Path OPS = Path.of("..", "ops");
-    private static final Pattern METRIC = Pattern.compile("\\b(sluice_[a-z_]+|jvm_[a-z_]+|hikaricp_[a-z_]+)");
+    private static final Pattern METRIC = Pattern.compile("\\b(sluice_[a-z_]+|jvm_[a-z_]+|hikaricp_[a-z_]+|kafka_consumer_[a-z_]+)");
 
     @Test
     void theAlertRulesAndTheDashboardNameOnlyMetricsSluiceExposes() throws Exception {
@@ -31,7 +32,14 @@ class MonitoringIT extends SluiceIntegrationTest {
         assertThat((List<?>) rules.get("groups")).isNotEmpty();
         assertThat(SluiceClient.JSON.readTree(dashboard).get("panels").size()).isGreaterThanOrEqualTo(8);
 
-        // when
+        // when: a job went all the way (per-queue series appear with their queue's first job)
+        try (TestReceiver receiver = TestReceiver.start().answering(d -> 200)) {
+            SluiceClient.Tenant tenant = client.newOrganization(unique("monitoring"));
+            SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/m"));
+            String job = client.post(tenant.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"monitored\",\"endpoint_id\":\""
+                    + endpoint.id() + "\",\"payload\":{}}").body().get("id").asString();
+            awaitStatus(tenant, job, "completed");
+        }
         String exposed = client.get(null, "/actuator/prometheus").raw();
 
         // then

@@ -36,9 +36,11 @@ public class AttemptRouter {
     private final Counter deadLettered;
     private final RetrySchedule schedule;
     private final MeterRegistry meters;
+    private final QueueMetrics queueMetrics;
 
     public AttemptRouter(RetryPolicy policy, RetrySchedule schedule, RecordSender sender, EventPublisher events,
-                         Topics topics, Clock clock, MeterRegistry meters) {
+                         Topics topics, Clock clock, MeterRegistry meters, QueueMetrics queueMetrics) {
+        this.queueMetrics = queueMetrics;
         this.policy = policy;
         this.schedule = schedule;
         this.meters = meters;
@@ -55,6 +57,12 @@ public class AttemptRouter {
         Instant now = clock.instant();
         NextStep next = policy.decide(scheduleOf(delivery), report.outcome(), delivery.attempt(),
                 delivery.maxRetries(), report.retryAfter(), now);
+        queueMetrics.attempted(delivery, switch (next) {
+            case NextStep.Complete complete -> QueueMetrics.Outcome.DELIVERED;
+            case NextStep.Retry retry -> QueueMetrics.Outcome.RETRIED;
+            case NextStep.DeadLetter dead -> QueueMetrics.Outcome.DEAD_LETTERED;
+            case NextStep.DisableEndpoint gone -> QueueMetrics.Outcome.DEAD_LETTERED;
+        }, report.durationMs());
         switch (next) {
             case NextStep.Complete complete ->
                     events.publish(event(delivery, report, JobState.COMPLETED, null, null, false), onDurable);
@@ -123,6 +131,7 @@ public class AttemptRouter {
      */
     public void withhold(DeliveryMessage delivery, String reason, Runnable onDurable) {
         deadLettered.increment();
+        queueMetrics.withheld(delivery);
         Instant now = clock.instant();
         Runnable bothDurable = afterBoth(onDurable);
         DeadLetter dead = new DeadLetter(delivery, reason, now);

@@ -214,7 +214,9 @@ public class WorkflowController {
         List<WorkflowJob> jobs = workflows.jobs(caller.organizationId(), w.id());
         List<WorkflowGraph.Node> nodes = jobs.stream()
                 .map(job -> new WorkflowGraph.Node(job.key(), job.dependsOn())).toList();
-        List<String> order = ((WorkflowGraph.Valid) WorkflowGraph.check(nodes)).order();
+        // Dependants first; a job gone since (its queue deleted) leaves the request's order.
+        List<String> order = WorkflowGraph.check(nodes) instanceof WorkflowGraph.Valid(List<String> dagOrder)
+                ? dagOrder : jobs.stream().map(WorkflowJob::key).toList();
         Map<String, WorkflowJob> byKey = new LinkedHashMap<>();
         jobs.forEach(job -> byKey.put(job.key(), job));
         for (String key : order.reversed()) {

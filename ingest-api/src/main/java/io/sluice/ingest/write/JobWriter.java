@@ -3,25 +3,29 @@ package io.sluice.ingest.write;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.core.metrics.LabelBudget;
 import io.sluice.ingest.IngestProperties;
 import io.sluice.ingest.relay.FifoReleaser;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
-import io.sluice.store.InsertedJob;
 import io.sluice.store.IngestStore;
 import io.sluice.store.IngestStore.MessageToPublish;
+import io.sluice.store.InsertedJob;
 import io.sluice.store.NewJob;
 import io.sluice.store.PublishedMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -69,12 +73,17 @@ public class JobWriter implements SmartLifecycle {
     private final Counter committedJobs;
     private final Counter committedMessages;
     private final Timer commits;
+    private final MeterRegistry meters;
+    private final LabelBudget queueLabels;
+    private final Map<String, Counter> enqueued = new ConcurrentHashMap<>();
     private final BlockingQueue<Request> waiting;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
     public JobWriter(IngestStore store, OutboxRelay relay, FifoReleaser fifo, IngestProperties properties,
-                     MeterRegistry meters) {
+                     MeterRegistry meters, @Value("${sluice.metrics.queue-series:100}") int queueSeries) {
+        this.meters = meters;
+        this.queueLabels = new LabelBudget(queueSeries);
         this.store = store;
         this.relay = relay;
         this.fifo = fifo;
@@ -183,6 +192,24 @@ public class JobWriter implements SmartLifecycle {
         }
     }
 
+    /**
+     * {@code sluice.queue.enqueued{organization, queue}}: jobs accepted by the job routes (a
+     * message's deliveries are counted as the message); the first {@code sluice.metrics.queue-series}
+     * queues keep their labels, later ones are counted under {@code other}.
+     */
+    private void countPerQueue(List<NewJob> jobs) {
+        for (NewJob job : jobs) {
+            String key = queueLabels.label(job.organizationId() + "/" + job.queueName());
+            enqueued.computeIfAbsent(key, k -> {
+                boolean other = LabelBudget.OTHER.equals(k);
+                return Counter.builder("sluice.queue.enqueued")
+                        .tags("organization", other ? LabelBudget.OTHER : job.organizationId().toString(),
+                                "queue", other ? LabelBudget.OTHER : job.queueName())
+                        .register(meters);
+            }).increment();
+        }
+    }
+
     private void commit(List<Request> batch) {
         List<NewJob> jobs = new ArrayList<>();
         List<MessageToPublish> messages = new ArrayList<>();
@@ -196,6 +223,7 @@ public class JobWriter implements SmartLifecycle {
             IngestStore.Written written = commits.record(
                     () -> store.write(jobs, messages, properties.idempotencyTtl()));
             committedJobs.increment(jobs.size());
+            countPerQueue(jobs);
             committedMessages.increment(messages.size());
             relay.wake();
             if (written.fifoLaned()) {
