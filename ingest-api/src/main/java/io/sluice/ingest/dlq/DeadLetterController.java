@@ -28,7 +28,6 @@ import io.sluice.store.JobRetry;
 import io.sluice.store.JobRetryResult;
 import io.sluice.store.JobStore;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -208,14 +207,6 @@ public class DeadLetterController {
             throw ApiException.validation("job_ids may hold at most " + MAX_RETRY_LIMIT + " ids",
                     Map.of("field", "job_ids"));
         }
-        List<UUID> ids = new ArrayList<>(texts.size());
-        List<String> invalid = new ArrayList<>();
-        for (String text : texts) {
-            Ids.parse(text).ifPresentOrElse(ids::add, () -> invalid.add(String.valueOf(text)));
-        }
-        if (!invalid.isEmpty()) {
-            throw ApiException.validation("job_ids must be UUIDs", Map.of("field", "job_ids", "invalid", invalid));
-        }
-        return ids;
+        return Ids.requireAll(texts, "job_ids");
     }
 }

@@ -11,7 +11,6 @@ import io.sluice.store.DependencyStore;
 import io.sluice.store.JobDependencies;
 import io.sluice.store.JobRecord;
 import io.sluice.store.JobStore;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,14 +110,7 @@ public class JobDependencyController {
             throw ApiException.validation("depends_on_job_ids must name 1 to " + MAX_DEPENDENCIES + " jobs",
                     Map.of("field", "depends_on_job_ids"));
         }
-        Set<UUID> ids = new LinkedHashSet<>();
-        List<String> invalid = new ArrayList<>();
-        for (String text : given) {
-            Ids.parse(text).ifPresentOrElse(ids::add, () -> invalid.add(String.valueOf(text)));
-        }
-        if (!invalid.isEmpty()) {
-            throw ApiException.validation("not job ids: " + invalid, Map.of("field", "depends_on_job_ids"));
-        }
+        Set<UUID> ids = new LinkedHashSet<>(Ids.requireAll(given, "depends_on_job_ids"));
         Set<UUID> visible = new LinkedHashSet<>();
         jobs.getAll(caller.organizationId(), List.copyOf(ids)).stream()
                 .filter(j -> caller.reaches(j.queueName())).forEach(j -> visible.add(j.id()));
