@@ -11,9 +11,10 @@ import java.util.UUID;
 record JobFacts(UUID id, UUID organizationId, String queueName, UUID endpointId, UUID messageId, String state,
                 int attempts, Integer statusCode, String error) {
 
-    static JobFacts created(NewJob job) {
+    /** @param state as the job was written: {@code pending}, or {@code scheduled} (for its time or its dependencies) */
+    static JobFacts created(NewJob job, String state) {
         return new JobFacts(job.id(), job.organizationId(), job.queueName(), job.endpointId(), job.messageId(),
-                "pending", 0, null, null);
+                state, 0, null, null);
     }
 
     /** The same job, moved to {@code newState}. */

@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
 import io.sluice.core.system.SystemEvent;
 import io.sluice.core.system.SystemEventType;
@@ -98,6 +99,12 @@ public class SystemEventStore {
      * organizations has an outgoing webhook, which keeps the ingest path free of them otherwise.
      */
     void publishCreatedWithin(Connection connection, List<NewJob> created, Instant now) throws SQLException {
+        publishCreatedWithin(connection, created, Set.of(), now);
+    }
+
+    /** @param held the jobs written to wait for their dependencies ({@code scheduled}) */
+    void publishCreatedWithin(Connection connection, List<NewJob> created, Set<UUID> held, Instant now)
+            throws SQLException {
         if (created.isEmpty()) {
             return;
         }
@@ -106,7 +113,9 @@ public class SystemEventStore {
         List<Receiver> receivers = receiversOf(connection, organizations);
         if (!receivers.isEmpty()) {
             publish(connection, receivers, created.stream()
-                    .map(job -> JobFacts.created(job).event(SystemEventType.JOB_CREATED, now, Map.of())).toList(), now);
+                    .map(job -> JobFacts.created(job, held.contains(job.id()) || job.isScheduledAfter(now)
+                            ? JobState.SCHEDULED.wireName() : JobState.PENDING.wireName())
+                            .event(SystemEventType.JOB_CREATED, now, Map.of())).toList(), now);
         }
     }
 

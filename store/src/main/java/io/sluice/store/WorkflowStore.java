@@ -17,9 +17,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -141,7 +143,9 @@ public class WorkflowStore {
             }
             List<NewJob> all = new ArrayList<>(roots);
             all.addAll(held);
-            systemEvents.publishCreatedWithin(connection, all, now);
+            Set<UUID> waiting = new HashSet<>();
+            held.forEach(job -> waiting.add(job.id()));
+            systemEvents.publishCreatedWithin(connection, all, waiting, now);
             return null;
         }));
     }

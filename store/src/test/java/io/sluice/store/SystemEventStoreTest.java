@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
+import io.sluice.core.workflow.DependencyMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -43,6 +44,31 @@ class SystemEventStoreTest {
         assertThat(jobs.get(org, delivery).orElseThrow().payload())
                 .contains("\"event\":\"job.created\"", "\"job_id\":\"" + job + "\"", "\"timestamp\"");
         assertThat(eventDeliveries("job.created")).doesNotContain(otherType.id(), disabled.id());
+    }
+
+    @Test
+    void jobCreatedSaysScheduledForAJobThatWaitsForItsDependencies() {
+        // given
+        Endpoint subscribed = outgoingWebhook(List.of("job.created"));
+        UUID receiver = db.newEndpoint(org, clock).id();
+        WorkflowStore workflows = new WorkflowStore(db.jdbc, db.tx, jobs, new DeadLetterStore(db.jdbc, db.tx, clock),
+                db.systemEvents(clock), clock);
+        NewJob first = StoreTestSupport.job(ids.next(), org, "etl", receiver, null);
+        NewJob then = StoreTestSupport.job(ids.next(), org, "etl", receiver, null);
+
+        // when
+        workflows.create(new NewWorkflow(ids.next(), org, "etl", null, null, List.of(
+                new NewWorkflow.Member("first", first, List.of(), DependencyMode.ALL),
+                new NewWorkflow.Member("then", then, List.of("first"), DependencyMode.ALL))));
+
+        // then
+        List<String> created = db.jdbc.queryForList("SELECT m.payload::text FROM jobs j JOIN messages m"
+                + " ON m.id = j.message_id WHERE j.endpoint_id = ? AND m.event_type = 'job.created'", String.class,
+                subscribed.id());
+        assertThat(created).anySatisfy(event -> assertThat(event)
+                .contains("\"job_id\":\"" + first.id() + "\"", "\"state\":\"pending\""));
+        assertThat(created).anySatisfy(event -> assertThat(event)
+                .contains("\"job_id\":\"" + then.id() + "\"", "\"state\":\"scheduled\""));
     }
 
     @Test
