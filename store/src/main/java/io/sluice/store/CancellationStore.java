@@ -58,10 +58,7 @@ public class CancellationStore {
             // back from wherever it waits (outbox, FIFO lane, or parked while its queue is paused).
             boolean inFlight = false;
             if (job.endpointId() != null && state == JobState.PENDING) {
-                int takenBack = jdbc.update("DELETE FROM outbox WHERE job_id = ?", jobId)
-                        + jdbc.update("DELETE FROM fifo_queue WHERE job_id = ?", jobId)
-                        + jdbc.update("DELETE FROM parked_jobs WHERE job_id = ?", jobId);
-                inFlight = takenBack == 0;
+                inFlight = HeldDeliveries.takeBack(jdbc, new UUID[] {jobId}).isEmpty();
             }
             Instant now = clock.instant();
             Timestamp at = Rows.timestamp(now);

@@ -113,10 +113,8 @@ public class DependencyStore {
      * @return whether it was there to take (false: a webhook job already handed to Kafka)
      */
     private boolean takenBack(UUID jobId, boolean webhook) {
-        int taken = jdbc.update("DELETE FROM outbox WHERE job_id = ?", jobId)
-                + jdbc.update("DELETE FROM fifo_queue WHERE job_id = ?", jobId)
-                + jdbc.update("DELETE FROM parked_jobs WHERE job_id = ?", jobId);
-        return !webhook || taken > 0;
+        boolean taken = !HeldDeliveries.takeBack(jdbc, new UUID[] {jobId}).isEmpty();
+        return !webhook || taken;
     }
 
     /** A new dependency that already waits for the job, directly or through others (or is the job). */

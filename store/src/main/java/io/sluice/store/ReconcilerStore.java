@@ -130,7 +130,7 @@ public class ReconcilerStore {
         Map<UUID, Instant> repaired = new LinkedHashMap<>();
         if (!suspects.isEmpty()) {
             UUID[] ids = suspects.toArray(UUID[]::new);
-            Set<UUID> held = heldInStore(ids);
+            Set<UUID> held = HeldDeliveries.waiting(jdbc, ids);
             for (Seen job : read(ids, true)) {
                 switch (Reconciliation.of(job.sighting(), held.contains(job.id()), now, stuckAfter)) {
                     case Reconciliation.Settled s -> settled.add(job.id());
@@ -157,14 +157,6 @@ public class ReconcilerStore {
                 FROM jobs j LEFT JOIN reconciler_watch w ON w.job_id = j.id
                 WHERE j.id = ANY(?::uuid[]) ORDER BY j.id""" + (lock ? " FOR UPDATE OF j" : ""),
                 ReconcilerStore::seen, (Object) ids);
-    }
-
-    /** Those of the jobs waiting in PostgreSQL: in the outbox, a FIFO lane, or parked for a paused queue. */
-    private Set<UUID> heldInStore(UUID[] ids) {
-        return new HashSet<>(jdbc.queryForList("""
-                SELECT job_id FROM outbox WHERE job_id = ANY(?::uuid[])
-                UNION SELECT job_id FROM fifo_queue WHERE job_id = ANY(?::uuid[])
-                UNION SELECT job_id FROM parked_jobs WHERE job_id = ANY(?::uuid[])""", UUID.class, ids, ids, ids));
     }
 
     private void forget(UUID[] ids) {

@@ -2,6 +2,7 @@ package io.sluice.store;
 
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
+import io.sluice.core.system.SystemEventType;
 import io.sluice.core.system.SystemEvent;
 import io.sluice.core.workflow.DependencyMode;
 import io.sluice.core.workflow.WorkflowGraph;
@@ -16,6 +17,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -209,15 +211,48 @@ public class WorkflowStore {
     }
 
     /**
-     * Records a user's cancel (the first one's time stays); the caller then cancels its jobs.
-     *
-     * @return false when there is no such workflow
+     * Cancels the workflow and every job of it that has not started, in one transaction: those
+     * waiting for their time or dependencies, and pending ones (taken back from the outbox, a
+     * FIFO lane or a paused queue where they still wait). All are cancelled by one statement
+     * before their events are raised, so each counts as cancelled by the user, not by a
+     * dependency. Jobs already running finish.
      */
-    public boolean markCancelled(UUID organizationId, UUID id) {
-        Timestamp now = Timestamp.from(clock.instant());
-        return jdbc.update("""
-                UPDATE workflows SET cancelled_at = coalesce(cancelled_at, ?), updated_at = ?
-                WHERE id = ? AND organization_id = ?""", now, now, id, organizationId) == 1;
+    public WorkflowCancel cancel(UUID organizationId, UUID id) {
+        return tx.execute(status -> jdbc.execute((ConnectionCallback<WorkflowCancel>) connection -> {
+            if (jdbc.queryForList("SELECT id FROM workflows WHERE id = ? AND organization_id = ? FOR UPDATE",
+                    UUID.class, id, organizationId).isEmpty()) {
+                return new WorkflowCancel.NotFound();
+            }
+            WorkflowStatus now = find(organizationId, id).orElseThrow().status();
+            if (now == WorkflowStatus.COMPLETED || now == WorkflowStatus.FAILED) {
+                return new WorkflowCancel.Ended(now);
+            }
+            Instant at = clock.instant();
+            Timestamp stamp = Timestamp.from(at);
+            jdbc.update("UPDATE workflows SET cancelled_at = coalesce(cancelled_at, ?), updated_at = ? WHERE id = ?",
+                    stamp, stamp, id);
+            List<Map<String, Object>> waiting = jdbc.queryForList("""
+                    SELECT j.id, j.state, j.endpoint_id FROM workflow_jobs wj JOIN jobs j ON j.id = wj.job_id
+                    WHERE wj.workflow_id = ? AND j.state = ANY(?::text[]) ORDER BY j.id FOR UPDATE OF j""", id,
+                    new String[] {JobState.SCHEDULED.wireName(), JobState.PENDING.wireName()});
+            UUID[] webhooksPending = waiting.stream()
+                    .filter(row -> row.get("endpoint_id") != null && JobState.PENDING.wireName().equals(row.get("state")))
+                    .map(row -> (UUID) row.get("id")).toArray(UUID[]::new);
+            Set<UUID> takenBack = HeldDeliveries.takeBack(jdbc, webhooksPending);
+            List<UUID> inFlight = Arrays.stream(webhooksPending).filter(job -> !takenBack.contains(job)).toList();
+            List<SystemEvent> events = jdbc.query("""
+                    UPDATE jobs SET state = ?, completed_at = ?, updated_at = ?
+                    WHERE id = ANY(?::uuid[]) AND state = ANY(?::text[])
+                    RETURNING id, organization_id, queue_name, endpoint_id, message_id, attempts, last_error""",
+                    (rs, n) -> new JobFacts(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getObject(4, UUID.class), rs.getObject(5, UUID.class), JobState.CANCELLED.wireName(),
+                            rs.getInt(6), null, rs.getString(7)).event(SystemEventType.JOB_CANCELLED, at, Map.of()),
+                    JobState.CANCELLED.wireName(), stamp, stamp,
+                    waiting.stream().map(row -> row.get("id")).toArray(UUID[]::new),
+                    new String[] {JobState.SCHEDULED.wireName(), JobState.PENDING.wireName()});
+            systemEvents.publishWithin(connection, events, at);
+            return new WorkflowCancel.Cancelled(inFlight);
+        }));
     }
 
     /**

@@ -221,6 +221,35 @@ class WorkflowStoreTest {
     }
 
     @Test
+    void aCancelledWorkflowCancelsEveryJobNotStartedInOneGoAsTheUsers() {
+        // given: a has started (its delivery left), b waits for a, c waits in the outbox
+        Map<String, UUID> job = create(DependencyMode.ALL, "a", "b:a", "c");
+        db.jdbc.update("DELETE FROM outbox WHERE job_id = ?", job.get("a"));
+        UUID id = workflow(job).id();
+
+        // when
+        WorkflowCancel cancel = workflows.cancel(org, id);
+
+        // then: a's delivery must be stopped in Kafka; none counts as failed by a dependency
+        assertThat(cancel).isEqualTo(new WorkflowCancel.Cancelled(List.of(job.get("a"))));
+        assertThat(states(job)).containsOnly("cancelled");
+        assertThat(inOutbox(job)).containsOnly(false);
+        Workflow cancelled = workflows.find(org, id).orElseThrow();
+        assertThat(cancelled.status()).isEqualTo(WorkflowStatus.CANCELLED);
+        assertThat(cancelled.progress().cancelled()).isEqualTo(3);
+        assertThat(workflows.cancel(org, id)).isEqualTo(new WorkflowCancel.Cancelled(List.of()));
+    }
+
+    @Test
+    void aCompletedWorkflowCannotBeCancelled() {
+        Map<String, UUID> job = create(DependencyMode.ALL, "a");
+        complete(job.get("a"));
+
+        assertThat(workflows.cancel(org, workflow(job).id()))
+                .isEqualTo(new WorkflowCancel.Ended(WorkflowStatus.COMPLETED));
+    }
+
+    @Test
     void retentionForgetsAWorkflowOnceNoneOfItsJobsRemainsAndKeepsOneWithAJobLeft() {
         // given: two workflows whose days of jobs were dropped, but for one dead-lettered job
         Map<String, UUID> gone = create(DependencyMode.ALL, "a", "b:a");

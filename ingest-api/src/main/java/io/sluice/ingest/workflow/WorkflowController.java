@@ -13,19 +13,17 @@ import io.sluice.ingest.relay.DirectoryPublisher;
 import io.sluice.ingest.relay.OutboxRelay;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
-import io.sluice.store.Cancellation;
-import io.sluice.store.CancellationStore;
 import io.sluice.store.JobRecord;
 import io.sluice.store.NewJob;
 import io.sluice.store.NewWorkflow;
 import io.sluice.store.Workflow;
+import io.sluice.store.WorkflowCancel;
 import io.sluice.store.WorkflowJob;
 import io.sluice.store.WorkflowRetry;
 import io.sluice.store.WorkflowStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -114,17 +112,15 @@ public class WorkflowController {
 
     private final WorkflowStore workflows;
     private final JobFactory jobFactory;
-    private final CancellationStore cancellations;
     private final DirectoryPublisher directory;
     private final OutboxRelay relay;
     private final JsonMapper json;
     private final Uuid7 ids;
 
-    public WorkflowController(WorkflowStore workflows, JobFactory jobFactory, CancellationStore cancellations,
-                              DirectoryPublisher directory, OutboxRelay relay, JsonMapper json, Uuid7 ids) {
+    public WorkflowController(WorkflowStore workflows, JobFactory jobFactory, DirectoryPublisher directory,
+                              OutboxRelay relay, JsonMapper json, Uuid7 ids) {
         this.workflows = workflows;
         this.jobFactory = jobFactory;
-        this.cancellations = cancellations;
         this.directory = directory;
         this.relay = relay;
         this.json = json;
@@ -200,34 +196,21 @@ public class WorkflowController {
     }
 
     /**
-     * Cancels every job that has not started, those waiting for others first, so each is recorded
-     * as cancelled by the user; jobs already running finish. A workflow that ended otherwise is 409.
+     * Cancels the workflow and every job of it that has not started, in one transaction; jobs
+     * already running finish. A workflow that completed or failed is 409.
      */
     @PostMapping("/api/v1/workflows/{id}/cancel")
     public WorkflowView cancel(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller, @PathVariable String id) {
         Workflow w = visible(caller, id);
-        if (w.status() == WorkflowStatus.COMPLETED || w.status() == WorkflowStatus.FAILED) {
-            throw ApiException.conflict("Workflow is " + w.status().wireName() + "; only a pending or running"
-                    + " workflow can be cancelled");
-        }
-        workflows.markCancelled(caller.organizationId(), w.id());
-        List<WorkflowJob> jobs = workflows.jobs(caller.organizationId(), w.id());
-        List<WorkflowGraph.Node> nodes = jobs.stream()
-                .map(job -> new WorkflowGraph.Node(job.key(), job.dependsOn())).toList();
-        // Dependants first; a job gone since (its queue deleted) leaves the request's order.
-        List<String> order = WorkflowGraph.check(nodes) instanceof WorkflowGraph.Valid(List<String> dagOrder)
-                ? dagOrder : jobs.stream().map(WorkflowJob::key).toList();
-        Map<String, WorkflowJob> byKey = new LinkedHashMap<>();
-        jobs.forEach(job -> byKey.put(job.key(), job));
-        for (String key : order.reversed()) {
-            JobRecord job = byKey.get(key).job();
-            if ((job.state().equals("scheduled") || job.state().equals("pending"))
-                    && cancellations.cancel(caller.organizationId(), job.id())
-                            instanceof Cancellation.CancelledInFlight) {
-                directory.announceCancellation(job.id());
+        return switch (workflows.cancel(caller.organizationId(), w.id())) {
+            case WorkflowCancel.Cancelled(List<UUID> inFlight) -> {
+                inFlight.forEach(directory::announceCancellation);
+                yield WorkflowView.of(visible(caller, id));
             }
-        }
-        return WorkflowView.of(visible(caller, id));
+            case WorkflowCancel.NotFound notFound -> throw notFound();
+            case WorkflowCancel.Ended(WorkflowStatus status) -> throw ApiException.conflict("Workflow is "
+                    + status.wireName() + "; only a pending or running workflow can be cancelled");
+        };
     }
 
     /** Runs a failed workflow's given-up jobs again, and what their failure cancelled; anything else is 409. */
