@@ -9,7 +9,6 @@ import io.sluice.core.workflow.WorkflowGraph;
 import io.sluice.core.workflow.WorkflowProgress;
 import io.sluice.core.workflow.WorkflowStatus;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
