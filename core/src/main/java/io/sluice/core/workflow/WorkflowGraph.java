@@ -2,6 +2,7 @@ package io.sluice.core.workflow;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ public final class WorkflowGraph {
     /** A job of the request: its key and the keys it depends on. */
     public record Node(String key, List<String> dependsOn) {
         public Node {
-            dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+            // Kept as given, nulls included: check() reports a null dependency as an unknown key.
+            dependsOn = dependsOn == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(dependsOn));
         }
     }
 

@@ -48,6 +48,8 @@ class WorkflowGraphTest {
                 .isEqualTo(new Invalid("jobs[2].key", "key 'a' is used by jobs[0] and jobs[2]"));
         assertThat(WorkflowGraph.check(List.of(node(" "))))
                 .isEqualTo(new Invalid("jobs[0].key", "every job needs a key"));
+        assertThat(WorkflowGraph.check(List.of(node("a"), new Node("b", java.util.Arrays.asList("a", null)))))
+                .isEqualTo(new Invalid("jobs[1].depends_on", "'null' is not the key of a job of this workflow"));
     }
 
     @Test
