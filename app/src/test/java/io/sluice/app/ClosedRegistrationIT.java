@@ -11,7 +11,7 @@ import org.springframework.test.context.TestPropertySource;
  * With {@code sluice.registration=closed}, only the operator creates organizations. A context
  * of its own, closed afterwards so two applications do not share the test JVM for long.
  */
-@TestPropertySource(properties = "sluice.registration=closed")
+@TestPropertySource(properties = {"sluice.registration=closed", "sluice.topology.enabled=false"})
 @DirtiesContext
 class ClosedRegistrationIT extends SluiceIntegrationTest {
 

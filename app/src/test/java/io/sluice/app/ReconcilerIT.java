@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * came. A context of its own, with a patience of 2 s, closed afterwards.
  */
 @TestPropertySource(properties = {"sluice.reconciler.enabled=true", "sluice.reconciler.stuck-after=2s",
-        "sluice.reconciler.interval=300ms"})
+        "sluice.reconciler.interval=300ms", "sluice.topology.enabled=false"})
 @DirtiesContext
 class ReconcilerIT extends SluiceIntegrationTest {
 

@@ -3,6 +3,9 @@ package io.sluice.app;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.testkit.RealServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,7 +30,7 @@ import tools.jackson.databind.JsonNode;
                 "sluice.worker.circuit-breaker.sliding-window=20", "sluice.worker.circuit-breaker.minimum-calls=10",
                 "sluice.worker.circuit-breaker.open-wait=2s", "sluice.admin-key=" + SluiceIntegrationTest.ADMIN_KEY,
                 "sluice.work.reaper.silent-after=3s", "sluice.work.reaper.interval=200ms",
-                "sluice.reconciler.enabled=false"})
+                "sluice.reconciler.enabled=false", "sluice.topology.standby-replicas=0"})
 abstract class SluiceIntegrationTest {
 
     /** The operator's key of the test application ({@code sluice.admin-key}). */
@@ -36,6 +39,9 @@ abstract class SluiceIntegrationTest {
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
         RealServers.get().springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        // Each application context its own Kafka Streams state, as each node has in production.
+        String stateDir = newTempDirectory("sluice-test-streams");
+        registry.add("sluice.topology.state-dir", () -> stateDir);
     }
 
     @LocalServerPort
@@ -53,6 +59,14 @@ abstract class SluiceIntegrationTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> status.equals(client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body().get("status").asString()));
         return client.get(tenant.apiKey(), "/api/v1/jobs/" + id).body();
+    }
+
+    private static String newTempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String unique(String prefix) {

@@ -5,6 +5,7 @@ import io.sluice.core.event.DeliveryParked;
 import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
+import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.kafka.MalformedRecordException;
 import io.sluice.store.EndpointHealthStore;
 import io.sluice.store.ProjectionStore;
@@ -54,14 +55,20 @@ public class StateProjector {
         List<DeliveryWithheld> withheld = new ArrayList<>();
         List<DeliveryParked> parked = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+            Header typeHeader = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+            String type = typeHeader == null ? null : new String(typeHeader.value(), StandardCharsets.UTF_8);
+            if (JobEvent.JOB_STATE.equals(type)) {
+                continue; // written from PostgreSQL: there is nothing to project back
+            }
             try {
-                JobEvent event = EventCodec.decode(
-                        type == null ? null : new String(type.value(), StandardCharsets.UTF_8), record.value());
+                JobEvent event = EventCodec.decode(type, record.value());
                 switch (event) {
                     case AttemptRecorded attempt -> attempts.add(attempt);
                     case DeliveryWithheld held -> withheld.add(held);
                     case DeliveryParked held -> parked.add(held);
+                    case JobStateChanged change -> {
+                        // skipped above
+                    }
                 }
             } catch (MalformedRecordException e) {
                 // Skipping is safe: the reconciler re-publishes a job whose outcome never arrives.
@@ -75,6 +82,6 @@ public class StateProjector {
         store.recordParked(parked);
         // After the jobs: a failure here replays the batch, which both stores apply idempotently.
         endpointHealth.recordOutcomes(attempts, endpointPolicy.disableAfter());
-        projected.increment(records.size());
+        projected.increment(attempts.size() + withheld.size() + parked.size());
     }
 }

@@ -62,6 +62,13 @@ public class PartitionStore {
                             ? "INSERT INTO jobs SELECT * FROM " + partition + " WHERE state NOT IN " + DROPPABLE_STATES
                             : "INSERT INTO attempts SELECT a.* FROM " + partition + " a WHERE EXISTS (SELECT 1 FROM jobs j"
                                     + " WHERE j.id = a.job_id AND j.state NOT IN " + DROPPABLE_STATES + ")");
+                    if (table.equals("jobs")) {
+                        // Dropping a partition fires no trigger: tell the readers of job_changes
+                        // (the stats) that these jobs are gone.
+                        jdbc.execute("INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state,"
+                                + " job_created_at) SELECT id, organization_id, queue_name, state, NULL, created_at FROM "
+                                + partition + " WHERE state IN " + DROPPABLE_STATES + " ORDER BY id");
+                    }
                     jdbc.execute("DROP TABLE " + partition);
                 });
                 log.info("Retention dropped partition {}", partition);

@@ -161,6 +161,9 @@ class PartitionStoreTest {
         assertThat(jobs.attempts(byState.get("pending"))).hasSize(1);
         assertThat(jobs.attempts(byState.get("completed"))).isEmpty();
         assertThat(partitionOf("jobs", byState.get("deadletter"))).isEqualTo("jobs_default");
+        // and the readers of job changes (the live stats) are told which jobs are gone
+        assertThat(db.jdbc.queryForList("SELECT job_id FROM job_changes WHERE organization_id = ? AND new_state IS NULL",
+                UUID.class, org)).containsExactlyInAnyOrder(byState.get("completed"), byState.get("cancelled"));
     }
 
     private String partitionOf(String table, UUID id) {

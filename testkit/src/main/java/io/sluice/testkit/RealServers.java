@@ -99,6 +99,9 @@ public final class RealServers {
                     "auto.create.topics.enable", "false",
                     "offsets.topic.num.partitions", "12",
                     "group.initial.rebalance.delay.ms", "0",
+                    // exactly-once Kafka Streams (the stats topology) on one broker
+                    "transaction.state.log.replication.factor", "1",
+                    "transaction.state.log.min.isr", "1",
                     "num.network.threads", "2",
                     "num.io.threads", "4"));
             kafka.afterPropertiesSet();

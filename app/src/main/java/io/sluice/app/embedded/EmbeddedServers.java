@@ -111,6 +111,10 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
                 kafka = startLogged("Kafka broker", () -> EmbeddedKafkaServer.start(dataDir, kafkaPort),
                         "at " + EmbeddedKafkaServer.bootstrapServers(kafkaPort) + " (log in " + dataDir.resolve("kafka") + ")");
                 properties.put("spring.kafka.bootstrap-servers", EmbeddedKafkaServer.bootstrapServers(kafkaPort));
+                if (!env.containsProperty("sluice.topology.standby-replicas")) {
+                    // one node: there is nowhere to keep a standby copy of the stats
+                    properties.put("sluice.topology.standby-replicas", "0");
+                }
             }
         }
         env.getPropertySources().addFirst(new MapPropertySource("sluiceEmbeddedServers", properties));

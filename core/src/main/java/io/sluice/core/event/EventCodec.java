@@ -27,6 +27,7 @@ public final class EventCodec {
             case JobEvent.ATTEMPT_RECORDED -> AttemptRecorded.class;
             case JobEvent.DELIVERY_WITHHELD -> DeliveryWithheld.class;
             case JobEvent.DELIVERY_PARKED -> DeliveryParked.class;
+            case JobEvent.JOB_STATE -> JobStateChanged.class;
             default -> throw new MalformedRecordException("unknown event type: " + type, null);
         };
         try {

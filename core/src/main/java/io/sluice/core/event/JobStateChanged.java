@@ -1,0 +1,30 @@
+package io.sluice.core.event;
+
+import io.sluice.core.job.JobState;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A job's state changed in PostgreSQL, as the database recorded it in the same transaction
+ * (every insert, state change and removal of a job is recorded, whichever code made it).
+ *
+ * @param version   orders the changes of one job: a later change has a higher version, so a
+ *                  reader keeps the highest it has seen and ignores duplicates and stragglers
+ * @param from      the state before, or null for a new job
+ * @param to        the state after, or null when the job is gone (deleted, or dropped by retention)
+ * @param createdAt when the job was created, for enqueue-to-outcome latency
+ * @param at        when the change was made
+ */
+public record JobStateChanged(long version, UUID jobId, UUID organizationId, String queueName, JobState from,
+                              JobState to, Instant createdAt, Instant at) implements JobEvent {
+
+    @Override
+    public String type() {
+        return JobEvent.JOB_STATE;
+    }
+
+    /** The job no longer exists: it counts in no state any more. */
+    public boolean gone() {
+        return to == null;
+    }
+}

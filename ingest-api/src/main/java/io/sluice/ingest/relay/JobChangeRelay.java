@@ -1,0 +1,82 @@
+package io.sluice.ingest.relay;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobEvent;
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.kafka.Topics;
+import io.sluice.store.JobChangeStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Moves the job state changes PostgreSQL recorded ({@link JobChangeStore}) to
+ * {@code sluice.events} as {@code job.state} events keyed by job id, where the live stats and the
+ * streams read them. Polls every {@code sluice.relay.poll-interval} and goes on at once after a
+ * full batch: a change reaches Kafka within about that interval of its commit.
+ */
+@Component
+public class JobChangeRelay extends WakeableLoop {
+
+    private static final byte[] TYPE = JobEvent.JOB_STATE.getBytes(StandardCharsets.UTF_8);
+
+    private final JobChangeStore changes;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final Topics topics;
+    private final RelayProperties properties;
+    private final Counter published;
+    private final AtomicLong removedSinceVacuum = new AtomicLong();
+
+    public JobChangeRelay(JobChangeStore changes, KafkaTemplate<String, byte[]> kafka, Topics topics,
+                          RelayProperties properties, MeterRegistry meters) {
+        super("sluice-job-change-relay", properties.ackTimeout());
+        this.changes = changes;
+        this.kafka = kafka;
+        this.topics = topics;
+        this.properties = properties;
+        this.published = meters.counter("sluice.relay.job_changes");
+    }
+
+    /** @return how many changes were published */
+    public int runOnce() {
+        int removed = changes.claimAndPublish(properties.batchSize(), this::publish);
+        if (properties.vacuumAfter() > 0 && removed > 0
+                && removedSinceVacuum.addAndGet(removed) >= properties.vacuumAfter()) {
+            removedSinceVacuum.set(0);
+            changes.vacuum();
+        }
+        return removed;
+    }
+
+    private void publish(List<JobStateChanged> batch) throws Exception {
+        List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
+        for (JobStateChanged change : batch) {
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topics.events(), change.jobId().toString(), EventCodec.encode(change));
+            record.headers().add(JobEvent.TYPE_HEADER, TYPE);
+            acks.add(kafka.send(record));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .get(properties.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        published.increment(batch.size());
+    }
+
+    @Override
+    Duration pass() {
+        return runOnce() < properties.batchSize() ? properties.pollInterval() : Duration.ZERO;
+    }
+
+    @Override
+    Duration afterFailure() {
+        return properties.pollInterval().multipliedBy(10);
+    }
+}

@@ -1,0 +1,78 @@
+package io.sluice.store;
+
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.job.JobState;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The changes of job states that triggers on {@code jobs} record (V24), on their way to
+ * {@code sluice.events}. Claimed, published and deleted like the outbox ({@link OutboxStore}):
+ * rows are deleted in the transaction that waited for Kafka's acknowledgement, so a change is
+ * published at least once; readers drop repeats by {@link JobStateChanged#version()}.
+ */
+@Repository
+public class JobChangeStore {
+
+    /** Publishes a claimed batch; returns only when every record is acknowledged, or throws. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publish(List<JobStateChanged> changes) throws Exception;
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    public JobChangeStore(JdbcTemplate jdbc, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    /** @return how many changes were published and removed; 0 when there were none */
+    public int claimAndPublish(int limit, Publisher publisher) {
+        Integer published = tx.execute(status -> {
+            // See OutboxStore: walk the key, never the dead rows of the heap.
+            jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
+            List<JobStateChanged> batch = jdbc.query("""
+                    DELETE FROM job_changes
+                    WHERE id = ANY(ARRAY(SELECT id FROM job_changes ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
+                    RETURNING id, job_id, organization_id, queue_name, old_state, new_state, job_created_at, changed_at""",
+                    (rs, n) -> new JobStateChanged(rs.getLong(1), rs.getObject(2, UUID.class),
+                            rs.getObject(3, UUID.class), rs.getString(4), state(rs.getString(5)),
+                            state(rs.getString(6)), Rows.instant(rs, 7), Rows.instant(rs, 8)),
+                    limit);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            try {
+                publisher.publish(batch.stream()
+                        .sorted(Comparator.comparingLong(JobStateChanged::version)).toList());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OutboxStore.PublishFailedException(e);
+            }
+            return batch.size();
+        });
+        return published == null ? 0 : published;
+    }
+
+    private static JobState state(String wireName) {
+        return wireName == null ? null : JobState.fromWireName(wireName);
+    }
+
+    /** Changes waiting to be published: a lag signal. */
+    public long backlog() {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM job_changes", Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** See {@link OutboxStore#vacuum()}: the same churn, the same remedy. */
+    public void vacuum() {
+        jdbc.execute("VACUUM (SKIP_LOCKED) job_changes");
+    }
+}

@@ -1,0 +1,96 @@
+package io.sluice.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.job.JobState;
+import io.sluice.core.job.Uuid7;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every change of a job's state is recorded by PostgreSQL in the transaction that makes it,
+ * whichever store made it, and handed to the publisher in version order; a failed publish keeps
+ * the changes for the next claim.
+ */
+class JobChangeStoreTest {
+
+    private final StoreTestSupport db = StoreTestSupport.get();
+    private final MutableClock clock = MutableClock.startingNow();
+    private final Uuid7 ids = new Uuid7(clock, ThreadLocalRandom.current());
+    private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
+    private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
+    private final CancellationStore cancellations = new CancellationStore(db.jdbc, db.tx, db.systemEvents(clock), clock);
+    private final JobChangeStore changes = new JobChangeStore(db.jdbc, db.tx);
+    private final UUID org = db.newOrganization(clock);
+    private final UUID endpoint = UUID.randomUUID();
+
+    @Test
+    void aJobsLifeIsRecordedChangeByChangeWithRisingVersions() {
+        UUID delivered = newJob();
+        UUID cancelled = newJob();
+        projection.recordAttempts(List.of(attempt(delivered, JobState.PENDING), attempt(delivered, JobState.COMPLETED)));
+        cancellations.cancel(org, cancelled);
+        // an update that changes no state is not a change
+        db.jdbc.update("UPDATE jobs SET priority = 5 WHERE id = ?", delivered);
+        db.jdbc.update("DELETE FROM jobs WHERE id = ?", cancelled);
+
+        List<JobStateChanged> published = publishAll();
+
+        assertThat(published).filteredOn(change -> change.jobId().equals(delivered))
+                .extracting(JobStateChanged::from, JobStateChanged::to)
+                .containsExactly(tuple(null, JobState.PENDING), tuple(JobState.PENDING, JobState.COMPLETED));
+        assertThat(published).filteredOn(change -> change.jobId().equals(cancelled))
+                .extracting(JobStateChanged::from, JobStateChanged::to)
+                .containsExactly(tuple(null, JobState.PENDING), tuple(JobState.PENDING, JobState.CANCELLED),
+                        tuple(JobState.CANCELLED, null));
+        assertThat(published).filteredOn(change -> change.organizationId().equals(org))
+                .allSatisfy(change -> {
+                    assertThat(change.queueName()).isEqualTo("q");
+                    assertThat(change.createdAt()).isNotNull();
+                    assertThat(change.at()).isNotNull();
+                })
+                .extracting(JobStateChanged::version).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aFailedPublishLeavesTheChangesForTheNextClaim() {
+        UUID job = newJob();
+
+        assertThatThrownBy(() -> changes.claimAndPublish(10_000, batch -> {
+            throw new IllegalStateException("broker down");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(publishAll()).filteredOn(change -> change.jobId().equals(job))
+                .extracting(JobStateChanged::to).containsExactly(JobState.PENDING);
+    }
+
+    private List<JobStateChanged> publishAll() {
+        List<JobStateChanged> published = new ArrayList<>();
+        while (changes.claimAndPublish(1_000, published::addAll) > 0) {
+            // other tests' changes are claimed too; each test looks at its own jobs only
+        }
+        return published;
+    }
+
+    private UUID newJob() {
+        clock.advance(Duration.ofMillis(1));
+        NewJob job = StoreTestSupport.job(ids.next(), org, "q", endpoint, null);
+        jobs.insertBatch(List.of(job), Duration.ofHours(1));
+        return job.id();
+    }
+
+    private AttemptRecorded attempt(UUID job, JobState after) {
+        boolean ok = after == JobState.COMPLETED;
+        return new AttemptRecorded(ids.next(), job, org, endpoint, clock.instant(), 5, ok ? 200 : 500, "",
+                ok ? null : "http_status", ok ? null : "HTTP 500", after, "worker-1", ok ? 2 : 1,
+                ok ? null : clock.instant(), null, false);
+    }
+}

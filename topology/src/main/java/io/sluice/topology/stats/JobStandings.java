@@ -1,0 +1,107 @@
+package io.sluice.topology.stats;
+
+import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobEvent;
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.kafka.MalformedRecordException;
+import io.sluice.core.stats.StatsScope;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the {@code job.state} events of {@code sluice.events} (keyed by job id) into moves between
+ * the counts of scopes (keyed by {@link StatsScope#key()}). It remembers each job's
+ * {@link JobStanding}, so a repeated or older change moves nothing: the counts are those of
+ * the jobs' newest changes, however often or late a change is delivered. Other events pass by.
+ */
+final class JobStandings implements Processor<String, byte[], String, StateMove> {
+
+    private static final Logger log = LoggerFactory.getLogger(JobStandings.class);
+
+    private final String storeName;
+    private final Duration forgetGoneAfter;
+    private ProcessorContext<String, StateMove> context;
+    private KeyValueStore<String, JobStanding> standings;
+
+    JobStandings(String storeName, Duration forgetGoneAfter) {
+        this.storeName = storeName;
+        this.forgetGoneAfter = forgetGoneAfter;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, StateMove> context) {
+        this.context = context;
+        this.standings = context.getStateStore(storeName);
+        context.schedule(forgetGoneAfter, PunctuationType.WALL_CLOCK_TIME, now -> forgetGone(now));
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+        if (type == null || !JobEvent.JOB_STATE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+            return;
+        }
+        JobStateChanged change;
+        try {
+            change = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, record.value());
+        } catch (MalformedRecordException e) {
+            log.error("Skipping an unreadable job.state event for job {}: {}", record.key(), e.getMessage());
+            return;
+        }
+        String job = change.jobId().toString();
+        JobStanding known = standings.get(job);
+        if (known != null && known.version() >= change.version()) {
+            return;
+        }
+        JobStanding next = JobStanding.of(change);
+        standings.put(job, next);
+        for (KeyValue<StatsScope, StateMove> move : moves(known, next)) {
+            context.forward(new Record<>(move.key.key(), move.value, record.timestamp()));
+        }
+    }
+
+    /** The moves from a job's known standing (null: not seen) to its next, per scope it counts in. */
+    static List<KeyValue<StatsScope, StateMove>> moves(JobStanding known, JobStanding next) {
+        List<KeyValue<StatsScope, StateMove>> moves = new ArrayList<>(3);
+        boolean wasCounted = known != null && !known.gone();
+        if (wasCounted && !known.queue().equals(next.queue())) {
+            moves.add(KeyValue.pair(known.queue(), new StateMove(known.state(), null, next.at())));
+            moves.add(KeyValue.pair(next.queue(), new StateMove(null, next.state(), next.at())));
+        } else if (!Objects.equals(wasCounted ? known.state() : null, next.state())) {
+            moves.add(KeyValue.pair(next.queue(), new StateMove(wasCounted ? known.state() : null, next.state(),
+                    next.at())));
+        }
+        if (!Objects.equals(wasCounted ? known.state() : null, next.state())) {
+            moves.add(KeyValue.pair(next.organization(), new StateMove(wasCounted ? known.state() : null,
+                    next.state(), next.at())));
+        }
+        return moves;
+    }
+
+    /** Standings of gone jobs are kept only as long as a straggling change could still arrive. */
+    private void forgetGone(long nowMillis) {
+        List<String> forgotten = new ArrayList<>();
+        try (KeyValueIterator<String, JobStanding> all = standings.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, JobStanding> entry = all.next();
+                if (entry.value.gone() && entry.value.at().toEpochMilli() < nowMillis - forgetGoneAfter.toMillis()) {
+                    forgotten.add(entry.key);
+                }
+            }
+        }
+        forgotten.forEach(standings::delete);
+    }
+}

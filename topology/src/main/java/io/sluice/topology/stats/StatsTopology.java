@@ -1,0 +1,83 @@
+package io.sluice.topology.stats;
+
+import io.sluice.core.kafka.Topics;
+import io.sluice.core.stats.ScopeStats;
+import io.sluice.core.stats.StateCounts;
+import io.sluice.core.stats.StatsCodec;
+import io.sluice.core.stats.StatsScope;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.springframework.kafka.support.serializer.JacksonJsonSerde;
+
+/**
+ * The live stats: {@code sluice.events} ({@code job.state}) in, one line per queue and per
+ * organization on the compacted {@code sluice.stats} out, each the counts of that scope's jobs by
+ * state. Two steps: {@link JobStandings} (per job, partitioned by job id) turns changes into moves
+ * between scopes' counts, dropping repeats; the moves are repartitioned by scope and summed. How
+ * often a scope's line is written is bounded by the commit interval (the record cache merges the
+ * moves in between).
+ */
+public final class StatsTopology {
+
+    static final String STANDINGS = "job-standings";
+    static final String COUNTS = "scope-counts";
+
+    private StatsTopology() {
+    }
+
+    /** @param forgetGoneAfter how long a gone job's standing is kept against straggling changes */
+    public static Topology build(Topics topics, Duration forgetGoneAfter) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, topics, forgetGoneAfter);
+        return builder.build();
+    }
+
+    /**
+     * Adds the stats to a builder (Spring's, which builds and runs the topology).
+     *
+     * @return the stream of lines written to {@code sluice.stats}
+     */
+    public static KStream<String, ScopeStats> addTo(StreamsBuilder builder, Topics topics, Duration forgetGoneAfter) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STANDINGS),
+                Serdes.String(), json(JobStanding.class)));
+        KStream<String, ScopeStats> lines = builder.stream(topics.events(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(() -> new JobStandings(STANDINGS, forgetGoneAfter), STANDINGS)
+                .groupByKey(Grouped.with("scope-moves", Serdes.String(), json(StateMove.class)))
+                .aggregate(() -> null, StatsTopology::apply,
+                        Materialized.<String, ScopeStats, KeyValueStore<Bytes, byte[]>>as(COUNTS)
+                                .withKeySerde(Serdes.String()).withValueSerde(stats()))
+                .toStream();
+        lines.to(topics.stats(), Produced.with(Serdes.String(), stats()));
+        return lines;
+    }
+
+    private static ScopeStats apply(String scopeKey, StateMove move, ScopeStats stats) {
+        ScopeStats before = stats != null ? stats
+                : new ScopeStats(StatsScope.fromKey(scopeKey), StateCounts.NONE, move.at());
+        return new ScopeStats(before.scope(), before.counts().moved(move.from(), move.to()),
+                move.at().isAfter(before.asOf()) ? move.at() : before.asOf());
+    }
+
+    /** The wire form of {@code sluice.stats}: the one {@link StatsCodec} defines. */
+    static Serde<ScopeStats> stats() {
+        return Serdes.serdeFrom((topic, stats) -> stats == null ? null : StatsCodec.encode(stats),
+                (topic, bytes) -> bytes == null ? null : StatsCodec.decode(bytes));
+    }
+
+    /** Internal records (state stores, the repartition topic): plain JSON, no type headers. */
+    private static <T> Serde<T> json(Class<T> type) {
+        return new JacksonJsonSerde<T>(type).noTypeInfo().ignoreTypeHeaders();
+    }
+}

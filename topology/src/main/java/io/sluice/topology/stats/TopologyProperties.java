@@ -1,0 +1,30 @@
+package io.sluice.topology.stats;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the live stats topology ({@code sluice.topology.*}).
+ *
+ * @param enabled         run the stats topology on this node (every node that runs it shares the work)
+ * @param applicationId   Kafka Streams application id: its consumer group and the prefix of its internal topics
+ * @param stateDir        where the state stores live; keep it across restarts so a node does not
+ *                        rebuild them from their changelogs; empty: {@code streams} under {@code sluice.data-dir}
+ * @param standbyReplicas warm copies of each store on other nodes, for fast fail-over
+ * @param commitInterval  how often progress is committed, and so how often a scope's line is
+ *                        written at most
+ * @param threads         stream threads on this node
+ * @param forgetGoneAfter how long the standing of a deleted job is kept, so that a change of it
+ *                        relayed late cannot count it again
+ */
+@ConfigurationProperties("sluice.topology")
+public record TopologyProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("sluice-stats") String applicationId,
+        @DefaultValue("") String stateDir,
+        @DefaultValue("1") int standbyReplicas,
+        @DefaultValue("200ms") Duration commitInterval,
+        @DefaultValue("1") int threads,
+        @DefaultValue("10m") Duration forgetGoneAfter) {
+}

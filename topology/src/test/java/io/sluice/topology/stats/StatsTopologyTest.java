@@ -1,0 +1,186 @@
+package io.sluice.topology.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobEvent;
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.job.JobState;
+import io.sluice.core.kafka.Topics;
+import io.sluice.core.stats.ScopeStats;
+import io.sluice.core.stats.StateCounts;
+import io.sluice.core.stats.StatsScope;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stats topology's arithmetic, on Kafka Streams' test driver: each queue's and each
+ * organization's line counts its jobs by their newest state, and repeated, late or foreign
+ * events do not change what it counts.
+ */
+class StatsTopologyTest {
+
+    private static final Topics TOPICS = new Topics("t", 3, 3, (short) 1, List.of(), Duration.ofDays(1));
+    private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final UUID org = UUID.randomUUID();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> events;
+    private TestOutputTopic<String, ScopeStats> stats;
+    private long version;
+
+    private void start() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "stats-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        driver = new TopologyTestDriver(StatsTopology.build(TOPICS, Duration.ofMinutes(10)), config);
+        events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        stats = driver.createOutputTopic(TOPICS.stats(), Serdes.String().deserializer(),
+                StatsTopology.stats().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void eachQueueAndTheOrganizationCountTheirJobsByNewestState() {
+        start();
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        send(change(a, "emails", null, JobState.PENDING));
+        send(change(b, "emails", null, JobState.PENDING));
+        send(change(c, "reports", null, JobState.SCHEDULED));
+        send(change(a, "emails", JobState.PENDING, JobState.COMPLETED));
+        send(change(b, "emails", JobState.PENDING, JobState.DEADLETTER));
+        send(change(c, "reports", JobState.SCHEDULED, JobState.PENDING));
+
+        Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
+        assertThat(lines.get(StatsScope.queue(org, "emails").key()).counts())
+                .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 1, 0));
+        assertThat(lines.get(StatsScope.queue(org, "reports").key()).counts())
+                .isEqualTo(new StateCounts(0, 1, 0, 0, 0, 0, 0));
+        assertThat(lines.get(StatsScope.organization(org).key()).counts())
+                .isEqualTo(new StateCounts(0, 1, 0, 1, 0, 1, 0));
+        assertThat(lines.get(StatsScope.organization(org).key()).scope()).isEqualTo(StatsScope.organization(org));
+    }
+
+    @Test
+    void aRepeatedOrOlderChangeCountsNothing() {
+        start();
+        UUID job = UUID.randomUUID();
+        JobStateChanged created = change(job, "emails", null, JobState.PENDING);
+        JobStateChanged completed = change(job, "emails", JobState.PENDING, JobState.COMPLETED);
+        send(created);
+        send(completed);
+        assertThat(stats.readKeyValuesToMap().get(StatsScope.queue(org, "emails").key()).counts())
+                .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 0, 0));
+
+        send(completed); // relayed twice
+        send(created);   // a straggler, relayed after its successor
+
+        assertThat(stats.isEmpty()).as("no line changed").isTrue();
+    }
+
+    @Test
+    void aGoneJobLeavesTheCountsAndCannotComeBackThroughAStraggler() {
+        start();
+        UUID kept = UUID.randomUUID();
+        UUID purged = UUID.randomUUID();
+        send(change(kept, "emails", null, JobState.DEADLETTER));
+        JobStateChanged created = change(purged, "emails", null, JobState.DEADLETTER);
+        send(created);
+        send(change(purged, "emails", JobState.DEADLETTER, null));
+        send(created);
+
+        Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
+        assertThat(lines.get(StatsScope.queue(org, "emails").key()).counts().deadletter()).isEqualTo(1);
+        assertThat(lines.get(StatsScope.organization(org).key()).counts().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobMovedToAnotherQueueIsCountedThereOnly() {
+        start();
+        UUID job = UUID.randomUUID();
+        send(change(job, "emails", null, JobState.PENDING));
+        send(change(job, "reports", JobState.PENDING, JobState.PENDING));
+
+        Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
+        assertThat(lines.get(StatsScope.queue(org, "emails").key()).counts().total()).isZero();
+        assertThat(lines.get(StatsScope.queue(org, "reports").key()).counts().pending()).isEqualTo(1);
+        assertThat(lines.get(StatsScope.organization(org).key()).counts().pending()).isEqualTo(1);
+    }
+
+    @Test
+    void otherEventsAndUnreadableOnesPassBy() {
+        start();
+        UUID job = UUID.randomUUID();
+        AttemptRecorded attempt = new AttemptRecorded(UUID.randomUUID(), job, org, null, T0, 5, 200, "", null,
+                null, JobState.COMPLETED, "w", 1, null, null, false);
+        events.pipeInput(new TestRecord<>(job.toString(), EventCodec.encode(attempt),
+                headers(JobEvent.ATTEMPT_RECORDED), T0));
+        events.pipeInput(new TestRecord<>(job.toString(), "{not json".getBytes(StandardCharsets.UTF_8),
+                headers(JobEvent.JOB_STATE), T0));
+        assertThat(stats.isEmpty()).isTrue();
+
+        send(change(job, "emails", null, JobState.PENDING));
+        assertThat(stats.readValue().counts().pending()).isEqualTo(1);
+    }
+
+    @Test
+    void theCountsSurviveARestartFromTheStateStores() {
+        start();
+        UUID job = UUID.randomUUID();
+        send(change(job, "emails", null, JobState.PENDING));
+        driver.close();
+
+        start();
+        send(change(job, "emails", JobState.PENDING, JobState.COMPLETED));
+
+        assertThat(stats.readKeyValuesToMap().get(StatsScope.queue(org, "emails").key()).counts())
+                .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 0, 0));
+    }
+
+    private JobStateChanged change(UUID job, String queue, JobState from, JobState to) {
+        version++;
+        return new JobStateChanged(version, job, org, queue, from, to, T0, T0.plusMillis(version));
+    }
+
+    private void send(JobStateChanged change) {
+        events.pipeInput(new TestRecord<>(change.jobId().toString(), EventCodec.encode(change),
+                headers(JobEvent.JOB_STATE), change.at()));
+    }
+
+    private static RecordHeaders headers(String type) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(JobEvent.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+}
