@@ -14,6 +14,9 @@ CREATE TABLE job_changes (
     old_state       text,
     new_state       text,
     job_created_at  timestamptz NOT NULL,
+    priority        integer     NOT NULL,
+    attempts        integer     NOT NULL,
+    last_error      text,       -- only for a job that failed for good: what the live streams show
     changed_at      timestamptz NOT NULL DEFAULT clock_timestamp()
 ) WITH (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01);
 
@@ -21,15 +24,19 @@ CREATE TABLE job_changes (
 -- (a projector batch completes hundreds of jobs in one UPDATE).
 CREATE FUNCTION record_jobs_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at)
-    SELECT n.id, n.organization_id, n.queue_name, NULL, n.state, n.created_at FROM inserted n ORDER BY n.id;
+    INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority,
+                             attempts)
+    SELECT n.id, n.organization_id, n.queue_name, NULL, n.state, n.created_at, n.priority, n.attempts
+    FROM inserted n ORDER BY n.id;
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION record_jobs_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at)
-    SELECT n.id, n.organization_id, n.queue_name, o.state, n.state, n.created_at
+    INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority,
+                             attempts, last_error)
+    SELECT n.id, n.organization_id, n.queue_name, o.state, n.state, n.created_at, n.priority, n.attempts,
+           CASE WHEN n.state IN ('deadletter', 'failed') THEN left(n.last_error, 1000) END
     FROM updated n JOIN replaced o ON o.id = n.id
     WHERE o.state IS DISTINCT FROM n.state OR o.queue_name IS DISTINCT FROM n.queue_name
     ORDER BY n.id;
@@ -38,8 +45,10 @@ END $$;
 
 CREATE FUNCTION record_jobs_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at)
-    SELECT o.id, o.organization_id, o.queue_name, o.state, NULL, o.created_at FROM deleted o ORDER BY o.id;
+    INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority,
+                             attempts)
+    SELECT o.id, o.organization_id, o.queue_name, o.state, NULL, o.created_at, o.priority, o.attempts
+    FROM deleted o ORDER BY o.id;
     RETURN NULL;
 END $$;
 
@@ -52,5 +61,5 @@ CREATE TRIGGER jobs_deleted AFTER DELETE ON jobs
 
 -- The jobs that exist already are announced once, so the stats start from every job, not only
 -- from those that change after the upgrade.
-INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at)
-SELECT id, organization_id, queue_name, NULL, state, created_at FROM jobs ORDER BY id;
+INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority, attempts)
+SELECT id, organization_id, queue_name, NULL, state, created_at, priority, attempts FROM jobs ORDER BY id;

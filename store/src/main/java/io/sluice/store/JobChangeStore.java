@@ -40,10 +40,12 @@ public class JobChangeStore {
             List<JobStateChanged> batch = jdbc.query("""
                     DELETE FROM job_changes
                     WHERE id = ANY(ARRAY(SELECT id FROM job_changes ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
-                    RETURNING id, job_id, organization_id, queue_name, old_state, new_state, job_created_at, changed_at""",
+                    RETURNING id, job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority,
+                              attempts, last_error, changed_at""",
                     (rs, n) -> new JobStateChanged(rs.getLong(1), rs.getObject(2, UUID.class),
                             rs.getObject(3, UUID.class), rs.getString(4), state(rs.getString(5)),
-                            state(rs.getString(6)), Rows.instant(rs, 7), Rows.instant(rs, 8)),
+                            state(rs.getString(6)), Rows.instant(rs, 7), rs.getInt(8), rs.getInt(9), rs.getString(10),
+                            Rows.instant(rs, 11)),
                     limit);
             if (batch.isEmpty()) {
                 return 0;

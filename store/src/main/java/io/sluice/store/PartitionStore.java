@@ -66,8 +66,9 @@ public class PartitionStore {
                         // Dropping a partition fires no trigger: tell the readers of job_changes
                         // (the stats) that these jobs are gone.
                         jdbc.execute("INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state,"
-                                + " job_created_at) SELECT id, organization_id, queue_name, state, NULL, created_at FROM "
-                                + partition + " WHERE state IN " + DROPPABLE_STATES + " ORDER BY id");
+                                + " job_created_at, priority, attempts) SELECT id, organization_id, queue_name, state, NULL,"
+                                + " created_at, priority, attempts FROM " + partition + " WHERE state IN "
+                                + DROPPABLE_STATES + " ORDER BY id");
                     }
                     jdbc.execute("DROP TABLE " + partition);
                 });

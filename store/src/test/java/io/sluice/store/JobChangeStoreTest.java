@@ -36,7 +36,9 @@ class JobChangeStoreTest {
     void aJobsLifeIsRecordedChangeByChangeWithRisingVersions() {
         UUID delivered = newJob();
         UUID cancelled = newJob();
-        projection.recordAttempts(List.of(attempt(delivered, JobState.PENDING), attempt(delivered, JobState.COMPLETED)));
+        UUID dead = newJob();
+        projection.recordAttempts(List.of(attempt(delivered, JobState.PENDING), attempt(delivered, JobState.COMPLETED),
+                attempt(dead, JobState.DEADLETTER)));
         cancellations.cancel(org, cancelled);
         // an update that changes no state is not a change
         db.jdbc.update("UPDATE jobs SET priority = 5 WHERE id = ?", delivered);
@@ -51,6 +53,9 @@ class JobChangeStoreTest {
                 .extracting(JobStateChanged::from, JobStateChanged::to)
                 .containsExactly(tuple(null, JobState.PENDING), tuple(JobState.PENDING, JobState.CANCELLED),
                         tuple(JobState.CANCELLED, null));
+        assertThat(published).filteredOn(change -> change.jobId().equals(dead))
+                .extracting(JobStateChanged::to, JobStateChanged::attempts, JobStateChanged::error)
+                .containsExactly(tuple(JobState.PENDING, 0, null), tuple(JobState.DEADLETTER, 1, "retries exhausted"));
         assertThat(published).filteredOn(change -> change.organizationId().equals(org))
                 .allSatisfy(change -> {
                     assertThat(change.queueName()).isEqualTo("q");
@@ -89,8 +94,9 @@ class JobChangeStoreTest {
 
     private AttemptRecorded attempt(UUID job, JobState after) {
         boolean ok = after == JobState.COMPLETED;
+        boolean retry = after == JobState.PENDING;
         return new AttemptRecorded(ids.next(), job, org, endpoint, clock.instant(), 5, ok ? 200 : 500, "",
                 ok ? null : "http_status", ok ? null : "HTTP 500", after, "worker-1", ok ? 2 : 1,
-                ok ? null : clock.instant(), null, false);
+                retry ? clock.instant() : null, after == JobState.DEADLETTER ? "retries exhausted" : null, false);
     }
 }

@@ -13,10 +13,14 @@ import java.util.UUID;
  * @param from      the state before, or null for a new job
  * @param to        the state after, or null when the job is gone (deleted, or dropped by retention)
  * @param createdAt when the job was created, for enqueue-to-outcome latency
+ * @param priority  the job's priority
+ * @param attempts  attempts made so far
+ * @param error     why it failed, for a job that failed for good ({@code deadletter}, {@code failed}); else null
  * @param at        when the change was made
  */
 public record JobStateChanged(long version, UUID jobId, UUID organizationId, String queueName, JobState from,
-                              JobState to, Instant createdAt, Instant at) implements JobEvent {
+                              JobState to, Instant createdAt, int priority, int attempts, String error, Instant at)
+        implements JobEvent {
 
     @Override
     public String type() {

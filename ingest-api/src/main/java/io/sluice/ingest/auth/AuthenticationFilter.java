@@ -17,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * except the few that let one in (registration, login, token refresh and validation) and the
  * operator routes (which take the admin key). The caller is put on the request as {@link #CALLER}
  * and its organization as {@link #ORGANIZATION_ID}; every query downstream is scoped to it.
- * A key limited to some queues reaches only the job, queue, worker and schedule routes (which keep to its
+ * A key limited to some queues reaches only the job, queue, worker, schedule and realtime routes (which keep to its
  * queues); a key's own rate limit is applied here, before any work.
  */
 @Component
@@ -32,7 +32,9 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private static final Set<String> OPEN_GETS = Set.of("/api/v1/organizations/check-slug");
     private static final List<String> QUEUE_SCOPED_ROUTES =
             List.of("/api/v1/jobs", "/api/v1/queues", "/api/v1/workers", "/api/v1/schedules", "/api/v1/auth/",
-                    "/api/v1/dashboard");
+                    "/api/v1/dashboard", "/api/v1/events", "/api/v1/ws");
+    /** The SSE routes: credentials may come in the query string here. */
+    private static final String REALTIME = "/api/v1/events";
 
     private final Authenticator authenticator;
     private final KeyRateLimits rateLimits;
@@ -61,13 +63,13 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String credential = credential(request);
+        if (credential == null) {
             refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "AUTHENTICATION_FAILED",
                     "Missing Authorization: Bearer <api key or access token>");
             return;
         }
-        Optional<Caller> found = authenticator.authenticate(header.substring(7).trim());
+        Optional<Caller> found = authenticator.authenticate(credential);
         if (found.isEmpty()) {
             refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "AUTHENTICATION_FAILED",
                     "Invalid or expired API key or access token");
@@ -85,6 +87,24 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         request.setAttribute(CALLER, caller);
         request.setAttribute(ORGANIZATION_ID, caller.organizationId());
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The bearer credential; on the realtime routes also {@code ?api_key=} or {@code ?token=}, as
+     * browsers' EventSource and WebSocket cannot send headers.
+     */
+    private static String credential(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        String path = request.getRequestURI();
+        if (path.equals(REALTIME) || path.startsWith(REALTIME + "/") || path.equals(API + "ws")) {
+            String key = request.getParameter("api_key");
+            String token = key != null && !key.isBlank() ? key : request.getParameter("token");
+            return token == null || token.isBlank() ? null : token.trim();
+        }
+        return null;
     }
 
     private boolean withinRateLimit(Caller caller, HttpServletResponse response) throws IOException {

@@ -11,6 +11,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -47,6 +48,12 @@ public class ApiErrorHandler {
     @ExceptionHandler({NoResourceFoundException.class, HttpRequestMethodNotSupportedException.class})
     ResponseEntity<ApiError> noRoute(Exception e) {
         return answer(HttpStatus.NOT_FOUND, "NOT_FOUND", "No such route", e);
+    }
+
+    /** A stream's client went away while it was written to: there is nobody left to answer. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e) {
+        log.debug("Client gone: {}", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

@@ -170,7 +170,7 @@ class StatsTopologyTest {
 
     private JobStateChanged change(UUID job, String queue, JobState from, JobState to) {
         version++;
-        return new JobStateChanged(version, job, org, queue, from, to, T0, T0.plusMillis(version));
+        return new JobStateChanged(version, job, org, queue, from, to, T0, 0, 0, null, T0.plusMillis(version));
     }
 
     private void send(JobStateChanged change) {

@@ -1,0 +1,160 @@
+package io.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.sluice.testkit.TestReceiver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The realtime streams (SSE) on real Kafka and PostgreSQL: a job's life pushed in order, a
+ * reconnect with {@code Last-Event-ID} that misses nothing, a queue's live counts, and the
+ * refusals.
+ */
+class RealtimeIT extends SluiceIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final TestReceiver receiver = TestReceiver.start().answering(delivery -> 200);
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void aJobsStreamCarriesItsWholeLifeInOrderAndEndsWithIt() throws Exception {
+        // given: a job due in two seconds
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-job"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/live"));
+        String id = enqueue(tenant, endpoint, "live-jobs", Instant.now().plusSeconds(2).toString());
+
+        // when: its stream is opened with the key in the query string, as a browser's EventSource does
+        try (SseStream stream = SseStream.open(url("/api/v1/events/jobs/" + id + "?api_key=" + tenant.apiKey()),
+                Map.of())) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.contentType()).startsWith("text/event-stream");
+
+            // then: where it stands, each move, its completion; then the stream ends
+            List<SseStream.Frame> frames = stream.until("JobCompleted", WAIT);
+            assertThat(frames).extracting(SseStream.Frame::type,
+                            frame -> text(frame.body(), "old_status"), frame -> text(frame.body(), "new_status"))
+                    .containsExactly(
+                            tuple("JobStatusChange", null, "scheduled"),
+                            tuple("JobStatusChange", "scheduled", "pending"),
+                            tuple("JobStatusChange", "pending", "completed"),
+                            tuple("JobCompleted", null, null));
+            assertThat(frames).allSatisfy(frame -> {
+                assertThat(frame.id()).isNotBlank();
+                assertThat(frame.body().get("job_id").asString()).isEqualTo(id);
+            });
+            assertThat(frames.getLast().body().get("duration_ms").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(stream.endsWithin(Duration.ofSeconds(5))).as("closed once the job ended").isTrue();
+        }
+    }
+
+    @Test
+    void aStreamResumedWithLastEventIdMissesNothingAndRepeatsNothing() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-resume"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/resume"));
+        String queue = unique("resume");
+        String path = "/api/v1/events?queue=" + queue + "&events=JobCreated";
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + tenant.apiKey());
+
+        // given: a client that saw the first job created, then lost its connection
+        String lastEventId;
+        String first;
+        try (SseStream stream = SseStream.open(url(path), auth)) {
+            first = enqueue(tenant, endpoint, queue, null);
+            SseStream.Frame created = stream.until("JobCreated", WAIT).getLast();
+            assertThat(created.body().get("job_id").asString()).isEqualTo(first);
+            lastEventId = created.id();
+        }
+        // two more jobs made while it was away
+        String second = enqueue(tenant, endpoint, queue, null);
+        String third = enqueue(tenant, endpoint, queue, null);
+        awaitStatus(tenant, third, "completed");
+
+        // when: it reconnects with the id it last saw
+        Map<String, String> resume = Map.of("Authorization", "Bearer " + tenant.apiKey(), "Last-Event-ID", lastEventId);
+        try (SseStream stream = SseStream.open(url(path), resume)) {
+            // then: exactly the jobs it missed, and only the type it asked for
+            Set<String> created = new HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                SseStream.Frame frame = stream.until("JobCreated", WAIT).getLast();
+                created.add(frame.body().get("job_id").asString());
+            }
+            assertThat(created).containsExactlyInAnyOrder(second, third);
+            assertThat(stream.next(Duration.ofSeconds(1))).as("nothing more, and the first job not again").isNull();
+        }
+    }
+
+    @Test
+    void aQueueStreamSendsTheQueuesCountsAsTheyChange() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-queue"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/counts"));
+        String queue = unique("counts");
+        try (SseStream stream = SseStream.open(url("/api/v1/events/queues/" + queue + "?events=QueueStats&api_key="
+                + tenant.apiKey()), Map.of())) {
+            for (int i = 0; i < 3; i++) {
+                enqueue(tenant, endpoint, queue, null);
+            }
+            JsonNode stats = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while ((stats == null || stats.get("completed").asLong() < 3) && System.nanoTime() < deadline) {
+                stats = stream.until("QueueStats", WAIT).getLast().body();
+            }
+            assertThat(stats.get("queue_name").asString()).isEqualTo(queue);
+            assertThat(stats.get("completed").asLong()).isEqualTo(3);
+            assertThat(stats.get("pending").asLong()).isZero();
+        }
+    }
+
+    @Test
+    void streamsRefuseWhatTheyShouldWithAClearError() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-refuse"));
+        SluiceClient.Tenant other = client.newOrganization(unique("live-other"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(other, receiver.url("/other"));
+        String othersJob = enqueue(other, endpoint, "theirs", null);
+
+        try (SseStream anonymous = SseStream.open(url("/api/v1/events"), Map.of())) {
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.error().get("code").asString()).isEqualTo("AUTHENTICATION_FAILED");
+        }
+        try (SseStream notTheirs = SseStream.open(url("/api/v1/events/jobs/" + othersJob + "?api_key="
+                + tenant.apiKey()), Map.of())) {
+            assertThat(notTheirs.status()).isEqualTo(404);
+        }
+        try (SseStream badId = SseStream.open(url("/api/v1/events?job_id=nope&api_key=" + tenant.apiKey()), Map.of())) {
+            assertThat(badId.status()).isEqualTo(400);
+            assertThat(badId.error().get("code").asString()).isEqualTo("VALIDATION_ERROR");
+        }
+        assertThat(client.get(null, "/api/v1/jobs?api_key=" + tenant.apiKey()).status())
+                .as("query-string keys only on the realtime routes").isEqualTo(401);
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private String enqueue(SluiceClient.Tenant tenant, SluiceClient.Receiver endpoint, String queue, String scheduledAt) {
+        SluiceClient.Answer created = client.post(tenant.apiKey(), "/api/v1/jobs", "{\"queue_name\":\"" + queue
+                + "\",\"endpoint_id\":\"" + endpoint.id() + "\",\"payload\":{}"
+                + (scheduledAt == null ? "" : ",\"scheduled_at\":\"" + scheduledAt + "\"") + "}");
+        assertThat(created.status()).isEqualTo(201);
+        return created.body().get("id").asString();
+    }
+}

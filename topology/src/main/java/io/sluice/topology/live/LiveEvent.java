@@ -1,0 +1,14 @@
+package io.sluice.topology.live;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A job's change as the streams send it: its messages, and where it sits on
+ * {@code sluice.events} ({@code position}, the {@code id:} of its frames).
+ *
+ * @param endsJob the job has ended with this change: a stream of that job closes after it
+ */
+public record LiveEvent(int partition, long offset, StreamPosition position, UUID organizationId, String queueName,
+                        UUID jobId, List<LiveMessage> messages, boolean endsJob) {
+}

@@ -1,0 +1,272 @@
+package io.sluice.topology.live;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobEvent;
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.kafka.MalformedRecordException;
+import io.sluice.core.kafka.Topics;
+import io.sluice.core.stats.ScopeStats;
+import io.sluice.core.stats.StatsCodec;
+import io.sluice.core.stats.StatsScope;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The realtime feed of one node: reads every partition of {@code sluice.events} from where it
+ * stood when the node started (no consumer group: every node reads everything, so any node
+ * serves any stream) and {@code sluice.stats} whole, and hands each job change and each queue's
+ * counts to the open streams of its organization. It keeps the last
+ * {@code sluice.realtime.replay-events} job changes, so a stream that resumes with
+ * {@code Last-Event-ID} (a {@link StreamPosition}) on any node misses nothing that recent.
+ */
+@Component
+@EnableConfigurationProperties(RealtimeProperties.class)
+@ConditionalOnProperty(name = "sluice.realtime.enabled", havingValue = "true", matchIfMissing = true)
+public class LiveFeed implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+    private static final Duration READY_WAIT = Duration.ofSeconds(10);
+
+    private final KafkaProperties kafka;
+    private final Topics topics;
+    private final RealtimeProperties properties;
+    private final Object lock = new Object();
+    private final ArrayDeque<LiveEvent> replay = new ArrayDeque<>();
+    private final Map<UUID, Set<Subscription>> streams = new ConcurrentHashMap<>();
+    private final Map<String, ScopeStats> stats = new ConcurrentHashMap<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    /** Per partition, the newest offset no longer in {@link #replay} (before this node started, or evicted). */
+    private long[] forgottenUpTo;
+    private volatile StreamPosition position;
+    private volatile boolean running;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public LiveFeed(KafkaProperties kafka, Topics topics, RealtimeProperties properties, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.topics = topics;
+        this.properties = properties;
+        Gauge.builder("sluice.live.streams", streams, all -> all.values().stream().mapToInt(Set::size).sum())
+                .description("Realtime streams (SSE and WebSocket) open on this node").register(meters);
+    }
+
+    /**
+     * Opens a stream. With a {@code lastEventId} this node can read, the job changes after it are
+     * sent first (and a {@code REPLAY_INCOMPLETE} error when some are no longer kept); a stream
+     * of one queue starts with that queue's counts.
+     *
+     * @throws IllegalStateException when the feed has not caught up with Kafka within a few seconds
+     */
+    public Subscription subscribe(LiveFilter filter, String lastEventId, LiveSink sink) {
+        awaitReady();
+        Subscription subscription;
+        synchronized (lock) {
+            Optional<StreamPosition> floor = StreamPosition.decode(lastEventId, position.partitions());
+            subscription = new Subscription(filter, floor.orElse(null),
+                    floor.map(StreamPosition::encode).orElse(position.encode()), sink, properties.clientBuffer(),
+                    properties.keepAlive(), properties.statsInterval(), this::forget);
+            streams.computeIfAbsent(filter.organizationId(), org -> ConcurrentHashMap.newKeySet()).add(subscription);
+            if (floor.isPresent()) {
+                if (forgotten(floor.get())) {
+                    subscription.sendNow(LiveMessage.error("REPLAY_INCOMPLETE", "Some events after Last-Event-ID"
+                            + " are no longer kept by this node; what follows is all it has"), false);
+                }
+                replay.forEach(subscription::offer);
+            }
+        }
+        if (filter.queue() != null) {
+            ScopeStats current = stats.get(StatsScope.queue(filter.organizationId(), filter.queue()).key());
+            if (current != null && filter.wantsStatsOf(filter.organizationId(), filter.queue())) {
+                subscription.offerStats(current);
+            }
+        }
+        subscription.start();
+        return subscription;
+    }
+
+    /** The newest counts of every queue of an organization that has any. */
+    public List<ScopeStats> queueStats(UUID organizationId) {
+        return stats.values().stream()
+                .filter(line -> line.scope().isQueue() && line.scope().organizationId().equals(organizationId))
+                .toList();
+    }
+
+    private boolean forgotten(StreamPosition floor) {
+        for (int p = 0; p < forgottenUpTo.length; p++) {
+            if (floor.offset(p) < forgottenUpTo[p]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forget(Subscription subscription) {
+        Set<Subscription> ofOrganization = streams.get(subscription.filter().organizationId());
+        if (ofOrganization != null) {
+            ofOrganization.remove(subscription);
+        }
+    }
+
+    private void awaitReady() {
+        try {
+            if (!ready.await(READY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the realtime feed has not caught up with Kafka yet");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the realtime feed", e);
+        }
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> events = partitions(topics.events());
+            List<TopicPartition> lines = partitions(topics.stats());
+            consumer.assign(Stream.concat(events.stream(), lines.stream()).toList());
+            consumer.seekToEnd(events);
+            consumer.seekToBeginning(lines);
+            StreamPosition start = StreamPosition.none(events.size());
+            forgottenUpTo = new long[events.size()];
+            for (TopicPartition partition : events) {
+                long seen = consumer.position(partition) - 1;
+                start = start.after(partition.partition(), seen);
+                forgottenUpTo[partition.partition()] = seen;
+            }
+            position = start;
+            ready.countDown();
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.topic().equals(topics.events())) {
+                        onEvent(record);
+                    } else {
+                        onStats(record);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            log.error("The realtime feed stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        return consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+    }
+
+    private void onEvent(ConsumerRecord<String, byte[]> record) {
+        StreamPosition at = position.after(record.partition(), record.offset());
+        Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+        if (type == null || !JobEvent.JOB_STATE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+            position = at;
+            return;
+        }
+        JobStateChanged change;
+        try {
+            change = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, record.value());
+        } catch (MalformedRecordException e) {
+            position = at;
+            return;
+        }
+        LiveEvent event = new LiveEvent(record.partition(), record.offset(), at, change.organizationId(),
+                change.queueName(), change.jobId(), LiveMessages.of(change),
+                change.to() != null && LiveMessages.ends(change.to()));
+        synchronized (lock) {
+            position = at;
+            replay.addLast(event);
+            if (replay.size() > properties.replayEvents()) {
+                LiveEvent evicted = replay.removeFirst();
+                forgottenUpTo[evicted.partition()] = Math.max(forgottenUpTo[evicted.partition()], evicted.offset());
+            }
+            Set<Subscription> subscribers = streams.get(event.organizationId());
+            if (subscribers != null) {
+                subscribers.forEach(subscription -> subscription.offer(event));
+            }
+        }
+    }
+
+    private void onStats(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            stats.remove(record.key());
+            return;
+        }
+        ScopeStats line;
+        try {
+            line = StatsCodec.decode(record.value());
+        } catch (MalformedRecordException e) {
+            return;
+        }
+        stats.put(record.key(), line);
+        StatsScope scope = line.scope();
+        Set<Subscription> subscribers = streams.get(scope.organizationId());
+        if (scope.isQueue() && subscribers != null) {
+            subscribers.stream().filter(s -> s.filter().wantsStatsOf(scope.organizationId(), scope.queueName()))
+                    .forEach(s -> s.offerStats(line));
+        }
+    }
+
+    @Override
+    public void start() {
+        var config = kafka.buildConsumerProperties();
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-live-feed");
+        // The stats are written in transactions (exactly-once); read only what committed.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        thread = Thread.ofPlatform().name("sluice-live-feed").start(this::run);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        streams.values().forEach(all -> List.copyOf(all).forEach(Subscription::close));
+        try {
+            if (thread != null) {
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

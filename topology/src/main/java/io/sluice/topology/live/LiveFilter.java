@@ -1,0 +1,44 @@
+package io.sluice.topology.live;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * What one stream wants: the events of one organization, optionally of one queue or one job,
+ * optionally only some message types; and whether it ends with its job.
+ *
+ * @param queues the queues the caller's key reaches (null: all)
+ * @param types  message types wanted, normalised by {@link #typeKey} (empty: all)
+ */
+public record LiveFilter(UUID organizationId, Set<String> queues, String queue, UUID jobId, Set<String> types,
+                         boolean closesWithJob) {
+
+    public LiveFilter {
+        types = types == null ? Set.of()
+                : types.stream().map(LiveFilter::typeKey).filter(t -> !t.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    public boolean matches(LiveEvent event) {
+        return organizationId.equals(event.organizationId())
+                && (queues == null || queues.contains(event.queueName()))
+                && (queue == null || queue.equals(event.queueName()))
+                && (jobId == null || jobId.equals(event.jobId()));
+    }
+
+    public boolean wants(LiveMessage message) {
+        return types.isEmpty() || types.contains(typeKey(message.type()));
+    }
+
+    /** Whether this stream gets a queue's {@code QueueStats}: a stream of that one queue. */
+    public boolean wantsStatsOf(UUID organization, String queueName) {
+        return queue != null && jobId == null && organizationId.equals(organization) && queue.equals(queueName)
+                && wants(new LiveMessage(LiveMessage.QUEUE_STATS, java.util.Map.of()));
+    }
+
+    /** {@code JobCompleted}, {@code job_completed} and {@code job.completed} name one type. */
+    static String typeKey(String type) {
+        return type.replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,86 @@
+package io.sluice.topology.live;
+
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.job.JobState;
+import io.sluice.core.stats.ScopeStats;
+import io.sluice.core.stats.StateCounts;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the realtime API says of a job's change, or of a queue's counts. */
+public final class LiveMessages {
+
+    private LiveMessages() {
+    }
+
+    /**
+     * A new job: {@code JobCreated}. A job that moved: {@code JobStatusChange}, followed by
+     * {@code JobCompleted} or {@code JobFailed} when it completed or failed for good. A job that
+     * is gone (deleted, dropped by retention): nothing.
+     */
+    public static List<LiveMessage> of(JobStateChanged change) {
+        if (change.gone()) {
+            return List.of();
+        }
+        if (change.from() == null) {
+            Map<String, Object> data = job(change);
+            data.put("priority", change.priority());
+            data.put("status", change.to().wireName());
+            return List.of(new LiveMessage(LiveMessage.JOB_CREATED, data));
+        }
+        Map<String, Object> moved = job(change);
+        moved.put("old_status", change.from().wireName());
+        moved.put("new_status", change.to().wireName());
+        LiveMessage statusChange = new LiveMessage(LiveMessage.JOB_STATUS_CHANGE, moved);
+        return switch (change.to()) {
+            case COMPLETED -> {
+                Map<String, Object> data = job(change);
+                data.put("duration_ms", Math.max(0, Duration.between(change.createdAt(), change.at()).toMillis()));
+                yield List.of(statusChange, new LiveMessage(LiveMessage.JOB_COMPLETED, data));
+            }
+            case DEADLETTER, FAILED -> {
+                Map<String, Object> data = job(change);
+                data.put("error", change.error());
+                data.put("retry_count", Math.max(0, change.attempts() - 1));
+                data.put("will_retry", false);
+                data.put("status", change.to().wireName());
+                yield List.of(statusChange, new LiveMessage(LiveMessage.JOB_FAILED, data));
+            }
+            default -> List.of(statusChange);
+        };
+    }
+
+    /** Whether a job in this state has ended: its own stream closes. */
+    public static boolean ends(JobState state) {
+        return state == JobState.COMPLETED || state == JobState.DEADLETTER || state == JobState.FAILED
+                || state == JobState.CANCELLED;
+    }
+
+    /**
+     * A queue's counts, as {@code QueueStats}: Spooled's {@code pending, processing, completed,
+     * failed} ({@code failed} counts dead-lettered jobs too), and each state on its own.
+     */
+    public static LiveMessage queueStats(ScopeStats stats) {
+        StateCounts counts = stats.counts();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("queue_name", stats.scope().queueName());
+        data.put("pending", counts.pending());
+        data.put("processing", counts.processing());
+        data.put("completed", counts.completed());
+        data.put("failed", counts.failed() + counts.deadletter());
+        data.put("scheduled", counts.scheduled());
+        data.put("deadletter", counts.deadletter());
+        data.put("cancelled", counts.cancelled());
+        data.put("as_of", stats.asOf() == null ? null : stats.asOf().toString());
+        return new LiveMessage(LiveMessage.QUEUE_STATS, data);
+    }
+
+    private static Map<String, Object> job(JobStateChanged change) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job_id", change.jobId().toString());
+        data.put("queue_name", change.queueName());
+        return data;
+    }
+}

@@ -1,0 +1,155 @@
+package io.sluice.topology.live;
+
+import io.sluice.core.stats.ScopeStats;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One client's stream: the feed offers it events (never blocking: a client that falls a whole
+ * buffer behind is told so and closed, and resumes with {@code Last-Event-ID}), and a virtual
+ * thread of its own writes them to its sink, with keep-alives while nothing happens and its
+ * queue's stats at most every {@code statsInterval}.
+ */
+public final class Subscription {
+
+    /** Wakes the writer for stats; carries nothing. */
+    private static final LiveEvent WAKE = new LiveEvent(-1, -1, null, null, null, null, List.of(), false);
+
+    private final LiveFilter filter;
+    private final StreamPosition floor;
+    private final LiveSink sink;
+    private final BlockingQueue<LiveEvent> queue;
+    private final Duration keepAlive;
+    private final Duration statsInterval;
+    private final Consumer<Subscription> onClose;
+    private final AtomicReference<ScopeStats> pendingStats = new AtomicReference<>();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String lastId;
+    private long statsSentAt;
+
+    Subscription(LiveFilter filter, StreamPosition floor, String startId, LiveSink sink, int buffer,
+                 Duration keepAlive, Duration statsInterval, Consumer<Subscription> onClose) {
+        this.filter = filter;
+        this.floor = floor;
+        this.lastId = startId;
+        this.sink = sink;
+        this.queue = new ArrayBlockingQueue<>(buffer + 1);
+        this.keepAlive = keepAlive;
+        this.statsInterval = statsInterval;
+        this.onClose = onClose;
+        this.statsSentAt = System.nanoTime() - statsInterval.toNanos();
+    }
+
+    public LiveFilter filter() {
+        return filter;
+    }
+
+    void start() {
+        Thread.ofVirtual().name("sluice-live-stream").start(this::write);
+    }
+
+    /** From the feed's thread: this event, if the stream wants it and has not seen it. */
+    void offer(LiveEvent event) {
+        if (closed.get() || !filter.matches(event) || (floor != null && floor.covers(event.partition(), event.offset()))) {
+            return;
+        }
+        if (!queue.offer(event)) {
+            overflowed.set(true);
+            queue.clear();
+            queue.offer(WAKE);
+        }
+    }
+
+    /** From the feed's thread: the newest stats of this stream's queue. */
+    void offerStats(ScopeStats stats) {
+        if (!closed.get() && pendingStats.getAndSet(stats) == null) {
+            queue.offer(WAKE);
+        }
+    }
+
+    /** Ends the stream (the client left, the server stops). */
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            queue.offer(WAKE);
+            onClose.accept(this);
+            sink.close();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private void write() {
+        long lastWrite = System.nanoTime();
+        try {
+            // At once: the client has its response (status, headers) before anything happens.
+            sink.keepAlive();
+            while (!closed.get()) {
+                long now = System.nanoTime();
+                long wait = keepAlive.toNanos() - (now - lastWrite);
+                if (pendingStats.get() != null) {
+                    wait = Math.min(wait, statsInterval.toNanos() - (now - statsSentAt));
+                }
+                LiveEvent event = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                if (closed.get()) {
+                    return;
+                }
+                if (overflowed.get()) {
+                    sink.send(lastId, LiveMessage.error("SLOW_CONSUMER", "This stream fell more than a buffer behind;"
+                            + " reconnect with Last-Event-ID to resume where it stopped").json());
+                    close();
+                    return;
+                }
+                if (event != null && event != WAKE) {
+                    if (event.position() != null) {
+                        lastId = event.position().encode();
+                    }
+                    for (LiveMessage message : event.messages()) {
+                        if (filter.wants(message)) {
+                            sink.send(lastId, message.json());
+                        }
+                    }
+                    lastWrite = System.nanoTime();
+                    if (event.endsJob() && filter.closesWithJob()) {
+                        close();
+                        return;
+                    }
+                }
+                if (pendingStats.get() != null && System.nanoTime() - statsSentAt >= statsInterval.toNanos()) {
+                    ScopeStats stats = pendingStats.getAndSet(null);
+                    sink.send(lastId, LiveMessages.queueStats(stats).json());
+                    statsSentAt = System.nanoTime();
+                    lastWrite = statsSentAt;
+                }
+                if (System.nanoTime() - lastWrite >= keepAlive.toNanos()) {
+                    sink.keepAlive();
+                    lastWrite = System.nanoTime();
+                }
+            }
+        } catch (IOException e) {
+            close(); // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+    }
+
+    /**
+     * Sends a message out of the feed's order (a snapshot on opening, say), at the stream's
+     * current position.
+     *
+     * @param endsJob the message says the stream's job has ended: a job's stream closes after it
+     */
+    public void sendNow(LiveMessage message, boolean endsJob) {
+        queue.offer(new LiveEvent(-1, -1, null, null, null, null, List.of(message), endsJob));
+    }
+}

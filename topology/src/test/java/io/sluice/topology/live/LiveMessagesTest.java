@@ -1,0 +1,55 @@
+package io.sluice.topology.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.job.JobState;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What the realtime API says of each kind of change (the Spooled message types). */
+class LiveMessagesTest {
+
+    private static final Instant CREATED = Instant.parse("2026-11-29T12:00:00Z");
+
+    @Test
+    void aNewJobIsJobCreatedWithItsPriority() {
+        assertThat(LiveMessages.of(change(null, JobState.PENDING, null)))
+                .singleElement().satisfies(message -> {
+                    assertThat(message.type()).isEqualTo("JobCreated");
+                    assertThat(message.data()).containsEntry("priority", 5).containsEntry("queue_name", "emails");
+                });
+    }
+
+    @Test
+    void aCompletionIsAStatusChangeThenJobCompletedWithTheTimeSinceItWasCreated() {
+        assertThat(LiveMessages.of(change(JobState.PENDING, JobState.COMPLETED, null)))
+                .extracting(LiveMessage::type).containsExactly("JobStatusChange", "JobCompleted");
+        assertThat(LiveMessages.of(change(JobState.PENDING, JobState.COMPLETED, null)).get(1).data())
+                .containsEntry("duration_ms", 1500L);
+    }
+
+    @Test
+    void aJobGivenUpIsAStatusChangeThenJobFailedThatWillNotRetry() {
+        LiveMessage failed = LiveMessages.of(change(JobState.PENDING, JobState.DEADLETTER, "HTTP 500")).get(1);
+
+        assertThat(failed.type()).isEqualTo("JobFailed");
+        assertThat(failed.data()).containsEntry("error", "HTTP 500").containsEntry("retry_count", 2)
+                .containsEntry("will_retry", false);
+        assertThat(failed.json()).startsWith("{\"type\":\"JobFailed\",\"data\":{");
+    }
+
+    @Test
+    void aGoneJobSaysNothingAndOtherMovesAreStatusChanges() {
+        assertThat(LiveMessages.of(change(JobState.CANCELLED, null, null))).isEmpty();
+        assertThat(LiveMessages.of(change(JobState.SCHEDULED, JobState.PENDING, null))).singleElement()
+                .satisfies(message -> assertThat(message.data()).containsEntry("old_status", "scheduled")
+                        .containsEntry("new_status", "pending"));
+    }
+
+    private static JobStateChanged change(JobState from, JobState to, String error) {
+        return new JobStateChanged(7, UUID.randomUUID(), UUID.randomUUID(), "emails", from, to, CREATED, 5, 3, error,
+                CREATED.plusMillis(1500));
+    }
+}
