@@ -59,36 +59,40 @@ public class LiveStreamController {
                              @RequestParam(name = "queue", required = false) String queue,
                              @RequestParam(name = "job_id", required = false) String jobId,
                              @RequestParam(name = "events", required = false) String events,
-                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                             @RequestParam(name = "last_event_id", required = false) String resumeAfter) {
         if (queue != null && !caller.reaches(queue)) {
             throw ApiException.accessDenied("This API key is limited to queues " + caller.queues());
         }
         UUID job = jobId == null ? null : parseJobId(jobId);
         return open(new LiveFilter(caller.organizationId(), scope(caller), blankToNull(queue), job, types(events),
-                false), lastEventId, null);
+                false), resumeFrom(lastEventId, resumeAfter), null);
     }
 
     @Operation(summary = "One job's events (SSE), from its current status; closed when the job ends")
     @GetMapping(path = "/api/v1/events/jobs/{id}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter job(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller, @PathVariable String id,
-                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                          @RequestParam(name = "last_event_id", required = false) String resumeAfter) {
         JobRecord job = jobs.get(caller, id);
+        String resume = resumeFrom(lastEventId, resumeAfter);
         // Its creation is older than the stream, whose first message says where the job stands.
         Set<String> types = Set.of(LiveMessage.JOB_STATUS_CHANGE, LiveMessage.JOB_COMPLETED, LiveMessage.JOB_FAILED);
         return open(new LiveFilter(caller.organizationId(), scope(caller), null, job.id(), types, true),
-                lastEventId, lastEventId == null ? () -> snapshot(caller, id) : null);
+                resume, resume == null ? () -> snapshot(caller, id) : null);
     }
 
     @Operation(summary = "One queue's job events and its counts (QueueStats, at most every 500 ms while they change) (SSE)")
     @GetMapping(path = "/api/v1/events/queues/{name}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter queue(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller, @PathVariable String name,
                             @RequestParam(name = "events", required = false) String events,
-                            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+                            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                            @RequestParam(name = "last_event_id", required = false) String resumeAfter) {
         if (!caller.reaches(name)) {
             throw ApiException.accessDenied("This API key is limited to queues " + caller.queues());
         }
         return open(new LiveFilter(caller.organizationId(), scope(caller), name, null, types(events), false),
-                lastEventId, null);
+                resumeFrom(lastEventId, resumeAfter), null);
     }
 
     /**
@@ -139,6 +143,14 @@ public class LiveStreamController {
         data.put("new_status", job.state());
         return new Snapshot(new LiveMessage(LiveMessage.JOB_STATUS_CHANGE, data),
                 LiveMessages.ends(JobState.fromWireName(job.state())));
+    }
+
+    /**
+     * Where to resume: the {@code Last-Event-ID} a browser's EventSource sends when it reconnects
+     * by itself, else {@code ?last_event_id=} (a new EventSource cannot set headers).
+     */
+    private static String resumeFrom(String header, String parameter) {
+        return blankToNull(header) != null ? header : blankToNull(parameter);
     }
 
     private static Set<String> scope(Caller caller) {

@@ -81,7 +81,7 @@ public class LiveFeed implements SmartLifecycle {
     /**
      * Opens a stream. With a {@code lastEventId} this node can read, the job changes after it are
      * sent first (and a {@code REPLAY_INCOMPLETE} error when some are no longer kept); a stream
-     * of one queue starts with that queue's counts.
+     * starts with the counts of the queues it follows.
      *
      * @throws IllegalStateException when the feed has not caught up with Kafka within a few seconds
      */
@@ -91,7 +91,8 @@ public class LiveFeed implements SmartLifecycle {
         synchronized (lock) {
             Optional<StreamPosition> floor = StreamPosition.decode(lastEventId, position.partitions());
             subscription = new Subscription(filter, floor.orElse(null),
-                    floor.map(StreamPosition::encode).orElse(position.encode()), sink, properties.clientBuffer(),
+                    floor.map(StreamPosition::encode).orElse(position.encode()), sink,
+                    properties.clientBuffer() + (floor.isPresent() ? replay.size() : 0),
                     properties.keepAlive(), properties.statsInterval(), this::forget);
             streams.computeIfAbsent(filter.organizationId(), org -> ConcurrentHashMap.newKeySet()).add(subscription);
             if (floor.isPresent()) {
@@ -102,12 +103,10 @@ public class LiveFeed implements SmartLifecycle {
                 replay.forEach(subscription::offer);
             }
         }
-        if (filter.queue() != null) {
-            ScopeStats current = stats.get(StatsScope.queue(filter.organizationId(), filter.queue()).key());
-            if (current != null && filter.wantsStatsOf(filter.organizationId(), filter.queue())) {
-                subscription.offerStats(current);
-            }
-        }
+        // Where the counts stand: the first QueueStats of each queue followed
+        queueStats(filter.organizationId()).stream()
+                .filter(line -> filter.wantsStatsOf(line.scope().organizationId(), line.scope().queueName()))
+                .forEach(subscription::offerStats);
         subscription.start();
         return subscription;
     }
@@ -268,5 +267,11 @@ public class LiveFeed implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Its position and replay buffer are of one run: it is started once and stopped once. */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 }

@@ -31,10 +31,14 @@ public record LiveFilter(UUID organizationId, Set<String> queues, String queue, 
         return types.isEmpty() || types.contains(typeKey(message.type()));
     }
 
-    /** Whether this stream gets a queue's {@code QueueStats}: a stream of that one queue. */
+    /**
+     * Whether this stream gets a queue's {@code QueueStats}: a stream of that queue, or of every
+     * queue the key reaches; never a stream of one job.
+     */
     public boolean wantsStatsOf(UUID organization, String queueName) {
-        return queue != null && jobId == null && organizationId.equals(organization) && queue.equals(queueName)
-                && wants(new LiveMessage(LiveMessage.QUEUE_STATS, java.util.Map.of()));
+        return jobId == null && organizationId.equals(organization)
+                && (queue == null ? queues == null || queues.contains(queueName) : queue.equals(queueName))
+                && (types.isEmpty() || types.contains(typeKey(LiveMessage.QUEUE_STATS)));
     }
 
     /** {@code JobCompleted}, {@code job_completed} and {@code job.completed} name one type. */

@@ -4,18 +4,19 @@ import io.sluice.core.stats.ScopeStats;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * One client's stream: the feed offers it events (never blocking: a client that falls a whole
  * buffer behind is told so and closed, and resumes with {@code Last-Event-ID}), and a virtual
  * thread of its own writes them to its sink, with keep-alives while nothing happens and its
- * queue's stats at most every {@code statsInterval}.
+ * queues' counts at most every {@code statsInterval}.
  */
 public final class Subscription {
 
@@ -29,19 +30,21 @@ public final class Subscription {
     private final Duration keepAlive;
     private final Duration statsInterval;
     private final Consumer<Subscription> onClose;
-    private final AtomicReference<ScopeStats> pendingStats = new AtomicReference<>();
+    /** The newest counts per queue not sent yet. */
+    private final Map<String, ScopeStats> pendingStats = new ConcurrentHashMap<>();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String lastId;
     private long statsSentAt;
 
+    /** @param buffer events it may hold unsent: the client's lag allowed, plus what a resume replays */
     Subscription(LiveFilter filter, StreamPosition floor, String startId, LiveSink sink, int buffer,
                  Duration keepAlive, Duration statsInterval, Consumer<Subscription> onClose) {
         this.filter = filter;
         this.floor = floor;
         this.lastId = startId;
         this.sink = sink;
-        this.queue = new ArrayBlockingQueue<>(buffer + 1);
+        this.queue = new LinkedBlockingQueue<>(buffer + 1);
         this.keepAlive = keepAlive;
         this.statsInterval = statsInterval;
         this.onClose = onClose;
@@ -68,9 +71,9 @@ public final class Subscription {
         }
     }
 
-    /** From the feed's thread: the newest stats of this stream's queue. */
+    /** From the feed's thread: the newest counts of a queue this stream follows. */
     void offerStats(ScopeStats stats) {
-        if (!closed.get() && pendingStats.getAndSet(stats) == null) {
+        if (!closed.get() && pendingStats.put(stats.scope().key(), stats) == null) {
             queue.offer(WAKE);
         }
     }
@@ -96,7 +99,7 @@ public final class Subscription {
             while (!closed.get()) {
                 long now = System.nanoTime();
                 long wait = keepAlive.toNanos() - (now - lastWrite);
-                if (pendingStats.get() != null) {
+                if (!pendingStats.isEmpty()) {
                     wait = Math.min(wait, statsInterval.toNanos() - (now - statsSentAt));
                 }
                 LiveEvent event = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
@@ -124,9 +127,13 @@ public final class Subscription {
                         return;
                     }
                 }
-                if (pendingStats.get() != null && System.nanoTime() - statsSentAt >= statsInterval.toNanos()) {
-                    ScopeStats stats = pendingStats.getAndSet(null);
-                    sink.send(lastId, LiveMessages.queueStats(stats).json());
+                if (!pendingStats.isEmpty() && System.nanoTime() - statsSentAt >= statsInterval.toNanos()) {
+                    for (String scope : List.copyOf(pendingStats.keySet())) {
+                        ScopeStats stats = pendingStats.remove(scope);
+                        if (stats != null) {
+                            sink.send(lastId, LiveMessages.queueStats(stats).json());
+                        }
+                    }
                     statsSentAt = System.nanoTime();
                     lastWrite = statsSentAt;
                 }

@@ -40,7 +40,16 @@ public class StatsStreamsConfiguration {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.threads());
-        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
+        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config)) {
+            /**
+             * Spring's test context cache pauses (stops) contexts not in use and restarts them later;
+             * a Kafka Streams instance restarted that way can find its state directory still locked.
+             */
+            @Override
+            public boolean isPauseable() {
+                return false;
+            }
+        };
         // A failed thread is replaced; its tasks resume from their last commit.
         factory.setStreamsUncaughtExceptionHandler(
                 failure -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);

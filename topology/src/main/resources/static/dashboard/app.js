@@ -1,0 +1,460 @@
+// Sluice dashboard: plain ES modules, no build step. Talks to the REST API with a JWT from
+// POST /api/v1/auth/login and follows /api/v1/events (SSE) for live numbers.
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const WINDOW_SECONDS = 300;
+const state = {
+  session: JSON.parse(sessionStorage.getItem('sluice.session') || 'null'),
+  queues: new Map(),          // queue name -> {stats, paused}
+  delivered: new Map(),       // epoch second -> count
+  failed: new Map(),
+  latencies: [],              // [epoch ms, duration ms]
+  dlqSeries: [],              // [epoch ms, dead-lettered total]
+  events: null,
+  lastEventId: null,
+  jobStream: null,
+  shownDeadJobs: [],
+};
+
+// ---------- API ----------
+
+async function api(path, options = {}, retried = false) {
+  const headers = { 'Accept': 'application/json', ...(options.headers || {}) };
+  if (state.session) headers['Authorization'] = 'Bearer ' + state.session.access_token;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, { ...options, headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  if (response.status === 401 && state.session && !retried && await refresh()) {
+    return api(path, options, true);
+  }
+  if (response.status === 401) { signOut('Your session ended; sign in again.'); throw new Error('signed out'); }
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new Error(body && body.message ? body.message : 'HTTP ' + response.status);
+  return body;
+}
+
+async function refresh() {
+  try {
+    const response = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: state.session.refresh_token }) });
+    if (!response.ok) return false;
+    const token = await response.json();
+    state.session = { ...state.session, access_token: token.access_token };
+    sessionStorage.setItem('sluice.session', JSON.stringify(state.session));
+    return true;
+  } catch { return false; }
+}
+
+// ---------- sign in / out ----------
+
+async function signIn(event) {
+  event.preventDefault();
+  const error = $('#login-error');
+  error.hidden = true;
+  $('#login-button').disabled = true;
+  try {
+    const response = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ api_key: $('#api-key').value.trim() }) });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.message || 'Sign-in failed');
+    state.session = { access_token: body.access_token, refresh_token: body.refresh_token };
+    sessionStorage.setItem('sluice.session', JSON.stringify(state.session));
+    $('#api-key').value = '';
+    await start();
+  } catch (e) {
+    error.textContent = e.message === 'Invalid API key' ? 'That key is not valid.' : e.message;
+    error.hidden = false;
+  } finally {
+    $('#login-button').disabled = false;
+  }
+}
+
+function signOut(message) {
+  if (state.session) {
+    fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'Authorization': 'Bearer ' + state.session.access_token } })
+      .catch(() => {});
+  }
+  state.session = null;
+  sessionStorage.removeItem('sluice.session');
+  if (state.events) { state.events.close(); state.events = null; }
+  if (state.jobStream) { state.jobStream.close(); state.jobStream = null; }
+  $('#app').hidden = true;
+  $('#login').hidden = false;
+  if (message) { $('#login-error').textContent = message; $('#login-error').hidden = false; }
+}
+
+// ---------- live feed ----------
+
+function follow() {
+  if (state.events) state.events.close();
+  const params = new URLSearchParams({ token: state.session.access_token,
+    events: 'JobCompleted,JobFailed,QueueStats' });
+  if (state.lastEventId) params.set('last_event_id', state.lastEventId);
+  const source = new EventSource('/api/v1/events?' + params);
+  state.events = source;
+  source.onopen = () => setLive(true);
+  source.onmessage = (frame) => {
+    if (frame.lastEventId) state.lastEventId = frame.lastEventId;
+    const message = JSON.parse(frame.data);
+    onMessage(message.type, message.data);
+  };
+  source.onerror = async () => {
+    setLive(false);
+    if (source.readyState === EventSource.CLOSED && state.session) {
+      // Refused (an expired token, say): refresh and follow again from where we were.
+      await refresh();
+      setTimeout(() => state.session && state.events === source && follow(), 2000);
+    }
+  };
+}
+
+function setLive(live) {
+  $('#live').classList.toggle('on', live);
+  $('#live-text').textContent = live ? 'live' : 'reconnecting';
+}
+
+function onMessage(type, data) {
+  const second = Math.floor(Date.now() / 1000);
+  if (type === 'QueueStats') {
+    const queue = state.queues.get(data.queue_name) || { paused: false };
+    queue.stats = data;
+    state.queues.set(data.queue_name, queue);
+    scheduleRender();
+  } else if (type === 'JobCompleted') {
+    state.delivered.set(second, (state.delivered.get(second) || 0) + 1);
+    state.latencies.push([Date.now(), data.duration_ms]);
+  } else if (type === 'JobFailed') {
+    state.failed.set(second, (state.failed.get(second) || 0) + 1);
+  } else if (type === 'Error') {
+    toast(data.message);
+  }
+}
+
+let renderPending = false;
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  requestAnimationFrame(() => { renderPending = false; renderQueues(); renderTotals(); });
+}
+
+// ---------- overview ----------
+
+function totals() {
+  const sum = { pending: 0, processing: 0, scheduled: 0, completed: 0, deadletter: 0, failed: 0 };
+  for (const queue of state.queues.values()) {
+    if (!queue.stats) continue;
+    for (const key of Object.keys(sum)) sum[key] += queue.stats[key] || 0;
+  }
+  return sum;
+}
+
+function renderTotals() {
+  const sum = totals();
+  for (const key of ['pending', 'processing', 'scheduled', 'completed', 'deadletter']) {
+    $('#kpi-' + key).textContent = sum[key].toLocaleString();
+  }
+}
+
+function tick() {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  for (const map of [state.delivered, state.failed]) {
+    for (const key of map.keys()) if (key < second - WINDOW_SECONDS) map.delete(key);
+  }
+  state.latencies = state.latencies.filter(([at]) => at > now - WINDOW_SECONDS * 1000);
+  state.dlqSeries.push([now, totals().deadletter]);
+  state.dlqSeries = state.dlqSeries.filter(([at]) => at > now - WINDOW_SECONDS * 1000);
+  const seconds = [];
+  for (let s = second - WINDOW_SECONDS + 1; s <= second; s++) seconds.push(s);
+  // per second, smoothed over 5 s so a bursty second does not hide the trend
+  const smooth = (map, s) => { let n = 0; for (let i = 0; i < 5; i++) n += map.get(s - i) || 0; return n / 5; };
+  lineChart($('#chart-throughput'), [
+    { cls: 'ok', points: seconds.map((s) => [s * 1000, smooth(state.delivered, s)]) },
+    { cls: 'bad', points: seconds.map((s) => [s * 1000, smooth(state.failed, s)]) },
+  ], now);
+  const buckets = new Map();
+  for (const [at, ms] of state.latencies) {
+    const bucket = Math.floor(at / 10000) * 10000;
+    if (!buckets.has(bucket)) buckets.set(bucket, []);
+    buckets.get(bucket).push(ms);
+  }
+  const ordered = [...buckets.keys()].sort((a, b) => a - b);
+  lineChart($('#chart-latency'), [
+    { cls: '', points: ordered.map((b) => [b, percentile(buckets.get(b), 0.5)]) },
+    { cls: 'warn', points: ordered.map((b) => [b, percentile(buckets.get(b), 0.95)]) },
+  ], now);
+  lineChart($('#chart-dlq'), [{ cls: 'bad', points: state.dlqSeries }], now);
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function lineChart(container, series, now) {
+  const width = 600, height = 160, left = 44, bottom = 18;
+  const from = now - WINDOW_SECONDS * 1000;
+  const max = Math.max(1, ...series.flatMap((s) => s.points.map(([, v]) => v)));
+  const x = (t) => left + (width - left) * (t - from) / (now - from);
+  const y = (v) => (height - bottom) - (height - bottom - 8) * v / max;
+  const grid = [0, 0.5, 1].map((f) => `<line class="grid" x1="${left}" x2="${width}" y1="${y(max * f)}" y2="${y(max * f)}"/>`
+    + `<text class="axis" x="${left - 6}" y="${y(max * f) + 4}" text-anchor="end">${format(max * f)}</text>`).join('');
+  const lines = series.map((s) => s.points.length < 2 ? '' :
+    `<polyline class="line ${s.cls}" points="${s.points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`).join('');
+  container.innerHTML = `<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img">${grid}${lines}`
+    + `<text class="axis" x="${left}" y="${height - 2}">-5 min</text><text class="axis" x="${width}" y="${height - 2}" text-anchor="end">now</text></svg>`;
+}
+
+function format(value) {
+  if (value >= 1000) return (value / 1000).toFixed(value >= 10000 ? 0 : 1) + 'k';
+  return value >= 10 ? Math.round(value).toString() : value.toFixed(value === 0 ? 0 : 1);
+}
+
+// ---------- queues ----------
+
+async function loadQueues() {
+  const configured = await api('/api/v1/queues');
+  for (const queue of configured) {
+    const known = state.queues.get(queue.queue_name) || {};
+    known.paused = queue.paused;
+    state.queues.set(queue.queue_name, known);
+  }
+  renderQueues();
+}
+
+function renderQueues() {
+  const body = $('#queue-table tbody');
+  const names = [...state.queues.keys()].sort();
+  $('#queues-empty').hidden = names.length > 0;
+  body.innerHTML = names.map((name) => {
+    const queue = state.queues.get(name);
+    const s = queue.stats || {};
+    const n = (v) => (v || 0).toLocaleString();
+    return `<tr data-queue="${escape(name)}"><td><a href="#jobs" data-queue-jobs="${escape(name)}">${escape(name)}</a></td>`
+      + `<td class="num">${n(s.pending)}</td><td class="num">${n(s.processing)}</td><td class="num">${n(s.scheduled)}</td>`
+      + `<td class="num">${n(s.completed)}</td><td class="num">${n(s.failed - (s.deadletter || 0))}</td>`
+      + `<td class="num">${n(s.deadletter)}</td>`
+      + `<td>${queue.paused ? '<span class="badge warn">paused</span>' : '<span class="badge ok">running</span>'}</td>`
+      + `<td><button class="small" data-toggle="${escape(name)}">${queue.paused ? 'Resume' : 'Pause'}</button></td></tr>`;
+  }).join('');
+}
+
+async function togglePause(name) {
+  const queue = state.queues.get(name);
+  const action = queue.paused ? 'resume' : 'pause';
+  try {
+    await api(`/api/v1/queues/${encodeURIComponent(name)}/${action}`, { method: 'POST', body: {} });
+    queue.paused = !queue.paused;
+    renderQueues();
+    toast(`Queue ${name} ${queue.paused ? 'paused' : 'resumed'}`);
+  } catch (e) { toast(e.message); }
+}
+
+// ---------- jobs ----------
+
+async function searchJobs(event) {
+  if (event) event.preventDefault();
+  const id = $('#job-id').value.trim();
+  if (id) { await showJob(id); return; }
+  const params = new URLSearchParams({ limit: '50' });
+  if ($('#job-queue').value.trim()) params.set('queue_name', $('#job-queue').value.trim());
+  if ($('#job-status').value) params.set('status', $('#job-status').value);
+  try {
+    const jobs = await api('/api/v1/jobs?' + params);
+    $('#job-table tbody').innerHTML = jobs.map((job) => `<tr class="clickable" data-job="${job.id}">`
+      + `<td><code>${short(job.id)}</code></td><td>${escape(job.queue_name)}</td><td>${badge(job.status)}</td>`
+      + `<td class="num">${job.attempt}</td><td>${time(job.created_at)}</td></tr>`).join('')
+      || '<tr><td colspan="5" class="muted">No jobs match.</td></tr>';
+  } catch (e) { toast(e.message); }
+}
+
+async function showJob(id) {
+  let job;
+  try { job = await api('/api/v1/jobs/' + encodeURIComponent(id)); } catch (e) { toast(e.message); return; }
+  const panel = $('#job-detail');
+  panel.hidden = false;
+  panel.dataset.job = job.id;
+  renderJob(job);
+  panel.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  followJob(job.id);
+}
+
+/** The job's fields and its timeline: created, then every attempt with its answer. */
+function renderJob(job) {
+  $('#detail-id').textContent = job.id;
+  setStatus(job.status);
+  const fields = { Queue: job.queue_name, Created: time(job.created_at), Attempts: job.attempt, 'Retries allowed': job.max_retries,
+    Priority: job.priority, 'Next attempt': time(job.next_attempt_at), Completed: time(job.completed_at),
+    'Last error': job.last_error || '–' };
+  $('#detail-fields').innerHTML = Object.entries(fields).map(([k, v]) => `<dt>${k}</dt><dd>${escape(String(v ?? '–'))}</dd>`).join('');
+  const steps = [{ at: job.created_at, title: 'Created', detail: `in ${job.queue_name}`, cls: '' }];
+  for (const attempt of job.attempts || []) {
+    const ok = attempt.status_code >= 200 && attempt.status_code < 300;
+    steps.push({ at: attempt.started_at, cls: ok ? 'ok' : 'bad',
+      title: `Attempt ${attempt.attempt}: ${attempt.status_code ? 'HTTP ' + attempt.status_code : (attempt.error_class || 'no response')}`,
+      detail: `${attempt.duration_ms} ms${attempt.error ? ' · ' + attempt.error : ''}` });
+  }
+  $('#timeline').innerHTML = steps.map((s) => `<li class="${s.cls}"><span class="when">${time(s.at)}</span>`
+    + `<strong>${escape(s.title)}</strong><span class="muted">${escape(s.detail || '')}</span></li>`).join('');
+  $('#detail-retry').hidden = !['deadletter', 'failed', 'cancelled'].includes(job.status);
+}
+
+function setStatus(status) {
+  const el = $('#detail-status');
+  el.textContent = status;
+  el.className = 'badge ' + statusClass(status);
+}
+
+/** Follows the shown job: each change re-reads it, so new attempts appear as they happen. */
+function followJob(id) {
+  if (state.jobStream) state.jobStream.close();
+  const source = new EventSource(`/api/v1/events/jobs/${id}?token=${encodeURIComponent(state.session.access_token)}`);
+  state.jobStream = source;
+  source.onmessage = async (frame) => {
+    const message = JSON.parse(frame.data);
+    if (message.type !== 'JobStatusChange' || !message.data.old_status) return;
+    setStatus(message.data.new_status);
+    const job = await api('/api/v1/jobs/' + id).catch(() => null);
+    if (job && $('#job-detail').dataset.job === id) renderJob(job);
+  };
+  source.onerror = () => { if (source.readyState === EventSource.CLOSED) source.close(); };
+}
+
+async function retryShownJob() {
+  const id = $('#job-detail').dataset.job;
+  try {
+    await api(`/api/v1/jobs/${id}/retry`, { method: 'POST' });
+    toast('Job sent again');
+    setStatus('pending');
+    followJob(id);
+  } catch (e) { toast(e.message); }
+}
+
+// ---------- dead letters ----------
+
+async function loadDeadLetters(event) {
+  if (event) event.preventDefault();
+  const queue = $('#dlq-queue').value.trim();
+  const params = new URLSearchParams({ limit: '100' });
+  if (queue) params.set('queue_name', queue);
+  try {
+    const jobs = await api('/api/v1/jobs/dlq?' + params);
+    state.shownDeadJobs = jobs.map((job) => job.id);
+    $('#dlq-empty').hidden = jobs.length > 0;
+    $('#dlq-table tbody').innerHTML = jobs.map((job) => `<tr data-dead="${job.id}">`
+      + `<td><a href="#jobs" data-open-job="${job.id}"><code>${short(job.id)}</code></a></td><td>${escape(job.queue_name)}</td>`
+      + `<td class="error-text">${escape(job.last_error || '')}</td><td class="num">${job.attempt ?? ''}</td>`
+      + `<td>${time(job.completed_at || job.updated_at)}</td>`
+      + `<td><button class="small" data-retry="${job.id}">Retry</button></td></tr>`).join('');
+  } catch (e) { toast(e.message); }
+}
+
+async function retryDead(ids) {
+  if (!ids.length) return;
+  try {
+    const result = await api('/api/v1/jobs/dlq/retry', { method: 'POST', body: { job_ids: ids } });
+    toast(`${result.retried_count} job${result.retried_count === 1 ? '' : 's'} sent again`);
+    await loadDeadLetters();
+  } catch (e) { toast(e.message); }
+}
+
+async function purgeDead() {
+  const queue = $('#dlq-queue').value.trim();
+  if (!queue) { toast('Name the queue to purge'); return; }
+  if (!confirm(`Delete every dead-lettered job of ${queue}? This cannot be undone.`)) return;
+  try {
+    const result = await api('/api/v1/jobs/dlq/purge', { method: 'POST', body: { queue_name: queue, confirm: true } });
+    toast(`${result.purged_count} purged`);
+    await loadDeadLetters();
+  } catch (e) { toast(e.message); }
+}
+
+// ---------- endpoints ----------
+
+async function loadEndpoints() {
+  try {
+    const endpoints = await api('/api/v1/endpoints');
+    $('#endpoints-empty').hidden = endpoints.length > 0;
+    $('#endpoint-table tbody').innerHTML = endpoints.map((e) => {
+      const health = !e.enabled ? '<span class="badge bad">disabled</span>'
+        : e.failing_since ? '<span class="badge warn">failing</span>' : '<span class="badge ok">healthy</span>';
+      return `<tr><td class="url">${escape(e.url)}</td><td>${health}</td><td>${time(e.failing_since)}</td>`
+        + `<td>${escape(e.disabled_reason || '')}</td>`
+        + `<td>${e.enabled ? '' : `<button class="small" data-recover="${e.id}">Recover</button>`}</td></tr>`;
+    }).join('');
+  } catch (e) { toast(e.message); }
+}
+
+async function recover(id) {
+  try { await api(`/api/v1/endpoints/${id}/recover`, { method: 'POST', body: {} }); toast('Endpoint enabled'); loadEndpoints(); }
+  catch (e) { toast(e.message); }
+}
+
+// ---------- helpers ----------
+
+function escape(text) {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+function short(id) { return id.slice(0, 8) + '…' + id.slice(-4); }
+function time(iso) { return iso ? new Date(iso).toLocaleString() : '–'; }
+function statusClass(status) {
+  return { completed: 'ok', deadletter: 'bad', failed: 'bad', cancelled: 'muted', pending: '', processing: 'info', scheduled: 'muted' }[status] ?? '';
+}
+function badge(status) { return `<span class="badge ${statusClass(status)}">${escape(status)}</span>`; }
+let toastTimer;
+function toast(text) {
+  const el = $('#toast');
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+// ---------- navigation ----------
+
+function show(tab) {
+  const name = ['overview', 'queues', 'jobs', 'dlq', 'endpoints'].includes(tab) ? tab : 'overview';
+  for (const view of document.querySelectorAll('.view')) view.hidden = view.id !== name;
+  for (const link of document.querySelectorAll('#tabs a')) link.classList.toggle('active', link.dataset.tab === name);
+  if (name === 'queues') loadQueues().catch((e) => toast(e.message));
+  if (name === 'dlq') loadDeadLetters();
+  if (name === 'endpoints') loadEndpoints();
+  if (name === 'jobs' && !$('#job-table tbody').children.length) searchJobs();
+}
+
+async function start() {
+  $('#login').hidden = true;
+  $('#app').hidden = false;
+  try {
+    const me = await api('/api/v1/auth/me');
+    const orgs = await api('/api/v1/organizations').catch(() => []);
+    $('#org-name').textContent = (orgs[0] && orgs[0].name) || me.organization_id;
+  } catch { return; }
+  await loadQueues().catch(() => {});
+  follow();
+  show(location.hash.slice(1));
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#login-form').addEventListener('submit', signIn);
+  $('#logout').addEventListener('click', () => signOut());
+  $('#job-search').addEventListener('submit', searchJobs);
+  $('#dlq-filter').addEventListener('submit', loadDeadLetters);
+  $('#dlq-retry-all').addEventListener('click', () => retryDead(state.shownDeadJobs));
+  $('#dlq-purge').addEventListener('click', purgeDead);
+  $('#detail-retry').addEventListener('click', retryShownJob);
+  window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+  document.body.addEventListener('click', (event) => {
+    const target = event.target.closest('[data-toggle],[data-job],[data-retry],[data-recover],[data-open-job],[data-queue-jobs]');
+    if (!target) return;
+    if (target.dataset.toggle) togglePause(target.dataset.toggle);
+    else if (target.dataset.retry) retryDead([target.dataset.retry]);
+    else if (target.dataset.recover) recover(target.dataset.recover);
+    else if (target.dataset.openJob) { location.hash = '#jobs'; showJob(target.dataset.openJob); }
+    else if (target.dataset.queueJobs) { $('#job-queue').value = target.dataset.queueJobs; $('#job-id').value = ''; setTimeout(searchJobs); }
+    else if (target.dataset.job) showJob(target.dataset.job);
+  });
+  setInterval(tick, 1000);
+  if (state.session) start(); else $('#login').hidden = false;
+});
