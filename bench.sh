@@ -4,7 +4,7 @@
 # the benchmark is built and started: a JDK 21 or newer, the jars built by Maven, and the command
 # line recorded verbatim in the results.
 #
-#   ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest] [--jobs=N] [--payload-bytes=1024]
+#   ./bench.sh [--build] [--scenario=burst|flaky|slow-endpoint|fan-out|ingest|workers|schedules|realtime] [--jobs=N] [--payload-bytes=1024]
 #              [--bulk-size=100] [--concurrency=8] [--warmup-jobs=20000] [--target=http://host:port]
 #              [--output=BENCHMARKS.md] [--label=text] [scenario options]
 #

@@ -34,6 +34,8 @@ import io.sluice.core.delivery.RetrySchedule;
  * @param fanOutEndpoints endpoints every message of {@link Scenario#FAN_OUT} goes to ({@code --jobs} is
  *                        then the number of messages)
  * @param schedules cron schedules (every minute) of {@link Scenario#SCHEDULES}
+ * @param ratePerSecond jobs enqueued per second by {@link Scenario#REALTIME}
+ * @param sseClients SSE streams {@link Scenario#REALTIME} holds open at once
  * @param args the raw arguments, echoed in the report as the exact command
  */
 public record BenchOptions(
@@ -52,6 +54,8 @@ public record BenchOptions(
         SlowEndpointOptions slowEndpoint,
         int fanOutEndpoints,
         int schedules,
+        int ratePerSecond,
+        int sseClients,
         List<String> args) {
 
     /**
@@ -75,6 +79,8 @@ public record BenchOptions(
         }
         known.put("endpoints", Scenario.FAN_OUT);
         known.put("schedules", Scenario.SCHEDULES);
+        known.put("rate", Scenario.REALTIME);
+        known.put("sse-clients", Scenario.REALTIME);
         return known;
     }
 
@@ -93,10 +99,13 @@ public record BenchOptions(
                                                 all are released), then --schedules cron schedules
                                                 firing every minute (their CPU cost, how soon each
                                                 minute's fires are done)
+                                              realtime: --jobs delivered at --rate while SSE clients
+                                                follow every completion (latency of a state change),
+                                                then --sse-clients streams held at once (their heap)
               --jobs=N                        jobs to enqueue and deliver (burst 50000, flaky 10000,
                                               slow-endpoint 50000 healthy jobs per phase; fan-out: 1000
                                               messages; ingest 100000 per path; workers 50000;
-                                              schedules 100000 delayed jobs)
+                                              schedules 100000 delayed jobs; realtime 60000)
               --payload-bytes=1024            approximate size of each job payload
               --bulk-size=100                 jobs per bulk enqueue request
               --concurrency=8                 bulk requests in flight
@@ -122,6 +131,9 @@ public record BenchOptions(
                                               are published one per request, --concurrency at a time
             schedules only:
               --schedules=10000               cron schedules firing every minute (0: delayed jobs only)
+            realtime only:
+              --rate=2000                     jobs enqueued per second while the latency is measured
+              --sse-clients=1000              SSE streams held open at once (0-20000)
             """;
 
     /** Thrown for a malformed command line; the message is meant for the user. */
@@ -179,7 +191,8 @@ public record BenchOptions(
         return new BenchOptions(jobs, payloadBytes, bulkSize, concurrency, target, output, label,
                 sluiceJar, Duration.ofSeconds(timeoutSeconds), warmupJobs, scenario, flaky(values),
                 slowEndpoint(values), intWithin(values, "endpoints", 20, 1, 1_000),
-                intWithin(values, "schedules", 10_000, 0, 1_000_000), List.of(args));
+                intWithin(values, "schedules", 10_000, 0, 1_000_000), intWithin(values, "rate", 2_000, 1, 100_000),
+                intWithin(values, "sse-clients", 1_000, 0, 20_000), List.of(args));
     }
 
     private static FlakyOptions flaky(Map<String, String> values) {

@@ -105,6 +105,7 @@ public final class DeliveryBenchmark {
                 case INGEST -> IngestScenario.run(run);
                 case WORKERS -> WorkersScenario.run(run);
                 case SCHEDULES -> SchedulesScenario.run(run);
+                case REALTIME -> RealtimeScenario.run(run);
             };
 
             System.out.println();

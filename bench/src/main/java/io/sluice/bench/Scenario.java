@@ -46,7 +46,13 @@ public enum Scenario {
      * Time in Sluice: jobs delayed to one second, and how soon after it they are all released;
      * then cron schedules firing every minute, and what they cost.
      */
-    SCHEDULES("schedules", 100_000);
+    SCHEDULES("schedules", 100_000),
+
+    /**
+     * The realtime streams: how soon a state change reaches SSE clients while deliveries flow at
+     * {@code --rate}, and what {@code --sse-clients} streams held at once cost in heap.
+     */
+    REALTIME("realtime", 60_000);
 
     private final String optionValue;
     private final int defaultJobs;

@@ -179,6 +179,11 @@ public final class SluiceProcess implements AutoCloseable {
      * Peak resident set size of the Sluice JVM in MiB ({@code VmHWM}, tracked by the kernel);
      * empty for {@code --target} or when {@code /proc} is unavailable.
      */
+    /** The process id of the started Sluice; empty for {@code --target}. */
+    public OptionalLong pid() {
+        return process == null || !process.isAlive() ? OptionalLong.empty() : OptionalLong.of(process.pid());
+    }
+
     public OptionalLong peakRssMb() {
         if (process == null || !process.isAlive()) {
             return OptionalLong.empty();

@@ -77,10 +77,12 @@ public final class LiveMessages {
         return new LiveMessage(LiveMessage.QUEUE_STATS, data);
     }
 
+    /** The fields of every job message: which job, and when the change was made (Sluice's addition). */
     private static Map<String, Object> job(JobStateChanged change) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("job_id", change.jobId().toString());
         data.put("queue_name", change.queueName());
+        data.put("at", change.at().toString());
         return data;
     }
 }
