@@ -12,7 +12,9 @@ import java.time.Instant;
  * @param deliveriesPerSecond the delivery rate while the latency was measured
  * @param watchers            SSE clients that measured it, each on every job's completion
  * @param messagesExpected    completions every watcher should have seen, times the watchers
- * @param messagesSeen        what they saw
+ * @param messagesSeen        distinct completions they saw
+ * @param reconnects          times a watcher's stream was ended by Sluice (too slow) and resumed with
+ *                            {@code Last-Event-ID}, as a browser's EventSource does
  * @param p50Millis           from a job's state change in PostgreSQL to its arrival at a client
  * @param heldClients         SSE clients then held open at once
  * @param heldConnected       of them, how many were connected (sent the opening comment)
@@ -31,6 +33,7 @@ public record RealtimeReport(
         int watchers,
         long messagesExpected,
         long messagesSeen,
+        long reconnects,
         Double p50Millis,
         Double p99Millis,
         Double maxMillis,
@@ -55,6 +58,7 @@ public record RealtimeReport(
                 .row("Jobs delivered while watched", integer(jobs) + " at " + perSecond(deliveriesPerSecond, "deliveries"))
                 .row("SSE clients watching every completion", integer(watchers))
                 .row("Completions they received (expected " + integer(messagesExpected) + ")", integer(messagesSeen))
+                .row("Streams resumed with Last-Event-ID after Sluice ended them", integer(reconnects))
                 .row("State change to SSE client, p50", millis(p50Millis))
                 .row("State change to SSE client, p99 (bar: ≤ 1 s)", millis(p99Millis)
                         + (p99Millis == null ? "" : p99Millis <= LATENCY_BAR_MILLIS ? " (meets the bar)" : " (above the bar)"))

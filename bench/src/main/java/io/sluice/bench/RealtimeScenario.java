@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,12 +63,13 @@ final class RealtimeScenario {
             double seconds = (receiver.lastFirstArrivalNanos() - started) / 1e9;
             long expected = (long) options.jobs() * WATCHERS;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (watchers.stream().mapToLong(SseWatcher::messages).sum() < expected && System.nanoTime() < deadline) {
+            while (watchers.stream().mapToLong(SseWatcher::distinctJobs).sum() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            long seen = watchers.stream().mapToLong(SseWatcher::messages).sum();
-            System.out.printf("Delivered %,d jobs (%s); SSE clients saw %,d of %,d completions%n", options.jobs(),
-                    delivered ? "all" : "not all", seen, expected);
+            long seen = watchers.stream().mapToLong(SseWatcher::distinctJobs).sum();
+            long reconnects = watchers.stream().mapToLong(SseWatcher::reconnects).sum();
+            System.out.printf("Delivered %,d jobs (%s); SSE clients saw %,d of %,d completions, reconnected %,d times%n",
+                    options.jobs(), delivered ? "all" : "not all", seen, expected, reconnects);
             long[] samples = latencies.stream().mapToLong(Long::longValue).toArray();
             Percentiles percentiles = samples.length == 0 ? null : Percentiles.of(samples);
             watchers.forEach(SseWatcher::close);
@@ -81,7 +86,7 @@ final class RealtimeScenario {
                         run.apiKey(), "QueueStats", times -> { }));
             }
             int connected = 0;
-            for (SseWatcher stream : streams) {
+            for (SseWatcher stream : streams) { // a watcher reconnects by itself; wait for the first opening
                 connected += stream.awaitConnected(60_000) ? 1 : 0;
             }
             System.out.printf("%,d of %,d SSE clients connected%n", connected, clients);
@@ -100,7 +105,7 @@ final class RealtimeScenario {
             held.shutdownNow();
 
             return new RealtimeReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
-                    run.sluiceDescription(), options.jobs(), options.jobs() / seconds, WATCHERS, expected, seen,
+                    run.sluiceDescription(), options.jobs(), options.jobs() / seconds, WATCHERS, expected, seen, reconnects,
                     percentiles == null ? null : (double) percentiles.percentile(50),
                     percentiles == null ? null : (double) percentiles.percentile(99),
                     percentiles == null ? null : (double) percentiles.percentile(100),
@@ -109,24 +114,39 @@ final class RealtimeScenario {
         }
     }
 
-    /** Enqueues in bulk requests every 50 ms, so that jobs arrive at {@code rate} a second. */
+    /**
+     * Sends a bulk request every 50 ms, so that jobs arrive at {@code rate} a second; each on a
+     * virtual thread of its own, so a slow answer does not hold back the next request.
+     */
     private static void enqueueAtRate(SluiceApi api, String apiKey, PayloadFactory payloads, int jobs, int rate,
-                                      FastReceiver receiver) throws InterruptedException {
+                                      FastReceiver receiver) throws Exception {
         int perTick = Math.max(1, rate / 20);
         long tick = TimeUnit.MILLISECONDS.toNanos(50);
         long next = System.nanoTime();
         long lastReport = next;
-        for (int from = 0; from < jobs; from += perTick) {
-            int to = Math.min(jobs, from + perTick);
-            api.enqueueBulk(apiKey, payloads.bulkBody(from, to, System.nanoTime()), to - from);
-            next += tick;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+        List<Future<?>> requests = new ArrayList<>();
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int from = 0; from < jobs; from += perTick) {
+                int first = from;
+                int to = Math.min(jobs, from + perTick);
+                requests.add(senders.submit(() -> api.enqueueBulk(apiKey,
+                        payloads.bulkBody(first, to, System.nanoTime()), to - first)));
+                next += tick;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                if (System.nanoTime() - lastReport > TimeUnit.MILLISECONDS.toNanos(BenchRun.PROGRESS_MILLIS)) {
+                    lastReport = System.nanoTime();
+                    System.out.printf("  sent %,d / %,d, delivered %,d%n", to, jobs, receiver.receivedCount());
+                }
             }
-            if (System.nanoTime() - lastReport > TimeUnit.MILLISECONDS.toNanos(BenchRun.PROGRESS_MILLIS)) {
-                lastReport = System.nanoTime();
-                System.out.printf("  enqueued %,d / %,d, delivered %,d%n", to, jobs, receiver.receivedCount());
+            for (Future<?> request : requests) {
+                try {
+                    request.get();
+                } catch (ExecutionException e) {
+                    throw new BenchFailure("enqueueing failed: " + e.getCause(), e.getCause());
+                }
             }
         }
     }

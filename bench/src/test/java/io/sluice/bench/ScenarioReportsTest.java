@@ -99,7 +99,7 @@ class ScenarioReportsTest {
     @Test
     void realtimeSectionJudgesBothBarsAndCountsMissedMessagesAsLost() {
         RealtimeReport met = new RealtimeReport(DATE, "local", "./bench.sh --scenario=realtime", "2 CPUs (Test CPU)",
-                "started from app/target/sluice.jar (-Xmx2g)", 60_000, 2_010.0, 4, 240_000, 240_000, 120.0, 480.0,
+                "started from app/target/sluice.jar (-Xmx2g)", 60_000, 2_010.0, 4, 240_000, 240_000, 0, 120.0, 480.0,
                 900.0, 1_000, 1_000, 1_000, 41.5);
         assertThat(met.toMarkdown())
                 .startsWith("## 2025-03-04 05:06 UTC — local — realtime streams (SSE)\n\n")
@@ -110,7 +110,7 @@ class ScenarioReportsTest {
         assertThat(met.lost()).isZero();
 
         RealtimeReport missed = new RealtimeReport(DATE, "local", "cmd", "m", "s", 60_000, 2_000.0, 4, 240_000,
-                239_990, 120.0, 1_480.0, 2_000.0, 1_000, 990, 990, null);
+                239_990, 2, 120.0, 1_480.0, 2_000.0, 1_000, 990, 990, null);
         assertThat(missed.lost()).isEqualTo(10);
         assertThat(missed.toMarkdown()).contains("| 1,480.0 ms (above the bar) |")
                 .contains("| Extra heap with them held, after a full GC (bar: < 256 MB) | n/a |");

@@ -1,14 +1,16 @@
 package io.sluice.topology.live;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One message of the realtime API, {@code {"type": ..., "data": {...}}} (the Spooled wire
- * shape: the type travels in the JSON, never as an SSE {@code event:} line).
+ * shape: the type travels in the JSON, never as an SSE {@code event:} line). Its JSON is written
+ * once, however many streams send it.
  */
-public record LiveMessage(String type, Map<String, Object> data) {
+public final class LiveMessage {
 
     public static final String JOB_CREATED = "JobCreated";
     public static final String JOB_STATUS_CHANGE = "JobStatusChange";
@@ -20,6 +22,15 @@ public record LiveMessage(String type, Map<String, Object> data) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private final String type;
+    private final Map<String, Object> data;
+    private volatile String json;
+
+    public LiveMessage(String type, Map<String, Object> data) {
+        this.type = type;
+        this.data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
     public static LiveMessage error(String code, String message) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("code", code);
@@ -27,10 +38,29 @@ public record LiveMessage(String type, Map<String, Object> data) {
         return new LiveMessage(ERROR, data);
     }
 
+    public String type() {
+        return type;
+    }
+
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    /** Written on first use; two threads racing write the same text. */
     public String json() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type);
-        body.put("data", data);
-        return JSON.writeValueAsString(body);
+        String text = json;
+        if (text == null) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", type);
+            body.put("data", data);
+            text = JSON.writeValueAsString(body);
+            json = text;
+        }
+        return text;
+    }
+
+    @Override
+    public String toString() {
+        return json();
     }
 }

@@ -17,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sluice.realtime")
 public record RealtimeProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("10000") int replayEvents,
-        @DefaultValue("1000") int clientBuffer,
+        @DefaultValue("20000") int replayEvents,
+        @DefaultValue("10000") int clientBuffer,
         @DefaultValue("15s") Duration keepAlive,
         @DefaultValue("500ms") Duration statsInterval,
         @DefaultValue("30m") Duration streamTimeout) {

@@ -64,6 +64,9 @@ public final class Subscription {
         if (closed.get() || !filter.matches(event) || (floor != null && floor.covers(event.partition(), event.offset()))) {
             return;
         }
+        if (event.messages().stream().noneMatch(filter::wants) && !(event.endsJob() && filter.closesWithJob())) {
+            return; // nothing it would send: it must not count against the client's buffer
+        }
         if (!queue.offer(event)) {
             overflowed.set(true);
             queue.clear();
