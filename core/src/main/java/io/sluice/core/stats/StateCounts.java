@@ -31,6 +31,18 @@ public record StateCounts(long scheduled, long pending, long processing, long co
         };
     }
 
+    /** These counts and {@code other}'s, state by state (a delta may hold negative counts). */
+    public StateCounts plus(StateCounts other) {
+        return new StateCounts(scheduled + other.scheduled, pending + other.pending, processing + other.processing,
+                completed + other.completed, failed + other.failed, deadletter + other.deadletter,
+                cancelled + other.cancelled);
+    }
+
+    /** Whether every count is zero: a delta that changes nothing. */
+    public boolean isNone() {
+        return equals(NONE);
+    }
+
     public long of(JobState state) {
         return switch (state) {
             case SCHEDULED -> scheduled;

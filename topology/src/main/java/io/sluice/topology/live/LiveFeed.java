@@ -162,18 +162,28 @@ public class LiveFeed implements SmartLifecycle {
             position = start;
             ready.countDown();
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.topic().equals(topics.events())) {
-                        onEvent(record);
-                    } else {
-                        onStats(record);
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        if (record.topic().equals(topics.events())) {
+                            onEvent(record);
+                        } else {
+                            onStats(record);
+                        }
                     }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Kafka unreachable for a while, say: the streams stay open and resume with it.
+                    log.warn("The realtime feed failed a poll, will go on: {}", e.toString());
+                    Thread.sleep(1_000);
                 }
             }
         } catch (WakeupException e) {
             // stopping
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.error("The realtime feed stopped: {}", e.toString(), e);
+            log.error("The realtime feed could not start: {}", e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }

@@ -22,30 +22,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the {@code job.state} events of {@code sluice.events} (keyed by job id) into moves between
+ * Turns the {@code job.state} events of {@code sluice.events} (keyed by job id) into changes of
  * the counts of scopes (keyed by {@link StatsScope#key()}). It remembers each job's
  * {@link JobStanding}, so a repeated or older change moves nothing: the counts are those of
  * the jobs' newest changes, however often or late a change is delivered. Other events pass by.
+ *
+ * <p>The moves are summed per scope in a store ({@code pending}) and passed on once per
+ * {@code flushInterval}: one record per scope and interval leaves the task instead of two per
+ * change, which keeps the repartitioning cheap. The sums are a store, not a map, so they commit
+ * with the standings (exactly-once): a crash loses neither.
  */
-final class JobStandings implements Processor<String, byte[], String, StateMove> {
+final class JobStandings implements Processor<String, byte[], String, ScopeDelta> {
 
     private static final Logger log = LoggerFactory.getLogger(JobStandings.class);
 
-    private final String storeName;
+    private final String standingsStore;
+    private final String pendingStore;
+    private final Duration flushInterval;
     private final Duration forgetGoneAfter;
-    private ProcessorContext<String, StateMove> context;
+    private ProcessorContext<String, ScopeDelta> context;
     private KeyValueStore<String, JobStanding> standings;
+    private KeyValueStore<String, ScopeDelta> pending;
 
-    JobStandings(String storeName, Duration forgetGoneAfter) {
-        this.storeName = storeName;
+    JobStandings(String standingsStore, String pendingStore, Duration flushInterval, Duration forgetGoneAfter) {
+        this.standingsStore = standingsStore;
+        this.pendingStore = pendingStore;
+        this.flushInterval = flushInterval;
         this.forgetGoneAfter = forgetGoneAfter;
     }
 
     @Override
-    public void init(ProcessorContext<String, StateMove> context) {
+    public void init(ProcessorContext<String, ScopeDelta> context) {
         this.context = context;
-        this.standings = context.getStateStore(storeName);
-        context.schedule(forgetGoneAfter, PunctuationType.WALL_CLOCK_TIME, now -> forgetGone(now));
+        this.standings = context.getStateStore(standingsStore);
+        this.pending = context.getStateStore(pendingStore);
+        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, this::flush);
+        context.schedule(forgetGoneAfter, PunctuationType.WALL_CLOCK_TIME, this::forgetGone);
     }
 
     @Override
@@ -69,7 +81,23 @@ final class JobStandings implements Processor<String, byte[], String, StateMove>
         JobStanding next = JobStanding.of(change);
         standings.put(job, next);
         for (KeyValue<StatsScope, StateMove> move : moves(known, next)) {
-            context.forward(new Record<>(move.key.key(), move.value, record.timestamp()));
+            String scope = move.key.key();
+            ScopeDelta sum = pending.get(scope);
+            pending.put(scope, (sum == null ? ScopeDelta.NONE : sum).with(move.value));
+        }
+    }
+
+    /** Passes on each scope's summed moves, and forgets them. */
+    private void flush(long nowMillis) {
+        List<KeyValue<String, ScopeDelta>> sums = new ArrayList<>();
+        try (KeyValueIterator<String, ScopeDelta> all = pending.all()) {
+            all.forEachRemaining(sums::add);
+        }
+        for (KeyValue<String, ScopeDelta> sum : sums) {
+            pending.delete(sum.key);
+            if (!sum.value.change().isNone()) {
+                context.forward(new Record<>(sum.key, sum.value, nowMillis));
+            }
         }
     }
 

@@ -60,7 +60,7 @@ public class StatsStreamsConfiguration {
     /** The topology itself, added to the builder before the factory starts it. */
     @Bean
     KStream<String, ScopeStats> statsLines(StreamsBuilder statsStreams, Topics topics, TopologyProperties properties) {
-        return StatsTopology.addTo(statsStreams, topics, properties.forgetGoneAfter());
+        return StatsTopology.addTo(statsStreams, topics, properties.commitInterval(), properties.forgetGoneAfter());
     }
 
     private static String stateDir(TopologyProperties properties, Environment environment) {

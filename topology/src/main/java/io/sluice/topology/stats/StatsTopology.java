@@ -24,22 +24,25 @@ import org.springframework.kafka.support.serializer.JacksonJsonSerde;
  * The live stats: {@code sluice.events} ({@code job.state}) in, one line per queue and per
  * organization on the compacted {@code sluice.stats} out, each the counts of that scope's jobs by
  * state. Two steps: {@link JobStandings} (per job, partitioned by job id) turns changes into moves
- * between scopes' counts, dropping repeats; the moves are repartitioned by scope and summed. How
- * often a scope's line is written is bounded by the commit interval (the record cache merges the
- * moves in between).
+ * between scopes' counts, dropping repeats, and sums them per scope; the sums are repartitioned by
+ * scope and added up. How often a scope's line is written is bounded by the commit interval.
  */
 public final class StatsTopology {
 
     static final String STANDINGS = "job-standings";
+    static final String PENDING = "scope-pending";
     static final String COUNTS = "scope-counts";
 
     private StatsTopology() {
     }
 
-    /** @param forgetGoneAfter how long a gone job's standing is kept against straggling changes */
-    public static Topology build(Topics topics, Duration forgetGoneAfter) {
+    /**
+     * @param flushInterval   how often each task passes on the sums of its moves (the commit interval)
+     * @param forgetGoneAfter how long a gone job's standing is kept against straggling changes
+     */
+    public static Topology build(Topics topics, Duration flushInterval, Duration forgetGoneAfter) {
         StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, topics, forgetGoneAfter);
+        addTo(builder, topics, flushInterval, forgetGoneAfter);
         return builder.build();
     }
 
@@ -48,13 +51,16 @@ public final class StatsTopology {
      *
      * @return the stream of lines written to {@code sluice.stats}
      */
-    public static KStream<String, ScopeStats> addTo(StreamsBuilder builder, Topics topics, Duration forgetGoneAfter) {
+    public static KStream<String, ScopeStats> addTo(StreamsBuilder builder, Topics topics, Duration flushInterval,
+                                                    Duration forgetGoneAfter) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STANDINGS),
                 Serdes.String(), json(JobStanding.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING),
+                Serdes.String(), json(ScopeDelta.class)));
         KStream<String, ScopeStats> lines = builder.stream(topics.events(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new JobStandings(STANDINGS, forgetGoneAfter), STANDINGS)
-                .groupByKey(Grouped.with("scope-moves", Serdes.String(), json(StateMove.class)))
+                .process(() -> new JobStandings(STANDINGS, PENDING, flushInterval, forgetGoneAfter), STANDINGS, PENDING)
+                .groupByKey(Grouped.with("scope-moves", Serdes.String(), json(ScopeDelta.class)))
                 .aggregate(() -> null, StatsTopology::apply,
                         Materialized.<String, ScopeStats, KeyValueStore<Bytes, byte[]>>as(COUNTS)
                                 .withKeySerde(Serdes.String()).withValueSerde(stats()))
@@ -63,11 +69,11 @@ public final class StatsTopology {
         return lines;
     }
 
-    private static ScopeStats apply(String scopeKey, StateMove move, ScopeStats stats) {
+    private static ScopeStats apply(String scopeKey, ScopeDelta delta, ScopeStats stats) {
         ScopeStats before = stats != null ? stats
-                : new ScopeStats(StatsScope.fromKey(scopeKey), StateCounts.NONE, move.at());
-        return new ScopeStats(before.scope(), before.counts().moved(move.from(), move.to()),
-                move.at().isAfter(before.asOf()) ? move.at() : before.asOf());
+                : new ScopeStats(StatsScope.fromKey(scopeKey), StateCounts.NONE, delta.asOf());
+        return new ScopeStats(before.scope(), before.counts().plus(delta.change()),
+                delta.asOf().isAfter(before.asOf()) ? delta.asOf() : before.asOf());
     }
 
     /** The wire form of {@code sluice.stats}: the one {@link StatsCodec} defines. */

@@ -40,6 +40,7 @@ class StatsTopologyTest {
 
     private static final Topics TOPICS = new Topics("t", 3, 3, (short) 1, List.of(), Duration.ofDays(1));
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
+    private static final Duration FLUSH = Duration.ofMillis(200);
 
     @TempDir
     Path stateDir;
@@ -56,7 +57,7 @@ class StatsTopologyTest {
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        driver = new TopologyTestDriver(StatsTopology.build(TOPICS, Duration.ofMinutes(10)), config);
+        driver = new TopologyTestDriver(StatsTopology.build(TOPICS, FLUSH, Duration.ofMinutes(10)), config);
         events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         stats = driver.createOutputTopic(TOPICS.stats(), Serdes.String().deserializer(),
                 StatsTopology.stats().deserializer());
@@ -173,9 +174,11 @@ class StatsTopologyTest {
         return new JobStateChanged(version, job, org, queue, from, to, T0, 0, 0, null, T0.plusMillis(version));
     }
 
+    /** Sends the change, and lets the time pass after which the task passes on its sums. */
     private void send(JobStateChanged change) {
         events.pipeInput(new TestRecord<>(change.jobId().toString(), EventCodec.encode(change),
                 headers(JobEvent.JOB_STATE), change.at()));
+        driver.advanceWallClockTime(FLUSH);
     }
 
     private static RecordHeaders headers(String type) {
