@@ -53,10 +53,12 @@ public final class StatsTopology {
      */
     public static KStream<String, ScopeStats> addTo(StreamsBuilder builder, Topics topics, Duration flushInterval,
                                                     Duration forgetGoneAfter) {
+        // Cached: a job's standing, and a scope's sum, reach RocksDB and the changelog once per
+        // commit however often they change in between.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STANDINGS),
-                Serdes.String(), json(JobStanding.class)));
+                Serdes.String(), json(JobStanding.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING),
-                Serdes.String(), json(ScopeDelta.class)));
+                Serdes.String(), json(ScopeDelta.class)).withCachingEnabled());
         KStream<String, ScopeStats> lines = builder.stream(topics.events(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .process(() -> new JobStandings(STANDINGS, PENDING, flushInterval, forgetGoneAfter), STANDINGS, PENDING)
