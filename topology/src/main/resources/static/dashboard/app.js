@@ -233,7 +233,7 @@ function renderQueues() {
     const n = (v) => (v || 0).toLocaleString();
     return `<tr data-queue="${escape(name)}"><td><a href="#jobs" data-queue-jobs="${escape(name)}">${escape(name)}</a></td>`
       + `<td class="num">${n(s.pending)}</td><td class="num">${n(s.processing)}</td><td class="num">${n(s.scheduled)}</td>`
-      + `<td class="num">${n(s.completed)}</td><td class="num">${n(s.failed - (s.deadletter || 0))}</td>`
+      + `<td class="num">${n(s.completed)}</td><td class="num">${n((s.failed || 0) - (s.deadletter || 0))}</td>`
       + `<td class="num">${n(s.deadletter)}</td>`
       + `<td>${queue.paused ? '<span class="badge warn">paused</span>' : '<span class="badge ok">running</span>'}</td>`
       + `<td><button class="small" data-toggle="${escape(name)}">${queue.paused ? 'Resume' : 'Pause'}</button></td></tr>`;

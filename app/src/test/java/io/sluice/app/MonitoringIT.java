@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
 class MonitoringIT extends SluiceIntegrationTest {
 
     private static final Path OPS = Path.of("..", "ops");
-    private static final Pattern METRIC = Pattern.compile("\\b(sluice_[a-z_]+|jvm_[a-z_]+|hikaricp_[a-z_]+|kafka_consumer_[a-z_]+)");
+    private static final Pattern METRIC = Pattern.compile("\\b(sluice_[a-z_]+|jvm_[a-z_]+|hikaricp_[a-z_]+|kafka_consumer_[a-z_]+|kafka_stream_[a-z_]+)");
 
     @Test
     void theAlertRulesAndTheDashboardNameOnlyMetricsSluiceExposes() throws Exception {
