@@ -2,6 +2,7 @@ package io.sluice.topology.live;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
@@ -63,6 +64,8 @@ public class LiveFeed implements SmartLifecycle {
     private final Map<UUID, Set<Subscription>> streams = new ConcurrentHashMap<>();
     private final Map<String, ScopeStats> stats = new ConcurrentHashMap<>();
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final Timer toKafka;
+    private final Timer toFeed;
     /** Per partition, the newest offset no longer in {@link #replay} (before this node started, or evicted). */
     private long[] forgottenUpTo;
     private volatile StreamPosition position;
@@ -76,6 +79,12 @@ public class LiveFeed implements SmartLifecycle {
         this.properties = properties;
         Gauge.builder("sluice.live.streams", streams, all -> all.values().stream().mapToInt(Set::size).sum())
                 .description("Realtime streams (SSE and WebSocket) open on this node").register(meters);
+        // How fresh the streams are, in two legs: from the change in PostgreSQL until the relay
+        // put it on Kafka, and from there until this node's feed read it.
+        this.toKafka = Timer.builder("sluice.live.lag").tag("leg", "change_to_kafka").publishPercentileHistogram()
+                .description("Time a job state change takes to reach the realtime feed, by leg").register(meters);
+        this.toFeed = Timer.builder("sluice.live.lag").tag("leg", "kafka_to_feed").publishPercentileHistogram()
+                .description("Time a job state change takes to reach the realtime feed, by leg").register(meters);
     }
 
     /**
@@ -208,6 +217,9 @@ public class LiveFeed implements SmartLifecycle {
             position = at;
             return;
         }
+        long now = System.currentTimeMillis();
+        toKafka.record(Math.max(0, record.timestamp() - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
+        toFeed.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS);
         LiveEvent event = new LiveEvent(record.partition(), record.offset(), at, change.organizationId(),
                 change.queueName(), change.jobId(), LiveMessages.of(change),
                 change.to() != null && LiveMessages.ends(change.to()));
