@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -34,7 +33,7 @@ public class JobChangeRelay extends WakeableLoop {
     private final Topics topics;
     private final RelayProperties properties;
     private final Counter published;
-    private final AtomicLong removedSinceVacuum = new AtomicLong();
+    private final VacuumCadence vacuums;
 
     public JobChangeRelay(JobChangeStore changes, KafkaTemplate<String, byte[]> kafka, Topics topics,
                           RelayProperties properties, MeterRegistry meters) {
@@ -43,15 +42,14 @@ public class JobChangeRelay extends WakeableLoop {
         this.kafka = kafka;
         this.topics = topics;
         this.properties = properties;
+        this.vacuums = new VacuumCadence(properties.vacuumAfter());
         this.published = meters.counter("sluice.relay.job_changes");
     }
 
     /** @return how many changes were published */
     public int runOnce() {
         int removed = changes.claimAndPublish(properties.batchSize(), this::publish);
-        if (properties.vacuumAfter() > 0 && removed > 0
-                && removedSinceVacuum.addAndGet(removed) >= properties.vacuumAfter()) {
-            removedSinceVacuum.set(0);
+        if (vacuums.removed(removed)) {
             changes.vacuum();
         }
         return removed;

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,7 +43,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final List<Thread> loops = new ArrayList<>();
-    private final AtomicLong removedSinceVacuum = new AtomicLong();
+    private final VacuumCadence vacuums;
     private boolean woken;
     private volatile boolean running;
 
@@ -54,6 +53,7 @@ public class OutboxRelay implements SmartLifecycle {
         this.kafka = kafka;
         this.topics = topics;
         this.properties = properties;
+        this.vacuums = new VacuumCadence(properties.vacuumAfter());
         this.published = meters.counter("sluice.relay.published");
         this.failures = meters.counter("sluice.relay.failures");
     }
@@ -88,9 +88,7 @@ public class OutboxRelay implements SmartLifecycle {
      */
     public int runOnce() {
         int removed = outbox.claimAndPublish(properties.batchSize(), this::publish);
-        if (properties.vacuumAfter() > 0 && removed > 0
-                && removedSinceVacuum.addAndGet(removed) >= properties.vacuumAfter()) {
-            removedSinceVacuum.set(0);
+        if (vacuums.removed(removed)) {
             outbox.vacuum();
         }
         return removed;

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fifoBusyInterval how often a FIFO endpoint's finished job is looked for, to send the
  *                     next: the most each FIFO delivery waits for the one before it
  * @param fifoIdleInterval the same while no FIFO job is on its way (new jobs wake the releaser)
- * @param vacuumAfter  outbox rows this node removes between two vacuums of the outbox (see
+ * @param vacuumAfter  rows this node removes from the outbox (and from job_changes) between two vacuums of it (see
  *                     {@code OutboxStore.vacuum}); 0 leaves the outbox to autovacuum alone
  */
 @ConfigurationProperties("sluice.relay")

@@ -155,20 +155,6 @@ class StatsTopologyTest {
         assertThat(stats.readValue().counts().pending()).isEqualTo(1);
     }
 
-    @Test
-    void theCountsSurviveARestartFromTheStateStores() {
-        start();
-        UUID job = UUID.randomUUID();
-        send(change(job, "emails", null, JobState.PENDING));
-        driver.close();
-
-        start();
-        send(change(job, "emails", JobState.PENDING, JobState.COMPLETED));
-
-        assertThat(stats.readKeyValuesToMap().get(StatsScope.queue(org, "emails").key()).counts())
-                .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 0, 0));
-    }
-
     private JobStateChanged change(UUID job, String queue, JobState from, JobState to) {
         version++;
         return new JobStateChanged(version, job, org, queue, from, to, T0, 0, 0, null, T0.plusMillis(version));
