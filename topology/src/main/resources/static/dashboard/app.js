@@ -6,9 +6,9 @@ const WINDOW_SECONDS = 300;
 const state = {
   session: JSON.parse(sessionStorage.getItem('sluice.session') || 'null'),
   queues: new Map(),          // queue name -> {stats, paused}
-  delivered: new Map(),       // epoch second -> count
-  failed: new Map(),
-  latencies: [],              // [epoch ms, duration ms]
+  // Sampled once a second from the queues' live stats (the server measures the flows):
+  throughput: [],             // [epoch ms, delivered/s, failed/s]
+  latency: [],                // [epoch ms, p50 ms, p99 ms] over the last minute, slowest queue
   dlqSeries: [],              // [epoch ms, dead-lettered total]
   events: null,
   lastEventId: null,
@@ -89,7 +89,7 @@ function signOut(message) {
 function follow() {
   if (state.events) state.events.close();
   const params = new URLSearchParams({ token: state.session.access_token,
-    events: 'JobCompleted,JobFailed,QueueStats' });
+    events: 'QueueStats' });
   if (state.lastEventId) params.set('last_event_id', state.lastEventId);
   const source = new EventSource('/api/v1/events?' + params);
   state.events = source;
@@ -115,17 +115,11 @@ function setLive(live) {
 }
 
 function onMessage(type, data) {
-  const second = Math.floor(Date.now() / 1000);
   if (type === 'QueueStats') {
     const queue = state.queues.get(data.queue_name) || { paused: false };
     queue.stats = data;
     state.queues.set(data.queue_name, queue);
     scheduleRender();
-  } else if (type === 'JobCompleted') {
-    state.delivered.set(second, (state.delivered.get(second) || 0) + 1);
-    state.latencies.push([Date.now(), data.duration_ms]);
-  } else if (type === 'JobFailed') {
-    state.failed.set(second, (state.failed.get(second) || 0) + 1);
   } else if (type === 'Error') {
     toast(data.message);
   }
@@ -158,38 +152,34 @@ function renderTotals() {
 
 function tick() {
   const now = Date.now();
-  const second = Math.floor(now / 1000);
-  for (const map of [state.delivered, state.failed]) {
-    for (const key of map.keys()) if (key < second - WINDOW_SECONDS) map.delete(key);
+  const keep = ([at]) => at > now - WINDOW_SECONDS * 1000;
+  let delivered = 0, failed = 0, p50 = null, p99 = null;
+  for (const queue of state.queues.values()) {
+    const s = queue.stats;
+    if (!s || !s.delivered_per_second) continue;
+    delivered += s.delivered_per_second.last_1s;
+    failed += s.failed_per_second.last_1s;
+    const latency = s.latency_ms.last_1m;
+    if (latency.count > 0) {
+      p50 = Math.max(p50 ?? 0, latency.p50);
+      p99 = Math.max(p99 ?? 0, latency.p99);
+    }
   }
-  state.latencies = state.latencies.filter(([at]) => at > now - WINDOW_SECONDS * 1000);
+  state.throughput.push([now, delivered, failed]);
+  state.throughput = state.throughput.filter(keep);
+  if (p50 !== null) state.latency.push([now, p50, p99]);
+  state.latency = state.latency.filter(keep);
   state.dlqSeries.push([now, totals().deadletter]);
-  state.dlqSeries = state.dlqSeries.filter(([at]) => at > now - WINDOW_SECONDS * 1000);
-  const seconds = [];
-  for (let s = second - WINDOW_SECONDS + 1; s <= second; s++) seconds.push(s);
-  // per second, smoothed over 5 s so a bursty second does not hide the trend
-  const smooth = (map, s) => { let n = 0; for (let i = 0; i < 5; i++) n += map.get(s - i) || 0; return n / 5; };
+  state.dlqSeries = state.dlqSeries.filter(keep);
   lineChart($('#chart-throughput'), [
-    { cls: 'ok', points: seconds.map((s) => [s * 1000, smooth(state.delivered, s)]) },
-    { cls: 'bad', points: seconds.map((s) => [s * 1000, smooth(state.failed, s)]) },
+    { cls: 'ok', points: state.throughput.map(([at, ok]) => [at, ok]) },
+    { cls: 'bad', points: state.throughput.map(([at, , bad]) => [at, bad]) },
   ], now);
-  const buckets = new Map();
-  for (const [at, ms] of state.latencies) {
-    const bucket = Math.floor(at / 10000) * 10000;
-    if (!buckets.has(bucket)) buckets.set(bucket, []);
-    buckets.get(bucket).push(ms);
-  }
-  const ordered = [...buckets.keys()].sort((a, b) => a - b);
   lineChart($('#chart-latency'), [
-    { cls: '', points: ordered.map((b) => [b, percentile(buckets.get(b), 0.5)]) },
-    { cls: 'warn', points: ordered.map((b) => [b, percentile(buckets.get(b), 0.95)]) },
+    { cls: '', points: state.latency.map(([at, median]) => [at, median]) },
+    { cls: 'warn', points: state.latency.map(([at, , slow]) => [at, slow]) },
   ], now);
   lineChart($('#chart-dlq'), [{ cls: 'bad', points: state.dlqSeries }], now);
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 function lineChart(container, series, now) {
@@ -209,6 +199,13 @@ function lineChart(container, series, now) {
 function format(value) {
   if (value >= 1000) return (value / 1000).toFixed(value >= 10000 ? 0 : 1) + 'k';
   return value >= 10 ? Math.round(value).toString() : value.toFixed(value === 0 ? 0 : 1);
+}
+
+function duration(ms) {
+  if (ms < 1000) return ms + ' ms';
+  if (ms < 60000) return (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + ' s';
+  if (ms < 3600000) return Math.floor(ms / 60000) + ' min';
+  return (ms / 3600000).toFixed(1) + ' h';
 }
 
 // ---------- queues ----------
@@ -235,6 +232,9 @@ function renderQueues() {
       + `<td class="num">${n(s.pending)}</td><td class="num">${n(s.processing)}</td><td class="num">${n(s.scheduled)}</td>`
       + `<td class="num">${n(s.completed)}</td><td class="num">${n((s.failed || 0) - (s.deadletter || 0))}</td>`
       + `<td class="num">${n(s.deadletter)}</td>`
+      + `<td class="num">${s.delivered_per_second ? format(s.delivered_per_second.last_1m) : '–'}</td>`
+      + `<td class="num">${s.latency_ms && s.latency_ms.last_1m.p99 !== null ? duration(s.latency_ms.last_1m.p99) : '–'}</td>`
+      + `<td class="num">${s.oldest_pending_ms != null ? duration(s.oldest_pending_ms) : '–'}</td>`
       + `<td>${queue.paused ? '<span class="badge warn">paused</span>' : '<span class="badge ok">running</span>'}</td>`
       + `<td><button class="small" data-toggle="${escape(name)}">${queue.paused ? 'Resume' : 'Pause'}</button></td></tr>`;
   }).join('');

@@ -91,6 +91,11 @@ class DashboardIT extends SluiceIntegrationTest {
         WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#queue-table tr[data-queue='dash-orders']")));
         assertThat(row.findElements(By.cssSelector("td")).get(4).getText()).isEqualTo("5");
+        // the server's flow figures: a rate over the last minute, and the p99 latency of the five
+        By cells = By.cssSelector("#queue-table tr[data-queue='dash-orders'] td");
+        wait.until(page -> page.findElements(cells).get(7).getText().equals("0.1"));
+        assertThat(browser.findElements(cells).get(8).getText()).matches("\\d+(\\.\\d)? m?s");
+        row = browser.findElement(By.cssSelector("#queue-table tr[data-queue='dash-orders']"));
         row.findElement(By.cssSelector("button[data-toggle]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#queue-table tr[data-queue='dash-orders']"), "paused"));

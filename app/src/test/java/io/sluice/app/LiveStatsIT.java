@@ -1,10 +1,12 @@
 package io.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.core.kafka.Topics;
 import io.sluice.core.job.JobState;
+import io.sluice.core.stats.ScopeFlow;
 import io.sluice.core.stats.ScopeStats;
 import io.sluice.core.stats.StateCounts;
 import io.sluice.core.stats.StatsCodec;
@@ -89,6 +91,22 @@ class LiveStatsIT extends SluiceIntegrationTest {
                 Map<StatsScope, StateCounts> live = stats.readOf(org);
                 assertThat(live).isEqualTo(expected);
             });
+            // and the flows count the same outcomes, each once (within the last hour)
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                stats.readOf(org);
+                ScopeFlow orders = stats.flowOf(StatsScope.queue(org, "orders"));
+                assertThat(orders.delivered().lastHour() * 3600).isCloseTo(20, within(1e-6));
+                assertThat(orders.failed().lastHour()).isZero();
+                assertThat(orders.latencyLastHour().count()).isEqualTo(20);
+                assertThat(orders.latencyLastHour().p50()).isPositive()
+                        .isLessThanOrEqualTo(orders.latencyLastHour().p99());
+                assertThat(orders.oldestPendingMs()).as("nothing pending").isNull();
+                ScopeFlow organization = stats.flowOf(StatsScope.organization(org));
+                assertThat(organization.delivered().lastHour() * 3600).isCloseTo(20, within(1e-6));
+                assertThat(organization.deadLettered().lastHour() * 3600).as("purged after they were dead-lettered")
+                        .isCloseTo(6, within(1e-6));
+                assertThat(organization.failed().lastHour() * 3600).isCloseTo(6, within(1e-6));
+            });
         }
     }
 
@@ -142,6 +160,10 @@ class LiveStatsIT extends SluiceIntegrationTest {
             lines.values().stream().filter(line -> line.scope().organizationId().equals(org))
                     .forEach(line -> counts.put(line.scope(), line.counts()));
             return counts;
+        }
+
+        ScopeFlow flowOf(StatsScope scope) {
+            return lines.get(scope.key()).flow();
         }
 
         @Override

@@ -1,9 +1,11 @@
 package io.sluice.core.event;
 
 import io.sluice.core.kafka.MalformedRecordException;
+import java.time.Instant;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /** JSON form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}. */
 public final class EventCodec {
@@ -13,6 +15,7 @@ public final class EventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // ... and fields older writers did not have (a number absent reads as 0).
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(new SimpleModule("utc-instants").addDeserializer(Instant.class, new UtcInstants.Reader()))
             .build();
 
     private EventCodec() {

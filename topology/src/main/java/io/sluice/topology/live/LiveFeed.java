@@ -60,7 +60,7 @@ public class LiveFeed implements SmartLifecycle {
     private final Topics topics;
     private final RealtimeProperties properties;
     private final Object lock = new Object();
-    private final ArrayDeque<LiveEvent> replay = new ArrayDeque<>();
+    private final ArrayDeque<Kept> replay = new ArrayDeque<>();
     private final Map<UUID, Set<Subscription>> streams = new ConcurrentHashMap<>();
     private final Map<String, ScopeStats> stats = new ConcurrentHashMap<>();
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -109,7 +109,12 @@ public class LiveFeed implements SmartLifecycle {
                     subscription.sendNow(LiveMessage.error("REPLAY_INCOMPLETE", "Some events after Last-Event-ID"
                             + " are no longer kept by this node; what follows is all it has"), false);
                 }
-                replay.forEach(subscription::offer);
+                for (Kept kept : replay) {
+                    LiveEvent event = kept.event();
+                    if (event != null) {
+                        subscription.offer(event);
+                    }
+                }
             }
         }
         // Where the counts stand: the first QueueStats of each queue followed
@@ -210,30 +215,66 @@ public class LiveFeed implements SmartLifecycle {
             position = at;
             return;
         }
-        JobStateChanged change;
-        try {
-            change = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, record.value());
-        } catch (MalformedRecordException e) {
-            position = at;
-            return;
-        }
-        long now = System.currentTimeMillis();
-        toKafka.record(Math.max(0, record.timestamp() - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
-        toFeed.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS);
-        LiveEvent event = new LiveEvent(record.partition(), record.offset(), at, change.organizationId(),
-                change.queueName(), change.jobId(), LiveMessages.of(change),
-                change.to() != null && LiveMessages.ends(change.to()));
+        toFeed.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
+        Kept kept = new Kept(record.partition(), record.offset(), at, record.timestamp(), record.value());
+        // Decoding is most of the feed's cost: while no stream is open (most of a busy node's
+        // life) a change is kept as it came, and decoded only if a resuming stream asks for it.
+        LiveEvent event = anyStreams() ? kept.event() : null;
         synchronized (lock) {
             position = at;
-            replay.addLast(event);
+            replay.addLast(kept);
             if (replay.size() > properties.replayEvents()) {
-                LiveEvent evicted = replay.removeFirst();
-                forgottenUpTo[evicted.partition()] = Math.max(forgottenUpTo[evicted.partition()], evicted.offset());
+                Kept evicted = replay.removeFirst();
+                forgottenUpTo[evicted.partition] = Math.max(forgottenUpTo[evicted.partition], evicted.offset);
             }
-            Set<Subscription> subscribers = streams.get(event.organizationId());
+            Set<Subscription> subscribers = event == null ? null : streams.get(event.organizationId());
             if (subscribers != null) {
                 subscribers.forEach(subscription -> subscription.offer(event));
             }
+        }
+    }
+
+    private boolean anyStreams() {
+        for (Set<Subscription> ofOrganization : streams.values()) {
+            if (!ofOrganization.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A job change in the replay buffer: as read, and as decoded once a stream needed it. */
+    private final class Kept {
+        final int partition;
+        final long offset;
+        final StreamPosition position;
+        final long relayedAt;
+        private byte[] value;
+        private LiveEvent event;
+
+        Kept(int partition, long offset, StreamPosition position, long relayedAt, byte[] value) {
+            this.partition = partition;
+            this.offset = offset;
+            this.position = position;
+            this.relayedAt = relayedAt;
+            this.value = value;
+        }
+
+        /** The decoded change, or null for an unreadable one; decoded at most once. */
+        synchronized LiveEvent event() {
+            if (value != null) {
+                try {
+                    JobStateChanged change = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, value);
+                    toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
+                    event = new LiveEvent(partition, offset, position, change.organizationId(), change.queueName(),
+                            change.jobId(), LiveMessages.of(change),
+                            change.to() != null && LiveMessages.ends(change.to()));
+                } catch (MalformedRecordException e) {
+                    event = null;
+                }
+                value = null;
+            }
+            return event;
         }
     }
 

@@ -2,6 +2,9 @@ package io.sluice.topology.live;
 
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
+import io.sluice.core.stats.FlowRates;
+import io.sluice.core.stats.LatencyPercentiles;
+import io.sluice.core.stats.ScopeFlow;
 import io.sluice.core.stats.ScopeStats;
 import io.sluice.core.stats.StateCounts;
 import java.time.Duration;
@@ -74,7 +77,36 @@ public final class LiveMessages {
         data.put("deadletter", counts.deadletter());
         data.put("cancelled", counts.cancelled());
         data.put("as_of", stats.asOf() == null ? null : stats.asOf().toString());
+        ScopeFlow flow = stats.flow();
+        if (flow != null) {
+            data.put("delivered_per_second", rates(flow.delivered()));
+            data.put("failed_per_second", rates(flow.failed()));
+            data.put("deadlettered_per_second", rates(flow.deadLettered()));
+            Map<String, Object> latency = new LinkedHashMap<>();
+            latency.put("last_1m", latency(flow.latencyLastMinute()));
+            latency.put("last_1h", latency(flow.latencyLastHour()));
+            data.put("latency_ms", latency);
+            data.put("oldest_pending_ms", flow.oldestPendingMs());
+        }
         return new LiveMessage(LiveMessage.QUEUE_STATS, data);
+    }
+
+    private static Map<String, Object> rates(FlowRates rates) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("last_1s", rates.lastSecond());
+        data.put("last_1m", rates.lastMinute());
+        data.put("last_1h", rates.lastHour());
+        return data;
+    }
+
+    /** Enqueue-to-completion percentiles; null ones when nothing completed. */
+    private static Map<String, Object> latency(LatencyPercentiles latency) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("count", latency.count());
+        data.put("p50", latency.p50());
+        data.put("p90", latency.p90());
+        data.put("p99", latency.p99());
+        return data;
     }
 
     /** The fields of every job message: which job, and when the change was made (Sluice's addition). */

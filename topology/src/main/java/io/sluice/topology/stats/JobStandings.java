@@ -83,7 +83,11 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         for (KeyValue<StatsScope, StateMove> move : moves(known, next)) {
             String scope = move.key.key();
             ScopeDelta sum = pending.get(scope);
-            pending.put(scope, (sum == null ? ScopeDelta.NONE : sum).with(move.value));
+            if (sum == null) {
+                sum = new ScopeDelta();
+            }
+            sum.add(move.value, change.createdAt());
+            pending.put(scope, sum);
         }
     }
 
@@ -95,7 +99,7 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         }
         for (KeyValue<String, ScopeDelta> sum : sums) {
             pending.delete(sum.key);
-            if (!sum.value.change().isNone()) {
+            if (!sum.value.isEmpty()) {
                 context.forward(new Record<>(sum.key, sum.value, nowMillis));
             }
         }
@@ -106,17 +110,20 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         List<KeyValue<StatsScope, StateMove>> moves = new ArrayList<>(3);
         boolean wasCounted = known != null && !known.gone();
         if (wasCounted && !known.queue().equals(next.queue())) {
-            moves.add(KeyValue.pair(known.queue(), new StateMove(known.state(), null, next.at())));
-            moves.add(KeyValue.pair(next.queue(), new StateMove(null, next.state(), next.at())));
+            moves.add(KeyValue.pair(known.queue(), new StateMove(known.state(), null, next.at(), known.at())));
+            moves.add(KeyValue.pair(next.queue(), new StateMove(null, next.state(), next.at(), null)));
         } else if (!Objects.equals(wasCounted ? known.state() : null, next.state())) {
-            moves.add(KeyValue.pair(next.queue(), new StateMove(wasCounted ? known.state() : null, next.state(),
-                    next.at())));
+            moves.add(KeyValue.pair(next.queue(), move(known, wasCounted, next)));
         }
         if (!Objects.equals(wasCounted ? known.state() : null, next.state())) {
-            moves.add(KeyValue.pair(next.organization(), new StateMove(wasCounted ? known.state() : null,
-                    next.state(), next.at())));
+            moves.add(KeyValue.pair(next.organization(), move(known, wasCounted, next)));
         }
         return moves;
+    }
+
+    private static StateMove move(JobStanding known, boolean wasCounted, JobStanding next) {
+        return wasCounted ? new StateMove(known.state(), next.state(), next.at(), known.at())
+                : new StateMove(null, next.state(), next.at(), null);
     }
 
     /** Standings of gone jobs are kept only as long as a straggling change could still arrive. */

@@ -1,17 +1,45 @@
 package io.sluice.topology.stats;
 
+import io.sluice.core.job.JobState;
 import io.sluice.core.stats.StateCounts;
 import java.time.Instant;
+import java.util.TreeMap;
 
 /**
- * What the moves of some jobs changed in one scope's counts since they were last passed on
- * ({@code change} may hold negative counts), and the time of the newest of them.
+ * What the moves of some jobs changed in one scope since they were last passed on: the counts
+ * ({@code change} may hold negative counts), the outcomes per second they happened in, and
+ * which seconds' pending jobs came or left.
  */
-record ScopeDelta(StateCounts change, Instant asOf) {
+final class ScopeDelta {
 
-    static final ScopeDelta NONE = new ScopeDelta(StateCounts.NONE, Instant.EPOCH);
+    StateCounts change = StateCounts.NONE;
+    /** The time of the newest move. */
+    Instant asOf = Instant.EPOCH;
+    /** Epoch second of the moves to their outcomes. */
+    final TreeMap<Long, Flow> flows = new TreeMap<>();
+    /** Epoch second a pending job entered pending, to how many came (+) or left (-). */
+    final TreeMap<Long, Long> pendingSince = new TreeMap<>();
 
-    ScopeDelta with(StateMove move) {
-        return new ScopeDelta(change.moved(move.from(), move.to()), move.at().isAfter(asOf) ? move.at() : asOf);
+    /** Adds a move of a job enqueued at {@code enqueuedAt}. */
+    void add(StateMove move, Instant enqueuedAt) {
+        change = change.moved(move.from(), move.to());
+        if (move.at().isAfter(asOf)) {
+            asOf = move.at();
+        }
+        if (move.to() != null && Flow.counts(move.to())) {
+            flows.computeIfAbsent(move.at().getEpochSecond(), second -> new Flow())
+                    .record(move.to(), Math.max(0, move.at().toEpochMilli() - enqueuedAt.toEpochMilli()));
+        }
+        if (move.from() == JobState.PENDING) {
+            pendingSince.merge(move.fromSince().getEpochSecond(), -1L, Long::sum);
+        }
+        if (move.to() == JobState.PENDING) {
+            pendingSince.merge(move.at().getEpochSecond(), 1L, Long::sum);
+        }
+    }
+
+    /** Whether passing it on would change nothing. */
+    boolean isEmpty() {
+        return change.isNone() && flows.isEmpty() && pendingSince.values().stream().allMatch(n -> n == 0);
     }
 }

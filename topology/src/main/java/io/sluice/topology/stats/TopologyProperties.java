@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sluice.topology")
 public record TopologyProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("sluice-stats") String applicationId,
+        @DefaultValue("sluice-live-stats") String applicationId,
         @DefaultValue("") String stateDir,
         @DefaultValue("1") int standbyReplicas,
         @DefaultValue("200ms") Duration commitInterval,

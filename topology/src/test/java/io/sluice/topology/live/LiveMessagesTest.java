@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
+import io.sluice.core.stats.FlowRates;
+import io.sluice.core.stats.LatencyPercentiles;
+import io.sluice.core.stats.ScopeFlow;
+import io.sluice.core.stats.ScopeStats;
+import io.sluice.core.stats.StateCounts;
+import io.sluice.core.stats.StatsScope;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -46,6 +52,21 @@ class LiveMessagesTest {
         assertThat(LiveMessages.of(change(JobState.SCHEDULED, JobState.PENDING, null))).singleElement()
                 .satisfies(message -> assertThat(message.data()).containsEntry("old_status", "scheduled")
                         .containsEntry("new_status", "pending"));
+    }
+
+    @Test
+    void queueStatsCarryTheCountsAndHowWorkFlows() {
+        ScopeFlow flow = new ScopeFlow(CREATED, new FlowRates(40, 35.5, 2.25), new FlowRates(1, 0.5, 0.1),
+                FlowRates.NONE, new LatencyPercentiles(10, 120L, 300L, 900L), LatencyPercentiles.NONE, 4_200L);
+        LiveMessage message = LiveMessages.queueStats(new ScopeStats(StatsScope.queue(UUID.randomUUID(), "emails"),
+                new StateCounts(1, 2, 3, 4, 5, 6, 7), CREATED, flow));
+
+        assertThat(message.json()).startsWith("{\"type\":\"QueueStats\",\"data\":{\"queue_name\":\"emails\","
+                + "\"pending\":2,\"processing\":3,\"completed\":4,\"failed\":11,")
+                .contains("\"delivered_per_second\":{\"last_1s\":40.0,\"last_1m\":35.5,\"last_1h\":2.25}")
+                .contains("\"latency_ms\":{\"last_1m\":{\"count\":10,\"p50\":120,\"p90\":300,\"p99\":900},"
+                        + "\"last_1h\":{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null}}")
+                .endsWith("\"oldest_pending_ms\":4200}}");
     }
 
     private static JobStateChanged change(JobState from, JobState to, String error) {

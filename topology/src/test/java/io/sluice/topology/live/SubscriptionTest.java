@@ -92,7 +92,7 @@ class SubscriptionTest {
 
         for (int completed = 1; completed <= 50; completed++) {
             stream.offerStats(new ScopeStats(StatsScope.queue(org, "emails"),
-                    new StateCounts(0, 0, 0, completed, 0, 0, 0), Instant.now()));
+                    new StateCounts(0, 0, 0, completed, 0, 0, 0), Instant.now(), null));
         }
 
         await().atMost(Duration.ofSeconds(5)).until(() -> sink.frames.stream()

@@ -1,6 +1,7 @@
 package io.sluice.topology.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
@@ -8,6 +9,9 @@ import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.kafka.Topics;
+import io.sluice.core.stats.FlowRates;
+import io.sluice.core.stats.LatencyPercentiles;
+import io.sluice.core.stats.ScopeFlow;
 import io.sluice.core.stats.ScopeStats;
 import io.sluice.core.stats.StateCounts;
 import io.sluice.core.stats.StatsScope;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,14 +55,21 @@ class StatsTopologyTest {
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<String, ScopeStats> stats;
     private long version;
+    private final Map<String, ScopeStats> latest = new HashMap<>();
 
     private void start() {
+        start(Instant.now());
+    }
+
+    /** Starts the topology with the node's clock at {@code wallClock} (the test moves it on). */
+    private void start(Instant wallClock) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "stats-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        driver = new TopologyTestDriver(StatsTopology.build(TOPICS, FLUSH, Duration.ofMinutes(10)), config);
+        driver = new TopologyTestDriver(StatsTopology.build(TOPICS, FLUSH, Duration.ofMinutes(10)), config,
+                wallClock);
         events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         stats = driver.createOutputTopic(TOPICS.stats(), Serdes.String().deserializer(),
                 StatsTopology.stats().deserializer());
@@ -153,6 +165,101 @@ class StatsTopologyTest {
 
         send(change(job, "emails", null, JobState.PENDING));
         assertThat(stats.readValue().counts().pending()).isEqualTo(1);
+    }
+
+    @Test
+    void eachLineTellsTheRatesOfOutcomesOverTheLastSecondMinuteAndHour() {
+        start(T0);
+        for (int i = 0; i < 20; i++) {
+            UUID job = UUID.randomUUID();
+            send(change(job, "emails", null, JobState.PENDING, T0, T0));
+            send(change(job, "emails", JobState.PENDING, i < 18 ? JobState.COMPLETED : JobState.DEADLETTER,
+                    T0, T0.plusMillis(500)));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(1_000)); // T0 + 9 s: outcomes of T0's second
+
+        ScopeFlow flow = lastLine(StatsScope.queue(org, "emails")).flow();
+        assertThat(flow.delivered()).isEqualTo(new FlowRates(0, 18 / 60.0, 18 / 3600.0));
+        assertThat(flow.failed()).isEqualTo(new FlowRates(0, 2 / 60.0, 2 / 3600.0));
+        assertThat(flow.deadLettered()).isEqualTo(new FlowRates(0, 2 / 60.0, 2 / 3600.0));
+        assertThat(lastLine(StatsScope.organization(org)).flow().delivered().lastMinute()).isEqualTo(18 / 60.0);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        flow = lastLine(StatsScope.queue(org, "emails")).flow();
+        assertThat(flow.delivered()).as("out of the minute, still in the hour")
+                .isEqualTo(new FlowRates(0, 0, 18 / 3600.0));
+    }
+
+    @Test
+    void theLastSecondsRateCountsTheSecondJustEnded() {
+        start(T0);
+        UUID job = UUID.randomUUID();
+        send(change(job, "emails", null, JobState.PENDING, T0, T0));
+        send(change(job, "emails", JobState.PENDING, JobState.COMPLETED, T0, T0.plusMillis(300)));
+        // The driver's clock is at T0 + 400 ms; a second later, the second of T0 has just ended.
+        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+
+        assertThat(lastLine(StatsScope.queue(org, "emails")).flow().delivered().lastSecond()).isEqualTo(1);
+    }
+
+    @Test
+    void latencyPercentilesComeFromEnqueueToCompletion() {
+        start(T0);
+        for (int i = 1; i <= 100; i++) {
+            UUID job = UUID.randomUUID();
+            Instant enqueued = T0.minusMillis(i * 10L);
+            send(change(job, "emails", null, JobState.PENDING, enqueued, enqueued));
+            send(change(job, "emails", JobState.PENDING, JobState.COMPLETED, enqueued, T0));
+        }
+
+        LatencyPercentiles latency = lastLine(StatsScope.queue(org, "emails")).flow().latencyLastMinute();
+        assertThat(latency.count()).isEqualTo(100);
+        assertThat(latency.p50()).isCloseTo(500, withinPercentage(5));
+        assertThat(latency.p90()).isCloseTo(900, withinPercentage(5));
+        assertThat(latency.p99()).isCloseTo(990, withinPercentage(5));
+        assertThat(lastLine(StatsScope.queue(org, "emails")).flow().latencyLastHour()).isEqualTo(latency);
+    }
+
+    @Test
+    void theOldestPendingJobsAgeGrowsUntilItLeaves() {
+        start(T0);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        send(change(first, "emails", null, JobState.PENDING, T0, T0));
+        send(change(second, "emails", null, JobState.PENDING, T0.plusSeconds(2), T0.plusSeconds(2)));
+        driver.advanceWallClockTime(Duration.ofSeconds(5)); // about T0 + 5.4 s
+
+        assertThat(lastLine(StatsScope.queue(org, "emails")).flow().oldestPendingMs()).isBetween(5_000L, 6_000L);
+
+        send(change(first, "emails", JobState.PENDING, JobState.COMPLETED, T0, T0.plusSeconds(5)));
+        assertThat(lastLine(StatsScope.queue(org, "emails")).flow().oldestPendingMs()).isBetween(3_000L, 4_000L);
+
+        send(change(second, "emails", JobState.PENDING, JobState.PROCESSING, T0, T0.plusSeconds(6)));
+        assertThat(lastLine(StatsScope.queue(org, "emails")).flow().oldestPendingMs()).isNull();
+    }
+
+    @Test
+    void anIdleScopeWritesNoMoreLinesOnceItsFlowsStandStill() {
+        start(T0);
+        UUID job = UUID.randomUUID();
+        send(change(job, "emails", null, JobState.PENDING, T0, T0));
+        send(change(job, "emails", JobState.PENDING, JobState.COMPLETED, T0, T0));
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        stats.readRecordsToList();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(stats.isEmpty()).isTrue();
+    }
+
+    private ScopeStats lastLine(StatsScope scope) {
+        Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
+        latest.putAll(lines);
+        return latest.get(scope.key());
+    }
+
+    private JobStateChanged change(UUID job, String queue, JobState from, JobState to, Instant createdAt, Instant at) {
+        version++;
+        return new JobStateChanged(version, job, org, queue, from, to, createdAt, 0, 0, null, at);
     }
 
     private JobStateChanged change(UUID job, String queue, JobState from, JobState to) {

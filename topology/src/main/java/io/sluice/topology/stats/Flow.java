@@ -1,0 +1,45 @@
+package io.sluice.topology.stats;
+
+import io.sluice.core.job.JobState;
+
+/** What came out of a scope in some span of time: outcomes counted, and how long the completed took. */
+final class Flow {
+
+    long delivered;
+    long failed;
+    long deadLettered;
+    final LatencyHistogram latency = new LatencyHistogram();
+
+    /** Counts a job that moved into {@code to}, enqueued {@code latencyMillis} before. */
+    void record(JobState to, long latencyMillis) {
+        switch (to) {
+            case COMPLETED -> {
+                delivered++;
+                latency.record(latencyMillis);
+            }
+            case FAILED -> failed++;
+            case DEADLETTER -> {
+                failed++;
+                deadLettered++;
+            }
+            default -> {
+            }
+        }
+    }
+
+    void add(Flow other) {
+        delivered += other.delivered;
+        failed += other.failed;
+        deadLettered += other.deadLettered;
+        latency.add(other.latency);
+    }
+
+    boolean isEmpty() {
+        return delivered == 0 && failed == 0 && deadLettered == 0;
+    }
+
+    /** Whether a move into this state is an outcome a flow counts. */
+    static boolean counts(JobState to) {
+        return to == JobState.COMPLETED || to == JobState.FAILED || to == JobState.DEADLETTER;
+    }
+}

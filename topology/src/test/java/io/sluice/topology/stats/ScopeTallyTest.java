@@ -1,0 +1,85 @@
+package io.sluice.topology.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.job.JobState;
+import io.sluice.core.stats.ScopeStats;
+import io.sluice.core.stats.StatsScope;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** A scope's tally stays small over a long backlog, and survives its binary form whole. */
+class ScopeTallyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T00:00:00Z");
+    private static final StatsScope SCOPE = StatsScope.queue(UUID.randomUUID(), "emails");
+
+    @Test
+    void aBacklogOfTwoDaysIsKeptCoarselyAndStillLeavesExactly() {
+        ScopeTally tally = new ScopeTally();
+        long days = 2 * ScopeTally.DAY;
+        // One job enqueued every 10 s for two days, nothing leaving.
+        for (long s = 0; s < days; s += 10) {
+            tally.add(delta(new StateMove(null, JobState.PENDING, T0.plusSeconds(s), null)), T0.getEpochSecond() + s);
+        }
+        long now = T0.getEpochSecond() + days;
+        tally.forgetBefore(now);
+        assertThat(tally.counts.pending()).isEqualTo(days / 10);
+        assertThat(tally.pendingSince.size()).as("by the second for an hour, the minute for a day, then the hour")
+                .isLessThan(2_000);
+        assertThat(line(tally, now).flow().oldestPendingMs()).isEqualTo(days * 1000);
+
+        // The oldest jobs leave, first-in first-out: the oldest age moves on with them.
+        for (long s = 0; s < 3 * ScopeTally.HOUR; s += 10) {
+            tally.add(delta(new StateMove(JobState.PENDING, JobState.COMPLETED, T0.plusSeconds(days),
+                    T0.plusSeconds(s))), now);
+        }
+        assertThat(line(tally, now).flow().oldestPendingMs()).isEqualTo((days - 3 * ScopeTally.HOUR) * 1000);
+        assertThat(tally.pendingSince.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(tally.counts.pending());
+    }
+
+    @Test
+    void theBinaryFormKeepsEverything() {
+        ScopeTally tally = new ScopeTally();
+        long now = T0.getEpochSecond() + 30;
+        tally.add(delta(new StateMove(null, JobState.PENDING, T0.plusSeconds(1), null)), now);
+        tally.add(delta(new StateMove(JobState.PENDING, JobState.COMPLETED, T0.plusSeconds(2), T0.plusSeconds(1)),
+                new StateMove(null, JobState.PENDING, T0.plusSeconds(3), null),
+                new StateMove(null, JobState.DEADLETTER, T0.plusSeconds(4), null)), now);
+
+        byte[] bytes = StatsBinary.tallies().serializer().serialize("t", tally);
+        ScopeTally read = StatsBinary.tallies().deserializer().deserialize("t", bytes);
+
+        assertThat(line(read, now)).isEqualTo(line(tally, now));
+        assertThat(read.pendingSince).isEqualTo(tally.pendingSince);
+        assertThat(read.counts.pending()).isEqualTo(1);
+    }
+
+    @Test
+    void aStandingSurvivesItsBinaryForm() {
+        JobStanding standing = new JobStanding(42, UUID.randomUUID(), "émails", JobState.SCHEDULED, T0.plusNanos(7));
+        JobStanding gone = new JobStanding(43, UUID.randomUUID(), "x", null, T0);
+
+        assertThat(roundTrip(standing)).isEqualTo(standing);
+        assertThat(roundTrip(gone)).isEqualTo(gone);
+    }
+
+    private static JobStanding roundTrip(JobStanding standing) {
+        return StatsBinary.standings().deserializer().deserialize("t",
+                StatsBinary.standings().serializer().serialize("t", standing));
+    }
+
+    private static ScopeDelta delta(StateMove... moves) {
+        ScopeDelta delta = new ScopeDelta();
+        for (StateMove move : moves) {
+            delta.add(move, move.at().minusMillis(250));
+        }
+        return delta;
+    }
+
+    private static ScopeStats line(ScopeTally tally, long nowSecond) {
+        return tally.line(SCOPE, nowSecond * 1000);
+    }
+}
