@@ -157,9 +157,9 @@ function tick() {
   for (const queue of state.queues.values()) {
     const s = queue.stats;
     if (!s || !s.delivered_per_second) continue;
-    delivered += s.delivered_per_second.last_1s;
-    failed += s.failed_per_second.last_1s;
-    const latency = s.latency_ms.last_1m;
+    delivered += s.delivered_per_second.last_second;
+    failed += s.failed_per_second.last_second;
+    const latency = s.latency_ms.last_minute;
     if (latency.count > 0) {
       p50 = Math.max(p50 ?? 0, latency.p50);
       p99 = Math.max(p99 ?? 0, latency.p99);
@@ -224,20 +224,39 @@ function renderQueues() {
   const body = $('#queue-table tbody');
   const names = [...state.queues.keys()].sort();
   $('#queues-empty').hidden = names.length > 0;
-  body.innerHTML = names.map((name) => {
-    const queue = state.queues.get(name);
-    const s = queue.stats || {};
-    const n = (v) => (v || 0).toLocaleString();
-    return `<tr data-queue="${escape(name)}"><td><a href="#jobs" data-queue-jobs="${escape(name)}">${escape(name)}</a></td>`
-      + `<td class="num">${n(s.pending)}</td><td class="num">${n(s.processing)}</td><td class="num">${n(s.scheduled)}</td>`
-      + `<td class="num">${n(s.completed)}</td><td class="num">${n((s.failed || 0) - (s.deadletter || 0))}</td>`
-      + `<td class="num">${n(s.deadletter)}</td>`
-      + `<td class="num">${s.delivered_per_second ? format(s.delivered_per_second.last_1m) : '–'}</td>`
-      + `<td class="num">${s.latency_ms && s.latency_ms.last_1m.p99 !== null ? duration(s.latency_ms.last_1m.p99) : '–'}</td>`
-      + `<td class="num">${s.oldest_pending_ms != null ? duration(s.oldest_pending_ms) : '–'}</td>`
-      + `<td>${queue.paused ? '<span class="badge warn">paused</span>' : '<span class="badge ok">running</span>'}</td>`
-      + `<td><button class="small" data-toggle="${escape(name)}">${queue.paused ? 'Resume' : 'Pause'}</button></td></tr>`;
-  }).join('');
+  // Rows and cells are updated in place, and only where they changed: the figures move every
+  // second, and a button under the pointer must not be replaced between press and release.
+  const rows = new Map([...body.rows].map((tr) => [tr.dataset.queue, tr]));
+  names.forEach((name, index) => {
+    let tr = rows.get(name);
+    if (!tr) {
+      tr = document.createElement('tr');
+      tr.dataset.queue = name;
+    }
+    queueCells(name, state.queues.get(name)).forEach(([cls, html], i) => {
+      const td = tr.cells[i] || tr.insertCell();
+      if (td.className !== cls) td.className = cls;
+      if (td.shownHtml !== html) { td.innerHTML = html; td.shownHtml = html; }
+    });
+    if (body.rows[index] !== tr) body.insertBefore(tr, body.rows[index] || null);
+  });
+  for (const [name, tr] of rows) if (!state.queues.has(name)) tr.remove();
+}
+
+function queueCells(name, queue) {
+  const s = queue.stats || {};
+  const n = (v) => (v || 0).toLocaleString();
+  const p99 = s.latency_ms && s.latency_ms.last_minute.p99 !== null ? duration(s.latency_ms.last_minute.p99) : '–';
+  return [
+    ['', `<a href="#jobs" data-queue-jobs="${escape(name)}">${escape(name)}</a>`],
+    ['num', n(s.pending)], ['num', n(s.processing)], ['num', n(s.scheduled)], ['num', n(s.completed)],
+    ['num', n((s.failed || 0) - (s.deadletter || 0))], ['num', n(s.deadletter)],
+    ['num', s.delivered_per_second ? format(s.delivered_per_second.last_minute) : '–'],
+    ['num', p99],
+    ['num', s.oldest_pending_ms != null ? duration(s.oldest_pending_ms) : '–'],
+    ['', queue.paused ? '<span class="badge warn">paused</span>' : '<span class="badge ok">running</span>'],
+    ['', `<button class="small" data-toggle="${escape(name)}">${queue.paused ? 'Resume' : 'Pause'}</button>`],
+  ];
 }
 
 async function togglePause(name) {
@@ -375,11 +394,17 @@ async function purgeDead() {
 async function loadEndpoints() {
   try {
     const endpoints = await api('/api/v1/endpoints');
+    // Each endpoint's live figures (success rate, attempt latency) from the stats topology
+    const stats = await Promise.all(endpoints.map((e) => api(`/api/v1/endpoints/${e.id}/stats`).catch(() => null)));
     $('#endpoints-empty').hidden = endpoints.length > 0;
-    $('#endpoint-table tbody').innerHTML = endpoints.map((e) => {
+    $('#endpoint-table tbody').innerHTML = endpoints.map((e, i) => {
       const health = !e.enabled ? '<span class="badge bad">disabled</span>'
         : e.failing_since ? '<span class="badge warn">failing</span>' : '<span class="badge ok">healthy</span>';
-      return `<tr><td class="url">${escape(e.url)}</td><td>${health}</td><td>${time(e.failing_since)}</td>`
+      const s = stats[i];
+      const success = s && s.success_rate.last_hour !== null ? (100 * s.success_rate.last_hour).toFixed(1) + ' %' : '–';
+      const p99 = s && s.latency_ms.last_hour.p99 !== null ? duration(s.latency_ms.last_hour.p99) : '–';
+      return `<tr data-endpoint="${e.id}"><td class="url">${escape(e.url)}</td><td>${health}</td>`
+        + `<td class="num">${success}</td><td class="num">${p99}</td><td>${time(e.failing_since)}</td>`
         + `<td>${escape(e.disabled_reason || '')}</td>`
         + `<td>${e.enabled ? '' : `<button class="small" data-recover="${e.id}">Recover</button>`}</td></tr>`;
     }).join('');

@@ -92,10 +92,8 @@ class DashboardIT extends SluiceIntegrationTest {
                 By.cssSelector("#queue-table tr[data-queue='dash-orders']")));
         assertThat(row.findElements(By.cssSelector("td")).get(4).getText()).isEqualTo("5");
         // the server's flow figures: a rate over the last minute, and the p99 latency of the five
-        By cells = By.cssSelector("#queue-table tr[data-queue='dash-orders'] td");
-        wait.until(page -> page.findElements(cells).get(7).getText().equals("0.1"));
-        assertThat(browser.findElements(cells).get(8).getText()).matches("\\d+(\\.\\d)? m?s");
-        row = browser.findElement(By.cssSelector("#queue-table tr[data-queue='dash-orders']"));
+        wait.until(page -> row.findElements(By.cssSelector("td")).get(7).getText().equals("0.1"));
+        assertThat(row.findElements(By.cssSelector("td")).get(8).getText()).matches("\\d+(\\.\\d)? m?s");
         row.findElement(By.cssSelector("button[data-toggle]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#queue-table tr[data-queue='dash-orders']"), "paused"));
@@ -127,6 +125,15 @@ class DashboardIT extends SluiceIntegrationTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "HTTP 200"));
         assertThat(browser.findElement(By.id("timeline")).getText()).contains("Created").contains("HTTP 500");
         screenshot("4-job-timeline");
+
+        // sees how each endpoint's attempts went over the last hour
+        browser.findElement(By.cssSelector("a[data-tab=endpoints]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#endpoint-table tr[data-endpoint='" + ok.id() + "']"), "100.0 %"));
+        assertThat(browser.findElement(By.cssSelector("#endpoint-table tr[data-endpoint='" + bad.id() + "']"))
+                .getText()).as("one attempt failed; the one after the retry may not be counted yet")
+                .containsPattern("(0\\.0|50\\.0) %");
+        screenshot("5-endpoints");
 
         // and on a phone: nothing runs off the side of the screen
         browser.manage().window().setSize(new Dimension(390, 844));

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The live stats on real Kafka and PostgreSQL: after jobs are delivered, dead-lettered,
@@ -108,6 +109,20 @@ class LiveStatsIT extends SluiceIntegrationTest {
                 assertThat(organization.failed().lastHour() * 3600).isCloseTo(6, within(1e-6));
             });
         }
+        // each endpoint's attempts, as the API tells them
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode good = client.get(tenant.apiKey(), "/api/v1/endpoints/" + ok.id() + "/stats").body();
+            assertThat(good.get("attempts_per_second").get("last_hour").asDouble() * 3600).isCloseTo(20, within(1e-6));
+            assertThat(good.get("success_rate").get("last_hour").asDouble()).isEqualTo(1.0);
+            assertThat(good.get("latency_ms").get("last_hour").get("count").asLong()).isEqualTo(20);
+            JsonNode failing = client.get(tenant.apiKey(), "/api/v1/endpoints/" + bad.id() + "/stats").body();
+            assertThat(failing.get("attempts_per_second").get("last_hour").asDouble() * 3600)
+                    .isCloseTo(6, within(1e-6));
+            assertThat(failing.get("success_rate").get("last_hour").asDouble()).isZero();
+        });
+        SluiceClient.Tenant other = client.newOrganization(unique("stats-other"));
+        assertThat(client.get(other.apiKey(), "/api/v1/endpoints/" + ok.id() + "/stats").status())
+                .as("another organization's endpoint").isEqualTo(404);
     }
 
     private Map<StatsScope, StateCounts> countsInPostgres(UUID org) {
@@ -158,6 +173,7 @@ class LiveStatsIT extends SluiceIntegrationTest {
             }
             Map<StatsScope, StateCounts> counts = new HashMap<>();
             lines.values().stream().filter(line -> line.scope().organizationId().equals(org))
+                    .filter(line -> !line.scope().isEndpoint())
                     .forEach(line -> counts.put(line.scope(), line.counts()));
             return counts;
         }

@@ -14,7 +14,7 @@ class StatsScopeTest {
     @Test
     void aScopeIsFoundAgainFromItsKeyWhateverItsQueueIsCalled() {
         for (StatsScope scope : new StatsScope[] {StatsScope.organization(org), StatsScope.queue(org, "emails"),
-                StatsScope.queue(org, "a/b/c"), StatsScope.queue(org, "x")}) {
+                StatsScope.queue(org, "a/b/c"), StatsScope.queue(org, "x"), StatsScope.endpoint(org, UUID.randomUUID())}) {
             assertThat(StatsScope.fromKey(scope.key())).isEqualTo(scope);
         }
         assertThat(StatsScope.organization(org).key()).isNotEqualTo(StatsScope.queue(org, "").key());
@@ -24,6 +24,8 @@ class StatsScopeTest {
     void aKeyOfNoScopeIsRefused() {
         assertThatThrownBy(() -> StatsScope.fromKey("queue/" + org)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StatsScope.fromKey("job/" + org)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StatsScope.fromKey("endpoint/" + org + "/emails"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

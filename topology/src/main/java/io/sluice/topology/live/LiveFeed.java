@@ -132,6 +132,11 @@ public class LiveFeed implements SmartLifecycle {
                 .toList();
     }
 
+    /** The newest line of an endpoint's attempts, if it has had any since the stats began. */
+    public Optional<ScopeStats> endpointStats(UUID organizationId, UUID endpointId) {
+        return Optional.ofNullable(stats.get(StatsScope.endpoint(organizationId, endpointId).key()));
+    }
+
     private boolean forgotten(StreamPosition floor) {
         for (int p = 0; p < forgottenUpTo.length; p++) {
             if (floor.offset(p) < forgottenUpTo[p]) {

@@ -83,8 +83,8 @@ public final class LiveMessages {
             data.put("failed_per_second", rates(flow.failed()));
             data.put("deadlettered_per_second", rates(flow.deadLettered()));
             Map<String, Object> latency = new LinkedHashMap<>();
-            latency.put("last_1m", latency(flow.latencyLastMinute()));
-            latency.put("last_1h", latency(flow.latencyLastHour()));
+            latency.put("last_minute", latency(flow.latencyLastMinute()));
+            latency.put("last_hour", latency(flow.latencyLastHour()));
             data.put("latency_ms", latency);
             data.put("oldest_pending_ms", flow.oldestPendingMs());
         }
@@ -93,9 +93,9 @@ public final class LiveMessages {
 
     private static Map<String, Object> rates(FlowRates rates) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("last_1s", rates.lastSecond());
-        data.put("last_1m", rates.lastMinute());
-        data.put("last_1h", rates.lastHour());
+        data.put("last_second", rates.lastSecond());
+        data.put("last_minute", rates.lastMinute());
+        data.put("last_hour", rates.lastHour());
         return data;
     }
 

@@ -2,7 +2,11 @@ package io.sluice.topology.stats;
 
 import io.sluice.core.job.JobState;
 
-/** What came out of a scope in some span of time: outcomes counted, and how long the completed took. */
+/**
+ * What came out of a scope in some span of time: outcomes counted, and how long the completed
+ * took. For an endpoint the outcomes are its attempts: {@code delivered} the answered 2xx,
+ * {@code failed} the others, and the latency is how long each attempt took.
+ */
 final class Flow {
 
     long delivered;
@@ -25,6 +29,16 @@ final class Flow {
             default -> {
             }
         }
+    }
+
+    /** Counts an attempt at an endpoint that took {@code millis}. */
+    void recordAttempt(boolean succeeded, long millis) {
+        if (succeeded) {
+            delivered++;
+        } else {
+            failed++;
+        }
+        latency.record(millis);
     }
 
     void add(Flow other) {

@@ -1,5 +1,6 @@
 package io.sluice.topology.stats;
 
+import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
@@ -62,17 +63,27 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
 
     @Override
     public void process(Record<String, byte[]> record) {
-        Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
-        if (type == null || !JobEvent.JOB_STATE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+        Header header = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+        String type = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        if (!JobEvent.JOB_STATE.equals(type) && !JobEvent.ATTEMPT_RECORDED.equals(type)) {
             return;
         }
-        JobStateChanged change;
+        JobEvent event;
         try {
-            change = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, record.value());
+            event = EventCodec.decode(type, record.value());
         } catch (MalformedRecordException e) {
-            log.error("Skipping an unreadable job.state event for job {}: {}", record.key(), e.getMessage());
+            log.error("Skipping an unreadable {} event for job {}: {}", type, record.key(), e.getMessage());
             return;
         }
+        switch (event) {
+            case JobStateChanged change -> onChange(change);
+            case AttemptRecorded attempt -> onAttempt(attempt);
+            default -> {
+            }
+        }
+    }
+
+    private void onChange(JobStateChanged change) {
         String job = change.jobId().toString();
         JobStanding known = standings.get(job);
         if (known != null && known.version() >= change.version()) {
@@ -81,14 +92,31 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         JobStanding next = JobStanding.of(change);
         standings.put(job, next);
         for (KeyValue<StatsScope, StateMove> move : moves(known, next)) {
-            String scope = move.key.key();
-            ScopeDelta sum = pending.get(scope);
-            if (sum == null) {
-                sum = new ScopeDelta();
-            }
+            ScopeDelta sum = pendingOf(move.key);
             sum.add(move.value, change.createdAt());
-            pending.put(scope, sum);
+            pending.put(move.key.key(), sum);
         }
+    }
+
+    /**
+     * An attempt counts for its endpoint as it was relayed: attempt events carry no version, and
+     * the producer's idempotence keeps them from being relayed twice (a retried send after a
+     * worker's producer restarted is the rare exception, counted twice).
+     */
+    private void onAttempt(AttemptRecorded attempt) {
+        if (attempt.endpointId() == null || attempt.startedAt() == null) {
+            return;
+        }
+        StatsScope endpoint = StatsScope.endpoint(attempt.organizationId(), attempt.endpointId());
+        ScopeDelta sum = pendingOf(endpoint);
+        sum.addAttempt(attempt.statusCode() != null && attempt.statusCode() / 100 == 2, attempt.startedAt(),
+                attempt.durationMs());
+        pending.put(endpoint.key(), sum);
+    }
+
+    private ScopeDelta pendingOf(StatsScope scope) {
+        ScopeDelta sum = pending.get(scope.key());
+        return sum != null ? sum : new ScopeDelta();
     }
 
     /** Passes on each scope's summed moves, and forgets them. */

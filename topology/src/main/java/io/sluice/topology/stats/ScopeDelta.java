@@ -38,6 +38,15 @@ final class ScopeDelta {
         }
     }
 
+    /** Adds an attempt at an endpoint, counted in the second it ended. */
+    void addAttempt(boolean succeeded, Instant started, long millis) {
+        Instant ended = started.plusMillis(millis);
+        if (ended.isAfter(asOf)) {
+            asOf = ended;
+        }
+        flows.computeIfAbsent(ended.getEpochSecond(), second -> new Flow()).recordAttempt(succeeded, millis);
+    }
+
     /** Whether passing it on would change nothing. */
     boolean isEmpty() {
         return change.isNone() && flows.isEmpty() && pendingSince.values().stream().allMatch(n -> n == 0);

@@ -63,9 +63,9 @@ class LiveMessagesTest {
 
         assertThat(message.json()).startsWith("{\"type\":\"QueueStats\",\"data\":{\"queue_name\":\"emails\","
                 + "\"pending\":2,\"processing\":3,\"completed\":4,\"failed\":11,")
-                .contains("\"delivered_per_second\":{\"last_1s\":40.0,\"last_1m\":35.5,\"last_1h\":2.25}")
-                .contains("\"latency_ms\":{\"last_1m\":{\"count\":10,\"p50\":120,\"p90\":300,\"p99\":900},"
-                        + "\"last_1h\":{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null}}")
+                .contains("\"delivered_per_second\":{\"last_second\":40.0,\"last_minute\":35.5,\"last_hour\":2.25}")
+                .contains("\"latency_ms\":{\"last_minute\":{\"count\":10,\"p50\":120,\"p90\":300,\"p99\":900},"
+                        + "\"last_hour\":{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null}}")
                 .endsWith("\"oldest_pending_ms\":4200}}");
     }
 

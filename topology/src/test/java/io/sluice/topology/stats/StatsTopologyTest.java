@@ -251,6 +251,31 @@ class StatsTopologyTest {
         assertThat(stats.isEmpty()).isTrue();
     }
 
+    @Test
+    void anEndpointsLineCountsItsAttemptsAndHowLongTheyTook() {
+        start(T0);
+        UUID endpoint = UUID.randomUUID();
+        int[] statuses = {200, 204, 200, 500};
+        for (int i = 0; i < statuses.length; i++) {
+            UUID job = UUID.randomUUID();
+            AttemptRecorded attempt = new AttemptRecorded(UUID.randomUUID(), job, org, endpoint, T0, 100L * (i + 1),
+                    statuses[i], "", null, null, statuses[i] == 200 ? JobState.COMPLETED : JobState.PENDING, "w", 1,
+                    null, null, false);
+            events.pipeInput(new TestRecord<>(job.toString(), EventCodec.encode(attempt),
+                    headers(JobEvent.ATTEMPT_RECORDED), T0));
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        ScopeStats line = lastLine(StatsScope.endpoint(org, endpoint));
+        assertThat(line.counts()).isEqualTo(StateCounts.NONE);
+        assertThat(line.flow().delivered().lastMinute()).as("answered 2xx").isEqualTo(3 / 60.0);
+        assertThat(line.flow().failed().lastMinute()).isEqualTo(1 / 60.0);
+        assertThat(line.flow().latencyLastMinute().count()).isEqualTo(4);
+        assertThat(line.flow().latencyLastMinute().p50()).isCloseTo(200, withinPercentage(5));
+        assertThat(line.flow().latencyLastMinute().p99()).isCloseTo(400, withinPercentage(5));
+        assertThat(lastLine(StatsScope.organization(org))).as("attempts do not count as jobs").isNull();
+    }
+
     private ScopeStats lastLine(StatsScope scope) {
         Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
         latest.putAll(lines);
