@@ -32,4 +32,18 @@ final class PrometheusText {
         }
         return OptionalDouble.empty();
     }
+
+    /**
+     * The value of the first sample of metric {@code name} whose labels include {@code label}
+     * (written as Sluice prints it, e.g. {@code leg="change_to_kafka"}), whatever its other labels.
+     */
+    static OptionalDouble valueLabelled(String text, String name, String label) {
+        for (String line : text.split("\n")) {
+            int close = line.indexOf('}');
+            if (line.startsWith(name + "{") && close > 0 && line.substring(0, close).contains(label)) {
+                return value(line, line.substring(0, close + 1));
+            }
+        }
+        return OptionalDouble.empty();
+    }
 }

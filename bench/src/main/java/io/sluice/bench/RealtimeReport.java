@@ -17,6 +17,9 @@ import java.time.Instant;
  *                            {@code Last-Event-ID}, as a browser's EventSource does
  * @param p50Millis           from a job's state change in PostgreSQL to its arrival at a client
  * @param heldClients         SSE clients then held open at once
+ * @param changeToKafkaMeanMillis mean time from a change in PostgreSQL until the relay put it on Kafka
+ *                            ({@code sluice_live_lag_seconds{leg="change_to_kafka"}} while watched)
+ * @param kafkaToFeedMeanMillis mean time from there until the node's feed read it
  * @param heldConnected       of them, how many were connected (sent the opening comment)
  * @param heldReached         of them, how many got the queue's counts pushed afterwards
  * @param extraHeapMb         heap used after a full GC with them held, less before them; null
@@ -37,6 +40,8 @@ public record RealtimeReport(
         Double p50Millis,
         Double p99Millis,
         Double maxMillis,
+        Double changeToKafkaMeanMillis,
+        Double kafkaToFeedMeanMillis,
         int heldClients,
         int heldConnected,
         int heldReached,
@@ -63,6 +68,8 @@ public record RealtimeReport(
                 .row("State change to SSE client, p99 (bar: ≤ 1 s)", millis(p99Millis)
                         + (p99Millis == null ? "" : p99Millis <= LATENCY_BAR_MILLIS ? " (meets the bar)" : " (above the bar)"))
                 .row("State change to SSE client, max", millis(maxMillis))
+                .row("Of which, mean: change to Kafka (relay) / Kafka to the node's feed",
+                        millis(changeToKafkaMeanMillis) + " / " + millis(kafkaToFeedMeanMillis))
                 .row("SSE clients held open at once (connected / reached by a push)", integer(heldClients) + " ("
                         + integer(heldConnected) + " / " + integer(heldReached) + ")")
                 .row("Extra heap with them held, after a full GC (bar: < 256 MB)", extraHeapMb == null ? "n/a"

@@ -57,6 +57,7 @@ final class RealtimeScenario {
                 }
             }
             PayloadFactory payloads = new PayloadFactory(QUEUE, endpointId, options.payloadBytes());
+            String metricsBefore = api.prometheusText();
             long started = System.nanoTime();
             enqueueAtRate(api, run.apiKey(), payloads, options.jobs(), options.ratePerSecond(), receiver);
             boolean delivered = BenchRun.awaitDeliveries(receiver, options.deliveryTimeout());
@@ -70,6 +71,9 @@ final class RealtimeScenario {
             long reconnects = watchers.stream().mapToLong(SseWatcher::reconnects).sum();
             System.out.printf("Delivered %,d jobs (%s); SSE clients saw %,d of %,d completions, reconnected %,d times%n",
                     options.jobs(), delivered ? "all" : "not all", seen, expected, reconnects);
+            String metricsAfter = api.prometheusText();
+            Double toKafka = meanLag(metricsBefore, metricsAfter, "change_to_kafka");
+            Double toFeed = meanLag(metricsBefore, metricsAfter, "kafka_to_feed");
             long[] samples = latencies.stream().mapToLong(Long::longValue).toArray();
             Percentiles percentiles = samples.length == 0 ? null : Percentiles.of(samples);
             watchers.forEach(SseWatcher::close);
@@ -109,9 +113,19 @@ final class RealtimeScenario {
                     percentiles == null ? null : (double) percentiles.percentile(50),
                     percentiles == null ? null : (double) percentiles.percentile(99),
                     percentiles == null ? null : (double) percentiles.percentile(100),
-                    clients, connected, reached,
+                    toKafka, toFeed, clients, connected, reached,
                     heapBefore == null || heapAfter == null ? null : heapAfter - heapBefore);
         }
+    }
+
+    /** The mean of {@code sluice_live_lag_seconds{leg}} between two scrapes, in ms; null without samples. */
+    private static Double meanLag(String before, String after, String leg) {
+        String label = "leg=\"" + leg + "\"";
+        double sum = PrometheusText.valueLabelled(after, "sluice_live_lag_seconds_sum", label).orElse(0)
+                - PrometheusText.valueLabelled(before, "sluice_live_lag_seconds_sum", label).orElse(0);
+        double count = PrometheusText.valueLabelled(after, "sluice_live_lag_seconds_count", label).orElse(0)
+                - PrometheusText.valueLabelled(before, "sluice_live_lag_seconds_count", label).orElse(0);
+        return count <= 0 ? null : 1000 * sum / count;
     }
 
     /**

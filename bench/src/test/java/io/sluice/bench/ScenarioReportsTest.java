@@ -100,17 +100,18 @@ class ScenarioReportsTest {
     void realtimeSectionJudgesBothBarsAndCountsMissedMessagesAsLost() {
         RealtimeReport met = new RealtimeReport(DATE, "local", "./bench.sh --scenario=realtime", "2 CPUs (Test CPU)",
                 "started from app/target/sluice.jar (-Xmx2g)", 60_000, 2_010.0, 4, 240_000, 240_000, 0, 120.0, 480.0,
-                900.0, 1_000, 1_000, 1_000, 41.5);
+                900.0, 90.0, 30.5, 1_000, 1_000, 1_000, 41.5);
         assertThat(met.toMarkdown())
                 .startsWith("## 2025-03-04 05:06 UTC — local — realtime streams (SSE)\n\n")
                 .contains("| Jobs delivered while watched | 60,000 at 2,010 deliveries/s |")
                 .contains("| State change to SSE client, p99 (bar: ≤ 1 s) | 480.0 ms (meets the bar) |")
+                .contains("| Of which, mean: change to Kafka (relay) / Kafka to the node's feed | 90.0 ms / 30.5 ms |")
                 .contains("| SSE clients held open at once (connected / reached by a push) | 1,000 (1,000 / 1,000) |")
                 .contains("| Extra heap with them held, after a full GC (bar: < 256 MB) | 41.5 MB (meets the bar) |");
         assertThat(met.lost()).isZero();
 
         RealtimeReport missed = new RealtimeReport(DATE, "local", "cmd", "m", "s", 60_000, 2_000.0, 4, 240_000,
-                239_990, 2, 120.0, 1_480.0, 2_000.0, 1_000, 990, 990, null);
+                239_990, 2, 120.0, 1_480.0, 2_000.0, null, null, 1_000, 990, 990, null);
         assertThat(missed.lost()).isEqualTo(10);
         assertThat(missed.toMarkdown()).contains("| 1,480.0 ms (above the bar) |")
                 .contains("| Extra heap with them held, after a full GC (bar: < 256 MB) | n/a |");
