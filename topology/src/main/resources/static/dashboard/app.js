@@ -401,9 +401,12 @@ async function loadEndpoints() {
       const health = !e.enabled ? '<span class="badge bad">disabled</span>'
         : e.failing_since ? '<span class="badge warn">failing</span>' : '<span class="badge ok">healthy</span>';
       const s = stats[i];
+      const circuit = !s || s.circuit.state === 'closed' ? ''
+        : ` <span class="badge ${s.circuit.state === 'open' ? 'bad' : 'warn'}" title="on ${escape(s.circuit.open_on.join(', '))}">`
+          + `circuit ${s.circuit.state === 'open' ? 'open' : 'half-open'}</span>`;
       const success = s && s.success_rate.last_hour !== null ? (100 * s.success_rate.last_hour).toFixed(1) + ' %' : '–';
       const p99 = s && s.latency_ms.last_hour.p99 !== null ? duration(s.latency_ms.last_hour.p99) : '–';
-      return `<tr data-endpoint="${e.id}"><td class="url">${escape(e.url)}</td><td>${health}</td>`
+      return `<tr data-endpoint="${e.id}"><td class="url">${escape(e.url)}</td><td>${health}${circuit}</td>`
         + `<td class="num">${success}</td><td class="num">${p99}</td><td>${time(e.failing_since)}</td>`
         + `<td>${escape(e.disabled_reason || '')}</td>`
         + `<td>${e.enabled ? '' : `<button class="small" data-recover="${e.id}">Recover</button>`}</td></tr>`;

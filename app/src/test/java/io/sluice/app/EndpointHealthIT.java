@@ -81,7 +81,12 @@ class EndpointHealthIT extends SluiceIntegrationTest {
             ids.add(enqueue(tenant, endpoint.id(), "circuit", 5));
         }
 
-        // then: every job completes once the receiver is back. On the schedule alone (1, 2, 3, 3, 3 s)
+        // then: while the receiver is down, the endpoint's stats say its circuit is open on this node
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100)).until(() -> client.get(
+                tenant.apiKey(), "/api/v1/endpoints/" + endpoint.id() + "/stats").body().get("circuit").get("state")
+                .asString().equals("open"));
+
+        // and every job completes once the receiver is back. On the schedule alone (1, 2, 3, 3, 3 s)
         // each would have made four failed attempts before 8 s (at 0, 1, 3 and 6 s): 150 attempts in
         // all with the final ones. With the circuit open, only the first wave (30, sent before any
         // answer came back), a few half-open probes and the final deliveries (30) are made.
@@ -94,6 +99,12 @@ class EndpointHealthIT extends SluiceIntegrationTest {
         }
         assertThat(receiver.totalCount()).isEqualTo(attempts);
         assertThat(attempts).as("attempts while the circuit was open").isLessThan(30 + 30 + 30);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode circuit = client.get(tenant.apiKey(), "/api/v1/endpoints/" + endpoint.id() + "/stats").body()
+                    .get("circuit");
+            assertThat(circuit.get("state").asString()).isEqualTo("closed");
+            assertThat(circuit.get("open_on").size()).isZero();
+        });
     }
 
     @Test

@@ -153,6 +153,13 @@ public class EndpointGate implements MeterBinder {
     private final long maxQueueWaitNanos;
     private final Map<UUID, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final LongSupplier ticker;
+    private volatile CircuitListener circuitListener = (organizationId, endpointId, state) -> { };
+
+    /** Hears of circuits changing state (on the thread that made the call that changed it). */
+    @FunctionalInterface
+    public interface CircuitListener {
+        void changed(UUID organizationId, UUID endpointId, CircuitBreaker.State state);
+    }
 
     @Autowired
     public EndpointGate(CircuitBreakerProperties breaker, WorkerProperties worker, RetrySchedule schedule) {
@@ -175,6 +182,18 @@ public class EndpointGate implements MeterBinder {
                 .build());
     }
 
+    /** Tells {@code listener} of every change of state of an endpoint's circuit on this worker. */
+    public void onCircuitChange(CircuitListener listener) {
+        this.circuitListener = listener;
+    }
+
+    private CircuitBreaker breaker(UUID organizationId, UUID endpointId) {
+        CircuitBreaker breaker = breakers.circuitBreaker(endpointId.toString());
+        breaker.getEventPublisher().onStateTransition(event -> circuitListener.changed(organizationId, endpointId,
+                event.getStateTransition().getToState()));
+        return breaker;
+    }
+
     /** {@code sluice.worker.circuits.open}: endpoints this worker holds back because their circuit is open. */
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -190,7 +209,7 @@ public class EndpointGate implements MeterBinder {
      */
     public Admission admit(DeliveryMessage delivery, Consumer<Pass> start) {
         Endpoint endpoint = endpoints.computeIfAbsent(delivery.endpointId(),
-                id -> new Endpoint(breakers.circuitBreaker(id.toString())));
+                id -> new Endpoint(breaker(delivery.organizationId(), id)));
         if (!endpoint.breaker.tryAcquirePermission()) {
             boolean open = endpoint.breaker.getState() == CircuitBreaker.State.OPEN;
             return new Admission.Deferred(open ? openWait : Duration.ZERO,

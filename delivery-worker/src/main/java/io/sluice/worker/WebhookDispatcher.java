@@ -48,7 +48,7 @@ public class WebhookDispatcher implements DisposableBean {
     public WebhookDispatcher(WorkerProperties properties, Clock clock, Uuid7 ids, SsrfGuard ssrfGuard) throws Exception {
         this.clock = clock;
         this.ids = ids;
-        this.worker = properties.name() != null ? properties.name() : hostName();
+        this.worker = properties.nodeName();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("sluice-http");
         threads.setDaemon(true);
@@ -175,14 +175,6 @@ public class WebhookDispatcher implements DisposableBean {
         public void onComplete(Result result) {
             String text = excerpt.size() == 0 ? null : excerpt.toString(StandardCharsets.UTF_8);
             onComplete.accept(new Completed(result, text));
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "worker";
         }
     }
 

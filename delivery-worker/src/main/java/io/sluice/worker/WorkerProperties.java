@@ -1,5 +1,7 @@
 package io.sluice.worker;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConnectionsPerEndpoint HTTP connections to one endpoint (host:port): the per-endpoint bound
  * @param connectTimeout           TCP connect timeout (the webhooks spec default)
  * @param commitInterval           how often finished offsets are committed
- * @param name                     recorded on every attempt; defaults to the host name
+ * @param name                     this worker node's name, recorded on every attempt and circuit; defaults to the host name
  * @param retryGroupId             consumer group of the retry tier consumers
  * @param retryHoldBytes           retry records a worker holds in memory until due, at most
  *                                 (beyond it, it stops reading the tiers until some are sent on)
@@ -30,4 +32,16 @@ public record WorkerProperties(
         String name,
         @DefaultValue("sluice-retry") String retryGroupId,
         @DefaultValue("64MB") DataSize retryHoldBytes) {
+
+    /** {@code name}, or the host name when none is set. */
+    public String nodeName() {
+        if (name != null) {
+            return name;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "worker";
+        }
+    }
 }

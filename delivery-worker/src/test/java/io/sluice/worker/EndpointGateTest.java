@@ -2,6 +2,7 @@ package io.sluice.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sluice.core.delivery.AttemptOutcome;
 import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.delivery.RetrySchedule;
@@ -130,6 +131,21 @@ class EndpointGateTest {
         // then
         assertThat(admission).isEqualTo(new Admission.Deferred(Duration.ofSeconds(30), "circuit open", false));
         assertThat(started).isEmpty();
+    }
+
+    @Test
+    void theCircuitsListenerHearsItOpen() {
+        List<CircuitBreaker.State> heard = new ArrayList<>();
+        gate.onCircuitChange((organization, endpointId, state) -> {
+            assertThat(endpointId).isEqualTo(endpoint);
+            heard.add(state);
+        });
+        for (int i = 0; i < 5; i++) {
+            gate.admit(delivery(EndpointLimits.NONE), started::add);
+        }
+        finishAll(DOWN);
+
+        assertThat(heard).containsExactly(CircuitBreaker.State.OPEN);
     }
 
     @Test

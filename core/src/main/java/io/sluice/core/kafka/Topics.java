@@ -72,6 +72,11 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
         return prefix + ".stats";
     }
 
+    /** Compacted: each worker node's circuit state per endpoint (see {@code CircuitLine}). */
+    public String circuits() {
+        return prefix + ".circuits";
+    }
+
     /** The delay topic of one tier, e.g. {@code sluice.retry.5m}. */
     public String retryTier(Duration tier) {
         if (!retryTiers.contains(tier)) {
@@ -101,7 +106,9 @@ public record Topics(String prefix, int deliveryPartitions, int eventPartitions,
                 // any delivery or retry record is kept, then it may go.
                 new TopicSpec(cancellations(), eventPartitions, replicationFactor, withRetention(
                         Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact,delete"),
-                        longestDeliveryRetention()))));
+                        longestDeliveryRetention())),
+                new TopicSpec(circuits(), eventPartitions, replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact"))));
         for (Duration tier : retryTiers) {
             Duration retention = tier.multipliedBy(2).compareTo(MIN_RETENTION) > 0 ? tier.multipliedBy(2) : MIN_RETENTION;
             all.add(new TopicSpec(retryTier(tier), deliveryPartitions, replicationFactor, withRetention(durable, retention)));

@@ -5,7 +5,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON form of the lines on {@code sluice.stats}. */
+/** JSON form of the lines on {@code sluice.stats} and {@code sluice.circuits}. */
 public final class StatsCodec {
 
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -25,6 +25,18 @@ public final class StatsCodec {
             return JSON.readValue(value, ScopeStats.class);
         } catch (JacksonException e) {
             throw new MalformedRecordException("unreadable stats line", e);
+        }
+    }
+
+    public static byte[] encode(CircuitLine line) {
+        return JSON.writeValueAsBytes(line);
+    }
+
+    public static CircuitLine decodeCircuit(byte[] value) {
+        try {
+            return JSON.readValue(value, CircuitLine.class);
+        } catch (JacksonException e) {
+            throw new MalformedRecordException("unreadable circuit line", e);
         }
     }
 }

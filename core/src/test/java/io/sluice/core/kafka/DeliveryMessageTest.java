@@ -150,13 +150,15 @@ class DeliveryMessageTest {
 
         assertThat(topics.all()).extracting(TopicSpec::name)
                 .containsExactly("sluice.deliveries", "sluice.events", "sluice.dlq", "sluice.stats",
-                        "sluice.endpoints", "sluice.work", "sluice.queues", "sluice.cancellations", "sluice.retry.5s",
+                        "sluice.endpoints", "sluice.work", "sluice.queues", "sluice.cancellations", "sluice.circuits",
+                        "sluice.retry.5s",
                         "sluice.retry.30m", "sluice.retry.24h");
         assertThat(topics.all().get(5).partitions()).isEqualTo(12);
         assertThat(topics.all().get(4).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.all().get(6).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.all().get(7).configs()).containsEntry("cleanup.policy", "compact,delete")
                 .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis()));
+        assertThat(topics.all().get(8).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.all().get(2).configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
         assertThatThrownBy(() -> topics.retryTier(Duration.ofMinutes(5))).hasMessageContaining("no retry tier");
         assertThat(topics.all().getFirst().partitions()).isEqualTo(12);

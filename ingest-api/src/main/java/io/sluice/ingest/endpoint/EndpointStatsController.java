@@ -1,5 +1,6 @@
 package io.sluice.ingest.endpoint;
 
+import io.sluice.core.stats.CircuitLine;
 import io.sluice.core.stats.FlowRates;
 import io.sluice.core.stats.LatencyPercentiles;
 import io.sluice.core.stats.ScopeFlow;
@@ -9,7 +10,9 @@ import io.sluice.ingest.web.Ids;
 import io.sluice.store.Endpoint;
 import io.sluice.store.EndpointStore;
 import io.sluice.topology.live.LiveFeed;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * How an endpoint's deliveries are going, live: its attempts per second, the share answered
- * 2xx, and how long attempts take, from the stats topology (every node reads them whole, so any
- * node answers).
+ * 2xx, how long attempts take (from the stats topology) and its circuit on the worker nodes
+ * (from {@code sluice.circuits}); every node reads both whole, so any node answers.
  */
 @RestController
 public class EndpointStatsController {
@@ -29,10 +32,19 @@ public class EndpointStatsController {
      * @param attemptsPerSecond attempts made, per second over the last second, minute and hour
      * @param successRate       the share of those attempts answered 2xx (null without attempts)
      * @param latencyMs         how long the attempts took, over the last minute and hour
+     * @param circuit           the worker nodes' circuit breakers for it
      * @param asOf              when these figures were computed (null: no attempt seen yet)
      */
     public record EndpointStats(UUID endpointId, FlowRates attemptsPerSecond, SuccessRate successRate,
-                                Latency latencyMs, Instant asOf) {
+                                Latency latencyMs, Circuit circuit, Instant asOf) {
+    }
+
+    /**
+     * @param state    {@code open} when any node holds it open, else {@code half_open} when any
+     *                 probes it, else {@code closed}
+     * @param openOn   the nodes holding it open or half-open
+     */
+    public record Circuit(String state, List<String> openOn) {
     }
 
     public record SuccessRate(Double lastMinute, Double lastHour) {
@@ -43,10 +55,12 @@ public class EndpointStatsController {
 
     private final EndpointStore endpoints;
     private final ObjectProvider<LiveFeed> feed;
+    private final Clock clock;
 
-    public EndpointStatsController(EndpointStore endpoints, ObjectProvider<LiveFeed> feed) {
+    public EndpointStatsController(EndpointStore endpoints, ObjectProvider<LiveFeed> feed, Clock clock) {
         this.endpoints = endpoints;
         this.feed = feed;
+        this.clock = clock;
     }
 
     @GetMapping("/api/v1/endpoints/{id}/stats")
@@ -60,19 +74,30 @@ public class EndpointStatsController {
             throw ApiException.unavailable("Live stats are read by the realtime feed, turned off on this node"
                     + " (sluice.realtime.enabled)");
         }
-        return live.endpointStats(organizationId, endpoint.id()).map(line -> of(endpoint.id(), line.flow()))
+        Circuit circuit = circuit(live.circuitsOf(organizationId, endpoint.id()));
+        return live.endpointStats(organizationId, endpoint.id()).map(line -> of(endpoint.id(), line.flow(), circuit))
                 .orElseGet(() -> new EndpointStats(endpoint.id(), FlowRates.NONE, new SuccessRate(null, null),
-                        new Latency(LatencyPercentiles.NONE, LatencyPercentiles.NONE), null));
+                        new Latency(LatencyPercentiles.NONE, LatencyPercentiles.NONE), circuit, null));
     }
 
-    private static EndpointStats of(UUID endpointId, ScopeFlow flow) {
+    /** Only lines still current count: a node that went away leaves its last line behind. */
+    private Circuit circuit(List<CircuitLine> lines) {
+        Instant now = clock.instant();
+        List<CircuitLine> notClosed = lines.stream().filter(line -> line.current(now))
+                .filter(line -> !CircuitLine.CLOSED.equals(line.state())).toList();
+        String state = notClosed.stream().anyMatch(line -> CircuitLine.OPEN.equals(line.state())) ? CircuitLine.OPEN
+                : notClosed.isEmpty() ? CircuitLine.CLOSED : CircuitLine.HALF_OPEN;
+        return new Circuit(state, notClosed.stream().map(CircuitLine::node).sorted().toList());
+    }
+
+    private static EndpointStats of(UUID endpointId, ScopeFlow flow, Circuit circuit) {
         FlowRates ok = flow.delivered();
         FlowRates failed = flow.failed();
         return new EndpointStats(endpointId,
                 new FlowRates(ok.lastSecond() + failed.lastSecond(), ok.lastMinute() + failed.lastMinute(),
                         ok.lastHour() + failed.lastHour()),
                 new SuccessRate(share(ok.lastMinute(), failed.lastMinute()), share(ok.lastHour(), failed.lastHour())),
-                new Latency(flow.latencyLastMinute(), flow.latencyLastHour()), flow.at());
+                new Latency(flow.latencyLastMinute(), flow.latencyLastHour()), circuit, flow.at());
     }
 
     private static Double share(double succeeded, double failed) {

@@ -8,6 +8,7 @@ import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.kafka.MalformedRecordException;
 import io.sluice.core.kafka.Topics;
+import io.sluice.core.stats.CircuitLine;
 import io.sluice.core.stats.ScopeStats;
 import io.sluice.core.stats.StatsCodec;
 import io.sluice.core.stats.StatsScope;
@@ -43,8 +44,8 @@ import org.springframework.stereotype.Component;
 /**
  * The realtime feed of one node: reads every partition of {@code sluice.events} from where it
  * stood when the node started (no consumer group: every node reads everything, so any node
- * serves any stream) and {@code sluice.stats} whole, and hands each job change and each queue's
- * counts to the open streams of its organization. It keeps the last
+ * serves any stream), and {@code sluice.stats} and {@code sluice.circuits} whole; it hands each
+ * job change and each queue's counts to the open streams of its organization. It keeps the last
  * {@code sluice.realtime.replay-events} job changes, so a stream that resumes with
  * {@code Last-Event-ID} (a {@link StreamPosition}) on any node misses nothing that recent.
  */
@@ -63,6 +64,7 @@ public class LiveFeed implements SmartLifecycle {
     private final ArrayDeque<Kept> replay = new ArrayDeque<>();
     private final Map<UUID, Set<Subscription>> streams = new ConcurrentHashMap<>();
     private final Map<String, ScopeStats> stats = new ConcurrentHashMap<>();
+    private final Map<String, CircuitLine> circuits = new ConcurrentHashMap<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Timer toKafka;
     private final Timer toFeed;
@@ -137,6 +139,13 @@ public class LiveFeed implements SmartLifecycle {
         return Optional.ofNullable(stats.get(StatsScope.endpoint(organizationId, endpointId).key()));
     }
 
+    /** Where each worker node's circuit for an endpoint stands, as they last said. */
+    public List<CircuitLine> circuitsOf(UUID organizationId, UUID endpointId) {
+        return circuits.values().stream()
+                .filter(line -> line.endpointId().equals(endpointId) && line.organizationId().equals(organizationId))
+                .toList();
+    }
+
     private boolean forgotten(StreamPosition floor) {
         for (int p = 0; p < forgottenUpTo.length; p++) {
             if (floor.offset(p) < forgottenUpTo[p]) {
@@ -168,9 +177,11 @@ public class LiveFeed implements SmartLifecycle {
         try {
             List<TopicPartition> events = partitions(topics.events());
             List<TopicPartition> lines = partitions(topics.stats());
-            consumer.assign(Stream.concat(events.stream(), lines.stream()).toList());
+            List<TopicPartition> breakers = partitions(topics.circuits());
+            consumer.assign(Stream.of(events, lines, breakers).flatMap(List::stream).toList());
             consumer.seekToEnd(events);
             consumer.seekToBeginning(lines);
+            consumer.seekToBeginning(breakers);
             StreamPosition start = StreamPosition.none(events.size());
             forgottenUpTo = new long[events.size()];
             for (TopicPartition partition : events) {
@@ -185,8 +196,10 @@ public class LiveFeed implements SmartLifecycle {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                         if (record.topic().equals(topics.events())) {
                             onEvent(record);
-                        } else {
+                        } else if (record.topic().equals(topics.stats())) {
                             onStats(record);
+                        } else {
+                            onCircuit(record);
                         }
                     }
                 } catch (WakeupException e) {
@@ -280,6 +293,18 @@ public class LiveFeed implements SmartLifecycle {
                 value = null;
             }
             return event;
+        }
+    }
+
+    private void onCircuit(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            circuits.remove(record.key());
+            return;
+        }
+        try {
+            circuits.put(record.key(), StatsCodec.decodeCircuit(record.value()));
+        } catch (MalformedRecordException e) {
+            log.warn("Skipping an unreadable circuit line {}: {}", record.key(), e.getMessage());
         }
     }
 
