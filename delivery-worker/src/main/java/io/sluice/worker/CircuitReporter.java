@@ -5,9 +5,11 @@ import io.sluice.core.kafka.Topics;
 import io.sluice.core.stats.CircuitLine;
 import io.sluice.core.stats.StatsCodec;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,51 +19,51 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells everyone where this worker's circuit breakers stand: a {@link CircuitLine} on the
- * compacted {@code sluice.circuits} when an endpoint's breaker changes state, and again every
- * {@link CircuitLine#REFRESH} while it is not closed (so readers can tell a node that went away
- * from one whose circuit is still open). The live stats read them for the endpoint's figures.
+ * compacted {@code sluice.circuits} when an endpoint's breaker is found in a new state (they are
+ * looked at every {@link #LOOK_EVERY}), and again every {@link CircuitLine#REFRESH} while it is
+ * not closed, so readers can tell a node that went away from one whose circuit is still open.
+ * The endpoint stats read them.
  */
 @Component
 public class CircuitReporter implements DisposableBean {
 
+    static final Duration LOOK_EVERY = Duration.ofSeconds(1);
+
+    private final EndpointGate gate;
     private final RecordSender sender;
     private final Topics topics;
     private final Clock clock;
     private final String node;
-    /** The lines of circuits not closed, by endpoint: written again on every refresh. */
-    private final Map<UUID, CircuitLine> notClosed = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("sluice-circuit-refresh").daemon().factory());
+    /** The state last written per endpoint; an endpoint not here is closed and was never written. */
+    private final Map<UUID, CircuitLine> written = new HashMap<>();
+    private final ScheduledExecutorService looker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sluice-circuit-reporter").daemon().factory());
 
     public CircuitReporter(EndpointGate gate, RecordSender sender, Topics topics, Clock clock,
                            WorkerProperties properties) {
+        this.gate = gate;
         this.sender = sender;
         this.topics = topics;
         this.clock = clock;
         this.node = properties.nodeName();
-        gate.onCircuitChange(this::changed);
-        long every = CircuitLine.REFRESH.toMillis();
-        refresher.scheduleAtFixedRate(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        looker.scheduleWithFixedDelay(this::look, LOOK_EVERY.toMillis(), LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Synchronized with the refresh, so a refreshed line never follows a newer state's. */
-    synchronized void changed(UUID organizationId, UUID endpointId, CircuitBreaker.State state) {
-        CircuitLine line = new CircuitLine(organizationId, endpointId, node, name(state), clock.instant());
-        if (CircuitLine.CLOSED.equals(line.state())) {
-            notClosed.remove(endpointId);
-        } else {
-            notClosed.put(endpointId, line);
+    /** Writes what changed, and refreshes what is not closed; runs on one thread only. */
+    void look() {
+        Instant now = clock.instant();
+        for (EndpointGate.Circuit circuit : gate.circuits()) {
+            String state = name(circuit.state());
+            CircuitLine before = written.get(circuit.endpointId());
+            boolean changed = before == null ? !CircuitLine.CLOSED.equals(state) : !before.state().equals(state);
+            boolean due = before != null && !CircuitLine.CLOSED.equals(state)
+                    && !before.at().plus(CircuitLine.REFRESH).isAfter(now);
+            if (changed || due) {
+                CircuitLine line = new CircuitLine(circuit.organizationId(), circuit.endpointId(), node, state, now);
+                written.put(circuit.endpointId(), line);
+                sender.send(new ProducerRecord<>(topics.circuits(), line.key(), StatsCodec.encode(line)), () -> { });
+            }
         }
-        write(line);
-    }
-
-    private synchronized void refresh() {
-        notClosed.values().forEach(line -> write(new CircuitLine(line.organizationId(), line.endpointId(), node,
-                line.state(), clock.instant())));
-    }
-
-    private void write(CircuitLine line) {
-        sender.send(new ProducerRecord<>(topics.circuits(), line.key(), StatsCodec.encode(line)), () -> { });
     }
 
     static String name(CircuitBreaker.State state) {
@@ -74,6 +76,6 @@ public class CircuitReporter implements DisposableBean {
 
     @Override
     public void destroy() {
-        refresher.shutdownNow();
+        looker.shutdownNow();
     }
 }

@@ -113,6 +113,7 @@ public class EndpointGate implements MeterBinder {
 
     /** Per endpoint; {@code running}, {@code waiting}, {@code limit} and {@code averageNanos} are guarded by the instance's lock. */
     private static final class Endpoint {
+        final UUID organizationId;
         final CircuitBreaker breaker;
         /** In start order: the first has been running longest. */
         final LinkedHashSet<Pass> running = new LinkedHashSet<>();
@@ -121,7 +122,8 @@ public class EndpointGate implements MeterBinder {
         long averageNanos;
         volatile RateLimiter limiter;
 
-        Endpoint(CircuitBreaker breaker) {
+        Endpoint(UUID organizationId, CircuitBreaker breaker) {
+            this.organizationId = organizationId;
             this.breaker = breaker;
         }
 
@@ -153,13 +155,6 @@ public class EndpointGate implements MeterBinder {
     private final long maxQueueWaitNanos;
     private final Map<UUID, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final LongSupplier ticker;
-    private volatile CircuitListener circuitListener = (organizationId, endpointId, state) -> { };
-
-    /** Hears of circuits changing state (on the thread that made the call that changed it). */
-    @FunctionalInterface
-    public interface CircuitListener {
-        void changed(UUID organizationId, UUID endpointId, CircuitBreaker.State state);
-    }
 
     @Autowired
     public EndpointGate(CircuitBreakerProperties breaker, WorkerProperties worker, RetrySchedule schedule) {
@@ -182,16 +177,19 @@ public class EndpointGate implements MeterBinder {
                 .build());
     }
 
-    /** Tells {@code listener} of every change of state of an endpoint's circuit on this worker. */
-    public void onCircuitChange(CircuitListener listener) {
-        this.circuitListener = listener;
+    /**
+     * Where the circuit of every endpoint this worker has delivered to stands. Read, not
+     * listened to: a breaker with an event consumer makes an event of every call.
+     */
+    public List<Circuit> circuits() {
+        List<Circuit> circuits = new ArrayList<>(endpoints.size());
+        endpoints.forEach((id, endpoint) -> circuits.add(new Circuit(endpoint.organizationId, id,
+                endpoint.breaker.getState())));
+        return circuits;
     }
 
-    private CircuitBreaker breaker(UUID organizationId, UUID endpointId) {
-        CircuitBreaker breaker = breakers.circuitBreaker(endpointId.toString());
-        breaker.getEventPublisher().onStateTransition(event -> circuitListener.changed(organizationId, endpointId,
-                event.getStateTransition().getToState()));
-        return breaker;
+    /** One endpoint's circuit on this worker. */
+    public record Circuit(UUID organizationId, UUID endpointId, CircuitBreaker.State state) {
     }
 
     /** {@code sluice.worker.circuits.open}: endpoints this worker holds back because their circuit is open. */
@@ -209,7 +207,7 @@ public class EndpointGate implements MeterBinder {
      */
     public Admission admit(DeliveryMessage delivery, Consumer<Pass> start) {
         Endpoint endpoint = endpoints.computeIfAbsent(delivery.endpointId(),
-                id -> new Endpoint(breaker(delivery.organizationId(), id)));
+                id -> new Endpoint(delivery.organizationId(), breakers.circuitBreaker(id.toString())));
         if (!endpoint.breaker.tryAcquirePermission()) {
             boolean open = endpoint.breaker.getState() == CircuitBreaker.State.OPEN;
             return new Admission.Deferred(open ? openWait : Duration.ZERO,

@@ -134,18 +134,18 @@ class EndpointGateTest {
     }
 
     @Test
-    void theCircuitsListenerHearsItOpen() {
-        List<CircuitBreaker.State> heard = new ArrayList<>();
-        gate.onCircuitChange((organization, endpointId, state) -> {
-            assertThat(endpointId).isEqualTo(endpoint);
-            heard.add(state);
-        });
+    void itTellsWhereEachEndpointsCircuitStands() {
         for (int i = 0; i < 5; i++) {
             gate.admit(delivery(EndpointLimits.NONE), started::add);
         }
+        assertThat(gate.circuits()).singleElement().satisfies(circuit -> {
+            assertThat(circuit.endpointId()).isEqualTo(endpoint);
+            assertThat(circuit.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        });
+
         finishAll(DOWN);
 
-        assertThat(heard).containsExactly(CircuitBreaker.State.OPEN);
+        assertThat(gate.circuits()).extracting(EndpointGate.Circuit::state).containsExactly(CircuitBreaker.State.OPEN);
     }
 
     @Test
