@@ -8,8 +8,8 @@ import java.util.UUID;
  * Where one worker node's circuit breaker for one endpoint stands, on the compacted
  * {@code sluice.circuits} (key {@link #key()}): each node has its own breaker, so an endpoint's
  * circuit is the set of its nodes' lines. A node writes a line within a second of its breaker
- * changing state, and again every {@link #REFRESH} while it is not closed, so a line not refreshed for longer than
- * {@link #STALE_AFTER} belongs to a node that went away.
+ * changing state, and again every {@link #REFRESH} while it is not closed, so a line not
+ * refreshed for longer than {@link #STALE_AFTER} belongs to a node that went away.
  *
  * @param state {@code closed}, {@code open} or {@code half_open}
  */
