@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,35 @@ class RealtimeIT extends SluiceIntegrationTest {
             assertThat(frames.getLast().body().get("duration_ms").asLong()).isGreaterThanOrEqualTo(0);
             assertThat(stream.endsWithin(Duration.ofSeconds(5))).as("closed once the job ended").isTrue();
         }
+    }
+
+    @Test
+    void anAttemptThatFailedAndWillBeRetriedIsJobFailedWithWillRetry() throws Exception {
+        // given: a receiver that fails the job's first attempt, and a job due in two seconds
+        AtomicInteger attempts = new AtomicInteger();
+        receiver.answering(delivery -> delivery.path().startsWith("/flaky") && attempts.incrementAndGet() == 1
+                ? 503 : 200);
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-retry"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/flaky"));
+        String id = enqueue(tenant, endpoint, "live-retries", Instant.now().plusSeconds(2).toString());
+
+        try (SseStream stream = SseStream.open(url("/api/v1/events/jobs/" + id + "?api_key=" + tenant.apiKey()),
+                Map.of())) {
+            List<SseStream.Frame> frames = stream.until("JobCompleted", WAIT);
+
+            // then: the failed attempt, while the job stays pending, then its completion
+            List<SseStream.Frame> failed = frames.stream().filter(frame -> frame.type().equals("JobFailed")).toList();
+            assertThat(failed).singleElement().satisfies(frame -> {
+                assertThat(frame.body().get("will_retry").asBoolean()).isTrue();
+                assertThat(frame.body().get("retry_count").asInt()).isZero();
+                assertThat(frame.body().get("queue_name").asString()).isEqualTo("live-retries");
+                assertThat(frame.body().get("error").asString()).contains("503");
+                assertThat(frame.body().get("next_attempt_at").asString()).isNotBlank();
+            });
+            assertThat(frames.indexOf(failed.getFirst())).isLessThan(frames.size() - 1);
+            assertThat(frames.getLast().type()).isEqualTo("JobCompleted");
+        }
+        assertThat(attempts.get()).isEqualTo(2);
     }
 
     @Test

@@ -166,7 +166,7 @@ public class AttemptRouter {
         return new AttemptRecorded(report.attemptId(), delivery.jobId(), delivery.organizationId(),
                 delivery.endpointId(), report.startedAt(), report.durationMs(), report.statusCode(), report.excerpt(),
                 report.errorClass(), report.error(), jobState, report.worker(), report.attempt(), nextAttemptAt,
-                deadLetterReason, disablesEndpoint);
+                deadLetterReason, disablesEndpoint, delivery.queue());
     }
 
     /** Runs {@code action} on the second call: the two records of one outcome are acknowledged separately. */

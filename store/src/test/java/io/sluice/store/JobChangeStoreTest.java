@@ -66,6 +66,19 @@ class JobChangeStoreTest {
     }
 
     @Test
+    void aJobBackToWaitingAfterAFailedAttemptCarriesItsError() {
+        UUID job = newJob();
+        db.jdbc.update("UPDATE jobs SET state = 'processing' WHERE id = ?", job);
+        db.jdbc.update("UPDATE jobs SET state = 'pending', attempts = 1, last_error = 'worker said no' WHERE id = ?",
+                job);
+
+        assertThat(publishAll()).filteredOn(change -> change.jobId().equals(job))
+                .extracting(JobStateChanged::from, JobStateChanged::to, JobStateChanged::error)
+                .containsExactly(tuple(null, JobState.PENDING, null), tuple(JobState.PENDING, JobState.PROCESSING, null),
+                        tuple(JobState.PROCESSING, JobState.PENDING, "worker said no"));
+    }
+
+    @Test
     void aFailedPublishLeavesTheChangesForTheNextClaim() {
         UUID job = newJob();
 

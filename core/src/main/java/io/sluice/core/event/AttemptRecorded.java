@@ -18,6 +18,8 @@ import java.util.UUID;
  *                        {@code DEADLETTER} (for {@code deadLetterReason})
  * @param attempt         which attempt of the job this was, from 1 (a manual retry starts again at 1)
  * @param disablesEndpoint the receiver said it is gone (410): its endpoint is disabled
+ * @param queueName       the job's queue, for the live streams' queue filters (null on events
+ *                        written before it was recorded)
  */
 public record AttemptRecorded(
         UUID attemptId,
@@ -35,7 +37,8 @@ public record AttemptRecorded(
         int attempt,
         Instant nextAttemptAt,
         String deadLetterReason,
-        boolean disablesEndpoint) implements JobEvent {
+        boolean disablesEndpoint,
+        String queueName) implements JobEvent {
 
     /** The webhooks spec keeps the first 16 KB of a response body. */
     public static final int MAX_EXCERPT_CHARS = 16 * 1024;
@@ -43,6 +46,15 @@ public record AttemptRecorded(
     @Override
     public String type() {
         return JobEvent.ATTEMPT_RECORDED;
+    }
+
+    /** An attempt of a job whose queue does not matter to the reader. */
+    public AttemptRecorded(UUID attemptId, UUID jobId, UUID organizationId, UUID endpointId, Instant startedAt,
+                           long durationMs, Integer statusCode, String responseExcerpt, String errorClass, String error,
+                           JobState jobState, String worker, int attempt, Instant nextAttemptAt,
+                           String deadLetterReason, boolean disablesEndpoint) {
+        this(attemptId, jobId, organizationId, endpointId, startedAt, durationMs, statusCode, responseExcerpt,
+                errorClass, error, jobState, worker, attempt, nextAttemptAt, deadLetterReason, disablesEndpoint, null);
     }
 
     public boolean delivered() {

@@ -15,7 +15,9 @@ import java.util.UUID;
  * @param createdAt when the job was created, for enqueue-to-outcome latency
  * @param priority  the job's priority
  * @param attempts  attempts made so far
- * @param error     why it failed, for a job that failed for good ({@code deadletter}, {@code failed}); else null
+ * @param error     why it failed, for a job that failed for good ({@code deadletter}, {@code failed})
+ *                  or went back to waiting after a failed attempt ({@code processing} to
+ *                  {@code pending} or {@code scheduled}); else null
  * @param at        when the change was made
  */
 public record JobStateChanged(long version, UUID jobId, UUID organizationId, String queueName, JobState from,

@@ -3,6 +3,7 @@ package io.sluice.topology.live;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
@@ -228,13 +229,16 @@ public class LiveFeed implements SmartLifecycle {
 
     private void onEvent(ConsumerRecord<String, byte[]> record) {
         StreamPosition at = position.after(record.partition(), record.offset());
-        Header type = record.headers().lastHeader(JobEvent.TYPE_HEADER);
-        if (type == null || !JobEvent.JOB_STATE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+        Header header = record.headers().lastHeader(JobEvent.TYPE_HEADER);
+        String type = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        if (!JobEvent.JOB_STATE.equals(type) && !JobEvent.ATTEMPT_RECORDED.equals(type)) {
             position = at;
             return;
         }
-        toFeed.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
-        Kept kept = new Kept(record.partition(), record.offset(), at, record.timestamp(), record.value());
+        if (JobEvent.JOB_STATE.equals(type)) {
+            toFeed.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
+        }
+        Kept kept = new Kept(record.partition(), record.offset(), at, record.timestamp(), type, record.value());
         // Decoding is most of the feed's cost: while no stream is open (most of a busy node's
         // life) a change is kept as it came, and decoded only if a resuming stream asks for it.
         LiveEvent event = anyStreams() ? kept.event() : null;
@@ -261,32 +265,41 @@ public class LiveFeed implements SmartLifecycle {
         return false;
     }
 
-    /** A job change in the replay buffer: as read, and as decoded once a stream needed it. */
+    /** A job change or attempt in the replay buffer: as read, and as decoded once a stream needed it. */
     private final class Kept {
         final int partition;
         final long offset;
         final StreamPosition position;
         final long relayedAt;
+        final String type;
         private byte[] value;
         private LiveEvent event;
 
-        Kept(int partition, long offset, StreamPosition position, long relayedAt, byte[] value) {
+        Kept(int partition, long offset, StreamPosition position, long relayedAt, String type, byte[] value) {
             this.partition = partition;
             this.offset = offset;
             this.position = position;
             this.relayedAt = relayedAt;
+            this.type = type;
             this.value = value;
         }
 
-        /** The decoded change, or null for an unreadable one; decoded at most once. */
+        /** The decoded event, or null for an unreadable one; decoded at most once. */
         synchronized LiveEvent event() {
             if (value != null) {
                 try {
-                    JobStateChanged change = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, value);
-                    toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
-                    event = new LiveEvent(partition, offset, position, change.organizationId(), change.queueName(),
-                            change.jobId(), LiveMessages.of(change),
-                            change.to() != null && LiveMessages.ends(change.to()));
+                    event = switch (EventCodec.decode(type, value)) {
+                        case JobStateChanged change -> {
+                            toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
+                            yield new LiveEvent(partition, offset, position, change.organizationId(),
+                                    change.queueName(), change.jobId(), LiveMessages.of(change),
+                                    change.to() != null && LiveMessages.ends(change.to()));
+                        }
+                        case AttemptRecorded attempt -> new LiveEvent(partition, offset, position,
+                                attempt.organizationId(), attempt.queueName(), attempt.jobId(),
+                                LiveMessages.of(attempt), false);
+                        default -> null;
+                    };
                 } catch (MalformedRecordException e) {
                     event = null;
                 }

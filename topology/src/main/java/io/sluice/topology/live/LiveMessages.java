@@ -1,5 +1,6 @@
 package io.sluice.topology.live;
 
+import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.stats.FlowRates;
@@ -43,16 +44,42 @@ public final class LiveMessages {
                 data.put("duration_ms", Math.max(0, Duration.between(change.createdAt(), change.at()).toMillis()));
                 yield List.of(statusChange, new LiveMessage(LiveMessage.JOB_COMPLETED, data));
             }
-            case DEADLETTER, FAILED -> {
-                Map<String, Object> data = job(change);
-                data.put("error", change.error());
-                data.put("retry_count", Math.max(0, change.attempts() - 1));
-                data.put("will_retry", false);
-                data.put("status", change.to().wireName());
-                yield List.of(statusChange, new LiveMessage(LiveMessage.JOB_FAILED, data));
-            }
+            case DEADLETTER, FAILED -> List.of(statusChange, failed(change, false));
+            // A worker's attempt failed (or its lease ran out) and the job waits for the next one
+            case PENDING, SCHEDULED -> change.from() == JobState.PROCESSING
+                    ? List.of(statusChange, failed(change, true)) : List.of(statusChange);
             default -> List.of(statusChange);
         };
+    }
+
+    private static LiveMessage failed(JobStateChanged change, boolean willRetry) {
+        Map<String, Object> data = job(change);
+        data.put("error", change.error());
+        data.put("retry_count", Math.max(0, change.attempts() - 1));
+        data.put("will_retry", willRetry);
+        data.put("status", change.to().wireName());
+        return new LiveMessage(LiveMessage.JOB_FAILED, data);
+    }
+
+    /**
+     * A webhook attempt: one that failed and will be retried is {@code JobFailed} with
+     * {@code will_retry: true} (the job stays pending in between, so no state change says it).
+     * Other attempts say nothing here: their job's state change does.
+     */
+    public static List<LiveMessage> of(AttemptRecorded attempt) {
+        if (attempt.delivered() || attempt.jobState() != JobState.PENDING) {
+            return List.of();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job_id", attempt.jobId().toString());
+        data.put("queue_name", attempt.queueName());
+        data.put("at", attempt.startedAt().plusMillis(attempt.durationMs()).toString());
+        data.put("error", attempt.error());
+        data.put("retry_count", Math.max(0, attempt.attempt() - 1));
+        data.put("will_retry", true);
+        data.put("status", JobState.PENDING.wireName());
+        data.put("next_attempt_at", attempt.nextAttemptAt() == null ? null : attempt.nextAttemptAt().toString());
+        return List.of(new LiveMessage(LiveMessage.JOB_FAILED, data));
     }
 
     /** Whether a job in this state has ended: its own stream closes. */

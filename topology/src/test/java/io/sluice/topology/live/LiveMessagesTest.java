@@ -2,6 +2,7 @@ package io.sluice.topology.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.stats.FlowRates;
@@ -52,6 +53,36 @@ class LiveMessagesTest {
         assertThat(LiveMessages.of(change(JobState.SCHEDULED, JobState.PENDING, null))).singleElement()
                 .satisfies(message -> assertThat(message.data()).containsEntry("old_status", "scheduled")
                         .containsEntry("new_status", "pending"));
+    }
+
+    @Test
+    void aWorkersFailedAttemptIsJobFailedThatWillRetry() {
+        assertThat(LiveMessages.of(change(JobState.PROCESSING, JobState.PENDING, "worker said no")))
+                .extracting(LiveMessage::type).containsExactly("JobStatusChange", "JobFailed");
+        assertThat(LiveMessages.of(change(JobState.PROCESSING, JobState.PENDING, "worker said no")).get(1).data())
+                .containsEntry("will_retry", true).containsEntry("error", "worker said no")
+                .containsEntry("retry_count", 2);
+        assertThat(LiveMessages.of(change(JobState.SCHEDULED, JobState.PENDING, null)))
+                .extracting(LiveMessage::type).containsExactly("JobStatusChange");
+    }
+
+    @Test
+    void aWebhookAttemptThatWillBeRetriedIsJobFailedAndOthersSayNothing() {
+        AttemptRecorded retried = attempt(503, JobState.PENDING);
+        assertThat(LiveMessages.of(retried)).singleElement().satisfies(message -> {
+            assertThat(message.type()).isEqualTo("JobFailed");
+            assertThat(message.data()).containsEntry("will_retry", true).containsEntry("retry_count", 1)
+                    .containsEntry("error", "HTTP 503").containsEntry("queue_name", "emails")
+                    .containsEntry("next_attempt_at", CREATED.plusSeconds(60).toString());
+        });
+        assertThat(LiveMessages.of(attempt(200, JobState.COMPLETED))).isEmpty();
+        assertThat(LiveMessages.of(attempt(500, JobState.DEADLETTER))).as("said by its state change").isEmpty();
+    }
+
+    private static AttemptRecorded attempt(int status, JobState after) {
+        return new AttemptRecorded(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), CREATED,
+                40, status, "", status >= 300 ? "http_status" : null, status >= 300 ? "HTTP " + status : null, after,
+                "w", 2, after == JobState.PENDING ? CREATED.plusSeconds(60) : null, null, false, "emails");
     }
 
     @Test
