@@ -1,6 +1,5 @@
 package io.sluice.topology.live;
 
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -41,8 +40,20 @@ public record LiveFilter(UUID organizationId, Set<String> queues, String queue, 
                 && (types.isEmpty() || types.contains(typeKey(LiveMessage.QUEUE_STATS)));
     }
 
-    /** {@code JobCompleted}, {@code job_completed} and {@code job.completed} name one type. */
+    /**
+     * {@code JobCompleted}, {@code job_completed} and {@code job.completed} name one type. Asked
+     * for every message of every stream, so a loop rather than a regular expression.
+     */
     static String typeKey(String type) {
-        return type.replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT);
+        StringBuilder key = new StringBuilder(type.length());
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                key.append(c);
+            } else if (c >= 'A' && c <= 'Z') {
+                key.append((char) (c + ('a' - 'A')));
+            }
+        }
+        return key.toString();
     }
 }
