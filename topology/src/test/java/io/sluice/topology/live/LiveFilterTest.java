@@ -2,6 +2,7 @@ package io.sluice.topology.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -11,8 +12,8 @@ class LiveFilterTest {
 
     @Test
     void aTypeMayBeNamedInAnyOfItsSpellings() {
-        assertThat(Set.of(LiveFilter.typeKey("JobCompleted"), LiveFilter.typeKey("job_completed"),
-                LiveFilter.typeKey("job.completed"), LiveFilter.typeKey("JOB-COMPLETED"))).containsExactly("jobcompleted");
+        assertThat(List.of(LiveFilter.typeKey("JobCompleted"), LiveFilter.typeKey("job_completed"),
+                LiveFilter.typeKey("job.completed"), LiveFilter.typeKey("JOB-COMPLETED"))).containsOnly("jobcompleted");
 
         LiveFilter filter = new LiveFilter(UUID.randomUUID(), null, null, null, Set.of("job.completed", " "), false);
         assertThat(filter.wants(new LiveMessage(LiveMessage.JOB_COMPLETED, Map.of()))).isTrue();
