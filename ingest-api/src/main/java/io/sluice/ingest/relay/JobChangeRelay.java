@@ -48,7 +48,7 @@ public class JobChangeRelay extends WakeableLoop {
 
     /** @return how many changes were published */
     public int runOnce() {
-        int removed = changes.claimAndPublish(properties.batchSize(), this::publish);
+        int removed = changes.claimAndPublish(properties.changeBatchSize(), this::publish);
         if (vacuums.removed(removed)) {
             changes.vacuum();
         }
@@ -70,7 +70,7 @@ public class JobChangeRelay extends WakeableLoop {
 
     @Override
     Duration pass() {
-        return runOnce() < properties.batchSize() ? properties.pollInterval() : Duration.ZERO;
+        return runOnce() < properties.changeBatchSize() ? properties.pollInterval() : Duration.ZERO;
     }
 
     @Override
