@@ -4,12 +4,12 @@ import io.sluice.core.stats.ScopeFlow;
 import io.sluice.core.stats.ScopeStats;
 import io.sluice.core.stats.StatsScope;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -29,6 +29,12 @@ final class ScopeTallies implements Processor<String, ScopeDelta, String, ScopeS
     private final String talliesStore;
     /** The flow of each scope's last line written by this task, to write a line only when it changed. */
     private final Map<String, ScopeFlow> written = new HashMap<>();
+    /**
+     * The scopes whose flows may move by themselves (something in a window, or jobs pending):
+     * only they are refreshed, so an idle scope (most endpoints, most of the time) costs nothing
+     * per second. Null until the first refresh has found them in the store.
+     */
+    private Set<String> moving;
     private ProcessorContext<String, ScopeStats> context;
     private KeyValueStore<String, ScopeTally> tallies;
 
@@ -52,22 +58,40 @@ final class ScopeTallies implements Processor<String, ScopeDelta, String, ScopeS
         }
         tally.add(record.value(), Math.floorDiv(now, 1000));
         tallies.put(record.key(), tally);
+        if (moving != null) {
+            moving.add(record.key());
+        }
         write(record.key(), tally, now);
     }
 
     private void refresh(long now) {
-        List<KeyValue<String, ScopeTally>> all = new ArrayList<>();
-        try (KeyValueIterator<String, ScopeTally> iterator = tallies.all()) {
-            iterator.forEachRemaining(all::add);
-        }
-        for (KeyValue<String, ScopeTally> entry : all) {
-            if (entry.value.forgetBefore(Math.floorDiv(now, 1000))) {
-                tallies.put(entry.key, entry.value);
+        if (moving == null) {
+            // After a (re)start: every scope with something in its windows, found once.
+            moving = new HashSet<>();
+            try (KeyValueIterator<String, ScopeTally> all = tallies.all()) {
+                all.forEachRemaining(entry -> {
+                    if (!entry.value.isStill()) {
+                        moving.add(entry.key);
+                    }
+                });
             }
-            ScopeFlow before = written.get(entry.key);
-            ScopeStats line = entry.value.line(StatsScope.fromKey(entry.key), now);
+        }
+        for (String scope : List.copyOf(moving)) {
+            ScopeTally tally = tallies.get(scope);
+            if (tally == null) {
+                moving.remove(scope);
+                continue;
+            }
+            if (tally.forgetBefore(Math.floorDiv(now, 1000))) {
+                tallies.put(scope, tally);
+            }
+            ScopeFlow before = written.get(scope);
+            ScopeStats line = tally.line(StatsScope.fromKey(scope), now);
             if (before == null || !sameFigures(before, line.flow())) {
-                forward(entry.key, line, now);
+                forward(scope, line, now);
+            }
+            if (tally.isStill()) {
+                moving.remove(scope); // its last line says so; nothing moves until a change comes
             }
         }
     }

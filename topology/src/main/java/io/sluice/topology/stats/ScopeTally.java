@@ -88,6 +88,11 @@ final class ScopeTally {
         folded.forEach((start, jobs) -> pendingSince.merge(start, jobs, Long::sum));
     }
 
+    /** Nothing in any window and no job pending: its flow cannot change until a change comes. */
+    boolean isStill() {
+        return seconds.isEmpty() && minutes.isEmpty() && pendingSince.isEmpty();
+    }
+
     /** The line for {@code sluice.stats} as of {@code nowMillis}. */
     ScopeStats line(StatsScope scope, long nowMillis) {
         long now = Math.floorDiv(nowMillis, 1000);
