@@ -241,7 +241,7 @@ public class LiveFeed implements SmartLifecycle {
         Kept kept = new Kept(record.partition(), record.offset(), at, record.timestamp(), type, record.value());
         // Decoding is most of the feed's cost: while no stream is open (most of a busy node's
         // life) a change is kept as it came, and decoded only if a resuming stream asks for it.
-        LiveEvent event = anyStreams() ? kept.event() : null;
+        LiveEvent decoded = anyStreams() ? kept.event() : null;
         synchronized (lock) {
             position = at;
             replay.addLast(kept);
@@ -249,6 +249,9 @@ public class LiveFeed implements SmartLifecycle {
                 Kept evicted = replay.removeFirst();
                 forgottenUpTo[evicted.partition] = Math.max(forgottenUpTo[evicted.partition], evicted.offset);
             }
+            // A stream may have opened since the look above (streams open under this lock): it
+            // starts before this change, so it must get it.
+            LiveEvent event = decoded != null || !anyStreams() ? decoded : kept.event();
             Set<Subscription> subscribers = event == null ? null : streams.get(event.organizationId());
             if (subscribers != null) {
                 subscribers.forEach(subscription -> subscription.offer(event));

@@ -101,7 +101,13 @@ final class ScopeTally {
         Flow lastSecond = seconds.getOrDefault(now - 1, new Flow());
         Flow minute = sum(lastMinute);
         Flow hour = sum(lastHour);
-        Flow minuteLatency = sum(seconds.subMap(now - MINUTE, true, now, true));
+        // The latency of the last minute includes the second under way: those jobs are done.
+        LatencyHistogram minuteLatency = new LatencyHistogram();
+        minuteLatency.add(minute.latency);
+        Flow current = seconds.get(now);
+        if (current != null) {
+            minuteLatency.add(current.latency);
+        }
         Long oldestPendingMs = counts.pending() > 0 && !pendingSince.isEmpty()
                 ? Math.max(0, nowMillis - pendingSince.firstKey() * 1000)
                 : null;
@@ -109,7 +115,7 @@ final class ScopeTally {
                 rates(lastSecond, minute, hour, f -> f.delivered),
                 rates(lastSecond, minute, hour, f -> f.failed),
                 rates(lastSecond, minute, hour, f -> f.deadLettered),
-                minuteLatency.latency.percentiles(), hour.latency.percentiles(), oldestPendingMs);
+                minuteLatency.percentiles(), hour.latency.percentiles(), oldestPendingMs);
         return new ScopeStats(scope, counts, asOf, flow);
     }
 
