@@ -190,7 +190,7 @@ public class EndpointController {
     @RequestMapping(path = "/api/v1/endpoints/{id}", method = {RequestMethod.PATCH, RequestMethod.PUT})
     public EndpointView update(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                @PathVariable String id, @RequestBody UpdateEndpoint request) {
-        Endpoint current = webhookEndpoint(organizationId, id);
+        Endpoint current = webhookEndpoint(endpoints, organizationId, id);
         String url = request.url() == null ? current.url() : urls.checked(request.url());
         String description = request.description() == null ? current.description() : checkedDescription(request.description());
         int timeoutMs = request.timeoutSeconds() == null ? current.timeoutMs() : checkedTimeout(request.timeoutSeconds()) * 1000;
@@ -243,7 +243,7 @@ public class EndpointController {
     public SecretView rotateSecret(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                    @PathVariable String id, @RequestBody(required = false) RotateSecret request) {
         RotateSecret rotation = request == null ? new RotateSecret(null, null) : request;
-        Endpoint current = webhookEndpoint(organizationId, id);
+        Endpoint current = webhookEndpoint(endpoints, organizationId, id);
         Duration grace = rotation.gracePeriodSeconds() == null
                 ? properties.secretRotationGrace() : checkedGrace(rotation.gracePeriodSeconds());
         SigningKey.Algorithm algorithm = checkedAlgorithm(rotation.signingAlgorithm(),
@@ -313,7 +313,7 @@ public class EndpointController {
                                           @RequestParam(required = false) String status,
                                           @RequestParam(defaultValue = "100") int limit,
                                           @RequestParam(defaultValue = "0") int offset) {
-        Endpoint endpoint = webhookEndpoint(organizationId, id);
+        Endpoint endpoint = webhookEndpoint(endpoints, organizationId, id);
         return jobs.list(new JobQuery(organizationId, null, endpoint.id(), JobController.checkedStatus(status),
                 Math.clamp(limit, 1, 100),
                 Math.max(offset, 0))).stream().map(JobViews.JobSummary::of).toList();
@@ -322,17 +322,20 @@ public class EndpointController {
     @GetMapping("/api/v1/endpoints/{id}/secret")
     public SecretView secret(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                              @PathVariable String id) {
-        return SecretView.of(webhookEndpoint(organizationId, id), clock.instant());
+        return SecretView.of(webhookEndpoint(endpoints, organizationId, id), clock.instant());
     }
 
     @GetMapping("/api/v1/endpoints/{id}")
     public EndpointView get(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                             @PathVariable String id) {
-        return EndpointView.of(webhookEndpoint(organizationId, id));
+        return EndpointView.of(webhookEndpoint(endpoints, organizationId, id));
     }
 
-    /** The organization's webhook endpoint of that id; outgoing webhooks have their own routes. */
-    private Endpoint webhookEndpoint(UUID organizationId, String id) {
+    /**
+     * The organization's webhook endpoint of that id (404 otherwise); outgoing webhooks have
+     * their own routes. The endpoint routes of this package find theirs with it.
+     */
+    static Endpoint webhookEndpoint(EndpointStore endpoints, UUID organizationId, String id) {
         return Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
                 .filter(endpoint -> endpoint.kind() == Endpoint.Kind.WEBHOOK)
                 .orElseThrow(() -> ApiException.notFound("Endpoint not found"));

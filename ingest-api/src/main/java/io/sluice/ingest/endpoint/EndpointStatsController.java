@@ -6,7 +6,6 @@ import io.sluice.core.stats.LatencyPercentiles;
 import io.sluice.core.stats.ScopeFlow;
 import io.sluice.ingest.auth.AuthenticationFilter;
 import io.sluice.ingest.web.ApiException;
-import io.sluice.ingest.web.Ids;
 import io.sluice.store.Endpoint;
 import io.sluice.store.EndpointStore;
 import io.sluice.topology.live.LiveFeed;
@@ -66,9 +65,7 @@ public class EndpointStatsController {
     @GetMapping("/api/v1/endpoints/{id}/stats")
     public EndpointStats stats(@RequestAttribute(AuthenticationFilter.ORGANIZATION_ID) UUID organizationId,
                                @PathVariable String id) {
-        Endpoint endpoint = Ids.parse(id).flatMap(uuid -> endpoints.get(organizationId, uuid))
-                .filter(found -> found.kind() == Endpoint.Kind.WEBHOOK)
-                .orElseThrow(() -> ApiException.notFound("Endpoint not found"));
+        Endpoint endpoint = EndpointController.webhookEndpoint(endpoints, organizationId, id);
         LiveFeed live = feed.getIfAvailable();
         if (live == null) {
             throw ApiException.unavailable("Live stats are read by the realtime feed, turned off on this node"

@@ -48,10 +48,6 @@ final class Flow {
         latency.add(other.latency);
     }
 
-    boolean isEmpty() {
-        return delivered == 0 && failed == 0 && deadLettered == 0;
-    }
-
     /** Whether a move into this state is an outcome a flow counts. */
     static boolean counts(JobState to) {
         return to == JobState.COMPLETED || to == JobState.FAILED || to == JobState.DEADLETTER;

@@ -31,14 +31,6 @@ final class LatencyHistogram {
         count += times;
     }
 
-    long count() {
-        return count;
-    }
-
-    boolean isEmpty() {
-        return count == 0;
-    }
-
     Map<Integer, Long> buckets() {
         return buckets;
     }
