@@ -35,21 +35,13 @@ final class BurstScenario {
                     (enqueue.lastResponseNanos() - enqueue.firstSendNanos()) / 1e9, enqueue.jobsPerSecond());
 
             boolean complete = BenchRun.awaitDeliveries(receiver, options.deliveryTimeout());
-            Double sluiceCpuMsPerJob = perJob(sluiceCpuBefore, run.sluice().cpuTime(), options.jobs());
-            Double machineCpuMsPerJob = perJob(machineCpuBefore, MachineCpu.busy(), options.jobs());
+            Double sluiceCpuMsPerJob = MachineCpu.millisPer(sluiceCpuBefore, run.sluice().cpuTime(), options.jobs());
+            Double machineCpuMsPerJob = MachineCpu.millisPer(machineCpuBefore, MachineCpu.busy(), options.jobs());
             if (complete) {
                 Thread.sleep(BenchRun.SETTLE.toMillis());
             }
             return report(run, receiver, enqueue, sluiceCpuMsPerJob, machineCpuMsPerJob);
         }
-    }
-
-    /** CPU milliseconds per job between two readings; null when either is missing. */
-    private static Double perJob(Optional<Duration> before, Optional<Duration> after, int jobs) {
-        if (before.isEmpty() || after.isEmpty()) {
-            return null;
-        }
-        return after.get().minus(before.get()).toNanos() / 1e6 / jobs;
     }
 
     private static BenchmarkReport report(BenchRun run, FastReceiver receiver, BulkEnqueuer.Result enqueue,

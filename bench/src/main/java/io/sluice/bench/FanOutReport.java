@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import static io.sluice.bench.MarkdownTable.againstBar;
+import static io.sluice.bench.MarkdownTable.cpu;
 import static io.sluice.bench.MarkdownTable.integer;
 import static io.sluice.bench.MarkdownTable.millis;
 import static io.sluice.bench.MarkdownTable.perSecond;
@@ -15,6 +16,8 @@ import java.time.Instant;
  *                            null unless all arrived
  * @param p50Millis           median publish-to-delivery latency
  * @param p99Millis           99th percentile
+ * @param sluiceCpuMsPerDelivery  CPU the Sluice JVM used per delivery, first publish to last arrival
+ * @param machineCpuMsPerDelivery the same for the whole machine (Sluice, PostgreSQL, this load generator)
  * @param duplicates          deliveries beyond the first per job
  * @param lost                deliveries that never arrived
  * @param unrecognised        posts without {@code webhook-id} or a known message and endpoint
@@ -34,6 +37,8 @@ public record FanOutReport(
         Double deliveriesPerSecond,
         Double p50Millis,
         Double p99Millis,
+        Double sluiceCpuMsPerDelivery,
+        Double machineCpuMsPerDelivery,
         long duplicates,
         long lost,
         long unrecognised) implements ResultSection {
@@ -54,6 +59,9 @@ public record FanOutReport(
                 .row("End-to-end delivery rate (bar: ≥ 3,000/s)", perSecond(deliveriesPerSecond, "deliveries")
                         + againstBar(deliveriesPerSecond, BAR))
                 .row("Publish → delivery latency p50 / p99", millis(p50Millis) + " / " + millis(p99Millis))
+                .row("CPU per delivery, Sluice JVM", cpu(sluiceCpuMsPerDelivery))
+                .row("CPU per delivery, whole machine (includes the load generator and receivers)",
+                        cpu(machineCpuMsPerDelivery))
                 .row("Duplicate deliveries", integer(duplicates))
                 .row("Lost deliveries", integer(lost));
         if (unrecognised > 0) {

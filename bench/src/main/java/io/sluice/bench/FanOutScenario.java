@@ -1,8 +1,10 @@
 package io.sluice.bench;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,8 @@ final class FanOutScenario {
             run.warmUp();
 
             PayloadFactory payloads = new PayloadFactory(EVENT_TYPE, null, options.payloadBytes());
+            Optional<Duration> sluiceCpuBefore = run.sluice().cpuTime();
+            Optional<Duration> machineCpuBefore = MachineCpu.busy();
             long[] sendNanos = new long[messages * endpoints];
             AtomicInteger next = new AtomicInteger();
             AtomicLong firstSend = new AtomicLong(Long.MAX_VALUE);
@@ -70,11 +74,14 @@ final class FanOutScenario {
             System.out.printf("Published %,d messages: %,.0f messages/s%n", messages, messagesPerSecond);
 
             BenchRun.awaitDeliveries(receiver, options.deliveryTimeout());
+            long deliveries = (long) messages * endpoints;
+            Double sluiceCpuMs = MachineCpu.millisPer(sluiceCpuBefore, run.sluice().cpuTime(), deliveries);
+            Double machineCpuMs = MachineCpu.millisPer(machineCpuBefore, MachineCpu.busy(), deliveries);
             DeliveryTimes times = DeliveryTimes.of(receiver.arrivalNanos(), sendNanos);
             return new FanOutReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                     run.sluiceDescription(), messages, endpoints, options.payloadBytes(), options.concurrency(),
                     run.warmUpDescription(), messagesPerSecond, times.jobsPerSecond(firstSend.get()),
-                    times.p50Millis(), times.p99Millis(), receiver.duplicates(), times.lost(),
+                    times.p50Millis(), times.p99Millis(), sluiceCpuMs, machineCpuMs, receiver.duplicates(), times.lost(),
                     receiver.unrecognisedPosts() + receiver.postsWithoutId());
         }
     }

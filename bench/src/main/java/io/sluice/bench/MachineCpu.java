@@ -33,4 +33,12 @@ final class MachineCpu {
             return Optional.empty();
         }
     }
+
+    /** CPU milliseconds per unit of work between two readings; null when either is missing. */
+    static Double millisPer(Optional<Duration> before, Optional<Duration> after, long units) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return null;
+        }
+        return after.get().minus(before.get()).toNanos() / 1e6 / units;
+    }
 }

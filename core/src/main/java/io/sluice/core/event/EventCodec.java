@@ -6,6 +6,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.module.blackbird.BlackbirdModule;
 
 /** JSON form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}. */
 public final class EventCodec {
@@ -15,6 +16,9 @@ public final class EventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // ... and fields older writers did not have (a number absent reads as 0).
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // Reads and writes fields through generated lambdas instead of reflection: every
+            // event is encoded once and decoded by several readers.
+            .addModule(new BlackbirdModule())
             .addModule(new SimpleModule("utc-instants").addDeserializer(Instant.class, new UtcInstants.Reader()))
             .build();
 

@@ -49,10 +49,13 @@ public final class StatsTopology {
      */
     public static KStream<String, ScopeStats> addTo(StreamsBuilder builder, Topics topics, Duration flushInterval,
                                                     Duration forgetGoneAfter) {
-        // Cached: a job's standing, and a scope's sum, reach RocksDB and the changelog once per
-        // commit however often they change in between.
+        // The scopes' stores are cached: a scope's sum or tally reaches the store and its changelog
+        // once per commit however often it changes in between. The standings are not: a job
+        // rarely changes twice within a commit, and as every job is a new key, cached standings
+        // would fill the thread's cache, whose evictions then flush the scopes' sums on nearly
+        // every change instead of once per commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STANDINGS),
-                Serdes.String(), StatsBinary.standings()).withCachingEnabled());
+                Serdes.String(), StatsBinary.standings()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING),
                 Serdes.String(), StatsBinary.deltas()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TALLIES),

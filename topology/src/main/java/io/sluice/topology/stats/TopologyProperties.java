@@ -13,7 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        rebuild them from their changelogs; empty: {@code streams} under {@code sluice.data-dir}
  * @param standbyReplicas warm copies of each store on other nodes, for fast fail-over
  * @param commitInterval  how often progress is committed, and so how often a scope's line is
- *                        written at most
+ *                        written at most; each commit is a Kafka transaction (markers on every
+ *                        partition it wrote), so a second, the pace of the dashboard, rather than
+ *                        Kafka Streams' 100 ms for exactly-once
  * @param threads         stream threads on this node
  * @param forgetGoneAfter how long the standing of a deleted job is kept, so that a change of it
  *                        relayed late cannot count it again
@@ -24,7 +26,7 @@ public record TopologyProperties(
         @DefaultValue("sluice-live-stats") String applicationId,
         @DefaultValue("") String stateDir,
         @DefaultValue("1") int standbyReplicas,
-        @DefaultValue("200ms") Duration commitInterval,
+        @DefaultValue("1s") Duration commitInterval,
         @DefaultValue("1") int threads,
         @DefaultValue("10m") Duration forgetGoneAfter) {
 }
