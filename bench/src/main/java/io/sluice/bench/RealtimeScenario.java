@@ -30,7 +30,11 @@ final class RealtimeScenario {
 
     static final int WATCHERS = 4;
     private static final String QUEUE = "bench-live";
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /**
+     * A heap space's line of {@code GC.heap_info} (not indented): G1 has one ({@code garbage-first
+     * heap}), the generational collectors one per generation ({@code PSYoungGen}, {@code ParOldGen}).
+     */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\S[^\\n]*?used (\\d+)K");
 
     private RealtimeScenario() {
     }
@@ -173,7 +177,13 @@ final class RealtimeScenario {
         try {
             jcmd(pid.getAsLong(), "GC.run");
             Matcher used = HEAP_USED.matcher(jcmd(pid.getAsLong(), "GC.heap_info"));
-            return used.find() ? Long.parseLong(used.group(1)) / 1024.0 : null;
+            long usedKb = 0;
+            boolean found = false;
+            while (used.find()) {
+                usedKb += Long.parseLong(used.group(1));
+                found = true;
+            }
+            return found ? usedKb / 1024.0 : null;
         } catch (IOException e) {
             System.err.println("Could not read Sluice's heap: " + e.getMessage());
             return null;
