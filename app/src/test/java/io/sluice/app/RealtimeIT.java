@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The realtime streams (SSE) on real Kafka and PostgreSQL: a job's life pushed in order, a
- * reconnect with {@code Last-Event-ID} that misses nothing, a queue's live counts, and the
- * refusals.
+ * reconnect with {@code Last-Event-ID} that misses nothing, a queue's live counts, its workers
+ * coming and going, and the refusals.
  */
 class RealtimeIT extends SluiceIntegrationTest {
 
@@ -124,6 +124,38 @@ class RealtimeIT extends SluiceIntegrationTest {
             }
             assertThat(created).containsExactlyInAnyOrder(second, third);
             assertThat(stream.next(Duration.ofSeconds(1))).as("nothing more, and the first job not again").isNull();
+        }
+    }
+
+    @Test
+    void aWorkersRegistrationHeartbeatAndDeregistrationArePushedToItsQueuesStreams() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-workers"));
+        String queue = unique("workers");
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + tenant.apiKey());
+
+        try (SseStream stream = SseStream.open(url("/api/v1/events?queue=" + queue), auth);
+             SseStream elsewhere = SseStream.open(url("/api/v1/events?queue=" + queue + "-other"), auth)) {
+            // when: a worker of the queue registers, beats with two jobs in hand, and leaves
+            String worker = client.post(tenant.apiKey(), "/api/v1/workers/register",
+                    "{\"queue_name\":\"" + queue + "\",\"hostname\":\"render-box\"}").body().get("id").asString();
+            client.post(tenant.apiKey(), "/api/v1/workers/" + worker + "/heartbeat",
+                    "{\"current_jobs\":2,\"status\":\"degraded\"}");
+            client.post(tenant.apiKey(), "/api/v1/workers/" + worker + "/deregister", "");
+
+            // then: the queue's stream hears each, in order
+            List<SseStream.Frame> frames = stream.until("WorkerDeregistered", WAIT);
+            assertThat(frames).extracting(SseStream.Frame::type, frame -> text(frame.body(), "status"))
+                    .containsExactly(tuple("WorkerRegistered", "healthy"), tuple("WorkerHeartbeat", "degraded"),
+                            tuple("WorkerDeregistered", "offline"));
+            assertThat(frames).allSatisfy(frame -> {
+                assertThat(frame.id()).isNotBlank();
+                assertThat(text(frame.body(), "worker_id")).isEqualTo(worker);
+                assertThat(text(frame.body(), "queue_name")).isEqualTo(queue);
+            });
+            assertThat(text(frames.getFirst().body(), "hostname")).isEqualTo("render-box");
+            assertThat(frames.get(1).body().get("current_jobs").asInt()).isEqualTo(2);
+            // and a stream of another queue hears nothing of it
+            assertThat(elsewhere.next(Duration.ofSeconds(1))).isNull();
         }
     }
 

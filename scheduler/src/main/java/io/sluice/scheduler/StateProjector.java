@@ -6,6 +6,7 @@ import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.event.WorkerChanged;
 import io.sluice.core.kafka.MalformedRecordException;
 import io.sluice.store.EndpointHealthStore;
 import io.sluice.store.ProjectionStore;
@@ -57,7 +58,7 @@ public class StateProjector {
         for (ConsumerRecord<String, byte[]> record : records) {
             Header typeHeader = record.headers().lastHeader(JobEvent.TYPE_HEADER);
             String type = typeHeader == null ? null : new String(typeHeader.value(), StandardCharsets.UTF_8);
-            if (JobEvent.JOB_STATE.equals(type)) {
+            if (JobEvent.JOB_STATE.equals(type) || WorkerChanged.TYPE.equals(type)) {
                 continue; // written from PostgreSQL: there is nothing to project back
             }
             try {

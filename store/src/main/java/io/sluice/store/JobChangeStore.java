@@ -18,12 +18,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class JobChangeStore {
 
-    /** Publishes a claimed batch; returns only when every record is acknowledged, or throws. */
-    @FunctionalInterface
-    public interface Publisher {
-        void publish(List<JobStateChanged> changes) throws Exception;
-    }
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
 
@@ -33,7 +27,7 @@ public class JobChangeStore {
     }
 
     /** @return how many changes were published and removed; 0 when there were none */
-    public int claimAndPublish(int limit, Publisher publisher) {
+    public int claimAndPublish(int limit, ClaimedBatch.Publisher<JobStateChanged> publisher) {
         Integer published = tx.execute(status -> {
             // See OutboxStore: walk the key, never the dead rows of the heap.
             jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
@@ -47,18 +41,8 @@ public class JobChangeStore {
                             state(rs.getString(6)), Rows.instant(rs, 7), rs.getInt(8), rs.getInt(9), rs.getString(10),
                             Rows.instant(rs, 11)),
                     limit);
-            if (batch.isEmpty()) {
-                return 0;
-            }
-            try {
-                publisher.publish(batch.stream()
-                        .sorted(Comparator.comparingLong(JobStateChanged::version)).toList());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new OutboxStore.PublishFailedException(e);
-            }
-            return batch.size();
+            return ClaimedBatch.publish(batch.stream().sorted(Comparator.comparingLong(JobStateChanged::version)).toList(),
+                    publisher);
         });
         return published == null ? 0 : published;
     }

@@ -8,7 +8,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.module.blackbird.BlackbirdModule;
 
-/** JSON form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}. */
+/**
+ * JSON form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}:
+ * job events, and {@link WorkerChanged} ({@link WorkerChanged#TYPE}).
+ */
 public final class EventCodec {
 
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -27,6 +30,18 @@ public final class EventCodec {
 
     public static byte[] encode(JobEvent event) {
         return JSON.writeValueAsBytes(event);
+    }
+
+    public static byte[] encode(WorkerChanged change) {
+        return JSON.writeValueAsBytes(change);
+    }
+
+    public static WorkerChanged decodeWorkerChange(byte[] value) {
+        try {
+            return JSON.readValue(value, WorkerChanged.class);
+        } catch (JacksonException e) {
+            throw new MalformedRecordException("unreadable " + WorkerChanged.TYPE + " event", e);
+        }
     }
 
     public static JobEvent decode(String type, byte[] value) {

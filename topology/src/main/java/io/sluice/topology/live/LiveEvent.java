@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A job's change as the streams send it: its messages, and where it sits on
- * {@code sluice.events} ({@code position}, the {@code id:} of its frames).
+ * A job's change (or a worker's: {@code jobId} null) as the streams send it: its messages, and
+ * where it sits on {@code sluice.events} ({@code position}, the {@code id:} of its frames).
  *
  * @param endsJob the job has ended with this change: a stream of that job closes after it
  */

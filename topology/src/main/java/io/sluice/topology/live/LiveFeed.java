@@ -7,6 +7,7 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.event.WorkerChanged;
 import io.sluice.core.kafka.MalformedRecordException;
 import io.sluice.core.kafka.Topics;
 import io.sluice.core.stats.CircuitLine;
@@ -46,7 +47,7 @@ import org.springframework.stereotype.Component;
  * The realtime feed of one node: reads every partition of {@code sluice.events} from where it
  * stood when the node started (no consumer group: every node reads everything, so any node
  * serves any stream), and {@code sluice.stats} and {@code sluice.circuits} whole; it hands each
- * job change and each queue's counts to the open streams of its organization. It keeps the last
+ * job change, each worker change and each queue's counts to the open streams of its organization. It keeps the last
  * {@code sluice.realtime.replay-events} job changes, so a stream that resumes with
  * {@code Last-Event-ID} (a {@link StreamPosition}) on any node misses nothing that recent.
  */
@@ -231,7 +232,8 @@ public class LiveFeed implements SmartLifecycle {
         StreamPosition at = position.after(record.partition(), record.offset());
         Header header = record.headers().lastHeader(JobEvent.TYPE_HEADER);
         String type = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-        if (!JobEvent.JOB_STATE.equals(type) && !JobEvent.ATTEMPT_RECORDED.equals(type)) {
+        if (!JobEvent.JOB_STATE.equals(type) && !JobEvent.ATTEMPT_RECORDED.equals(type)
+                && !WorkerChanged.TYPE.equals(type)) {
             position = at;
             return;
         }
@@ -268,7 +270,10 @@ public class LiveFeed implements SmartLifecycle {
         return false;
     }
 
-    /** A job change or attempt in the replay buffer: as read, and as decoded once a stream needed it. */
+    /**
+     * A job change, attempt or worker change in the replay buffer: as read, and as decoded once a
+     * stream needed it.
+     */
     private final class Kept {
         final int partition;
         final long offset;
@@ -291,24 +296,31 @@ public class LiveFeed implements SmartLifecycle {
         synchronized LiveEvent event() {
             if (value != null) {
                 try {
-                    event = switch (EventCodec.decode(type, value)) {
-                        case JobStateChanged change -> {
-                            toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
-                            yield new LiveEvent(partition, offset, position, change.organizationId(),
-                                    change.queueName(), change.jobId(), LiveMessages.of(change),
-                                    change.to() != null && LiveMessages.ends(change.to()));
-                        }
-                        case AttemptRecorded attempt -> new LiveEvent(partition, offset, position,
-                                attempt.organizationId(), attempt.queueName(), attempt.jobId(),
-                                LiveMessages.of(attempt), false);
-                        default -> null;
-                    };
+                    event = decode();
                 } catch (MalformedRecordException e) {
                     event = null;
                 }
                 value = null;
             }
             return event;
+        }
+
+        private LiveEvent decode() {
+            if (WorkerChanged.TYPE.equals(type)) {
+                WorkerChanged change = EventCodec.decodeWorkerChange(value);
+                return new LiveEvent(partition, offset, position, change.organizationId(), change.queueName(), null,
+                        List.of(LiveMessages.of(change)), false);
+            }
+            return switch (EventCodec.decode(type, value)) {
+                case JobStateChanged change -> {
+                    toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
+                    yield new LiveEvent(partition, offset, position, change.organizationId(), change.queueName(),
+                            change.jobId(), LiveMessages.of(change), change.to() != null && LiveMessages.ends(change.to()));
+                }
+                case AttemptRecorded attempt -> new LiveEvent(partition, offset, position, attempt.organizationId(),
+                        attempt.queueName(), attempt.jobId(), LiveMessages.of(attempt), false);
+                default -> null;
+            };
         }
     }
 

@@ -17,6 +17,9 @@ public final class LiveMessage {
     public static final String JOB_COMPLETED = "JobCompleted";
     public static final String JOB_FAILED = "JobFailed";
     public static final String QUEUE_STATS = "QueueStats";
+    public static final String WORKER_REGISTERED = "WorkerRegistered";
+    public static final String WORKER_HEARTBEAT = "WorkerHeartbeat";
+    public static final String WORKER_DEREGISTERED = "WorkerDeregistered";
     public static final String PING = "Ping";
     public static final String ERROR = "Error";
 

@@ -2,6 +2,7 @@ package io.sluice.topology.live;
 
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.event.WorkerChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.stats.FlowRates;
 import io.sluice.core.stats.LatencyPercentiles;
@@ -13,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the realtime API says of a job's change, or of a queue's counts. */
+/** What the realtime API says of a job's change, a worker's, or a queue's counts. */
 public final class LiveMessages {
 
     private LiveMessages() {
@@ -80,6 +81,33 @@ public final class LiveMessages {
         data.put("status", JobState.PENDING.wireName());
         data.put("next_attempt_at", attempt.nextAttemptAt() == null ? null : attempt.nextAttemptAt().toString());
         return List.of(new LiveMessage(LiveMessage.JOB_FAILED, data));
+    }
+
+    /**
+     * An external worker's change: {@code WorkerRegistered}, {@code WorkerHeartbeat} or
+     * {@code WorkerDeregistered}, each with the worker's queue, status and current job count
+     * besides the fields Spooled names. A heartbeat carries no {@code current_job_id}: a worker
+     * may hold many jobs, and {@code current_jobs} says how many.
+     */
+    public static LiveMessage of(WorkerChanged change) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("worker_id", change.workerId().toString());
+        data.put("queue_name", change.queueName());
+        String type = switch (change.kind()) {
+            case REGISTERED -> {
+                data.put("hostname", change.hostname());
+                yield LiveMessage.WORKER_REGISTERED;
+            }
+            case HEARTBEAT -> LiveMessage.WORKER_HEARTBEAT;
+            case DEREGISTERED -> {
+                data.put("hostname", change.hostname());
+                yield LiveMessage.WORKER_DEREGISTERED;
+            }
+        };
+        data.put("status", change.status());
+        data.put("current_jobs", change.currentJobs());
+        data.put("at", change.at().toString());
+        return new LiveMessage(type, data);
     }
 
     /** Whether a job in this state has ended: its own stream closes. */

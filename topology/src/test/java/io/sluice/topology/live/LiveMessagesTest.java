@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.event.WorkerChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.stats.FlowRates;
 import io.sluice.core.stats.LatencyPercentiles;
@@ -98,6 +99,27 @@ class LiveMessagesTest {
                 .contains("\"latency_ms\":{\"last_minute\":{\"count\":10,\"p50\":120,\"p90\":300,\"p99\":900},"
                         + "\"last_hour\":{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null}}")
                 .endsWith("\"oldest_pending_ms\":4200}}");
+    }
+
+    @Test
+    void aWorkersRegistrationHeartbeatAndDeregistrationAreWorkerMessages() {
+        UUID worker = UUID.randomUUID();
+        LiveMessage registered = LiveMessages.of(workerChange(worker, WorkerChanged.Kind.REGISTERED, "healthy", 0));
+        LiveMessage beat = LiveMessages.of(workerChange(worker, WorkerChanged.Kind.HEARTBEAT, "degraded", 3));
+        LiveMessage gone = LiveMessages.of(workerChange(worker, WorkerChanged.Kind.DEREGISTERED, "offline", 0));
+
+        assertThat(registered.json()).isEqualTo("{\"type\":\"WorkerRegistered\",\"data\":{\"worker_id\":\"" + worker
+                + "\",\"queue_name\":\"emails\",\"hostname\":\"box-1\",\"status\":\"healthy\",\"current_jobs\":0,"
+                + "\"at\":\"2026-11-29T12:00:00Z\"}}");
+        assertThat(beat.type()).isEqualTo("WorkerHeartbeat");
+        assertThat(beat.data()).containsEntry("worker_id", worker.toString()).containsEntry("status", "degraded")
+                .containsEntry("current_jobs", 3).doesNotContainKey("hostname");
+        assertThat(gone.type()).isEqualTo("WorkerDeregistered");
+        assertThat(gone.data()).containsEntry("queue_name", "emails").containsEntry("status", "offline");
+    }
+
+    private static WorkerChanged workerChange(UUID worker, WorkerChanged.Kind kind, String status, int currentJobs) {
+        return new WorkerChanged(9, worker, UUID.randomUUID(), "emails", "box-1", kind, status, currentJobs, CREATED);
     }
 
     private static JobStateChanged change(JobState from, JobState to, String error) {
