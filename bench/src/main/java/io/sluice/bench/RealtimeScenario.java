@@ -30,6 +30,8 @@ final class RealtimeScenario {
 
     static final int WATCHERS = 4;
     private static final String QUEUE = "bench-live";
+    /** How long the node is left alone before the heap's baseline is read. */
+    private static final Duration QUIET_BEFORE_HEAP = Duration.ofSeconds(5);
     /**
      * A heap space's line of {@code GC.heap_info} (not indented): G1 has one ({@code garbage-first
      * heap}), the generational collectors one per generation ({@code PSYoungGen}, {@code ParOldGen}).
@@ -86,6 +88,9 @@ final class RealtimeScenario {
             // 2. many streams held at once
             int clients = options.sseClients();
             OptionalLong pid = run.sluice().pid();
+            // The baseline after the watched jobs' last changes have been relayed and counted, so
+            // that it holds what the node holds while idle, as it does with the clients
+            Thread.sleep(QUIET_BEFORE_HEAP.toMillis());
             Double heapBefore = heapAfterGcMb(pid);
             HttpClient held = HttpClient.newBuilder().build();
             List<SseWatcher> streams = new ArrayList<>(clients);
