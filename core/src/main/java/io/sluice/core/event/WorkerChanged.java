@@ -27,10 +27,7 @@ public record WorkerChanged(long version, UUID workerId, UUID organizationId, St
         /** It went offline: deregistered, or silent for too long. */
         DEREGISTERED;
 
-        public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
+        /** @param name as {@code worker_changes.kind} spells it: {@code registered} ... */
         public static Kind fromWireName(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT));
         }
