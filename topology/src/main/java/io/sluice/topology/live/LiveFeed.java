@@ -47,9 +47,10 @@ import org.springframework.stereotype.Component;
  * The realtime feed of one node: reads every partition of {@code sluice.events} from where it
  * stood when the node started (no consumer group: every node reads everything, so any node
  * serves any stream), and {@code sluice.stats} and {@code sluice.circuits} whole; it hands each
- * job change, each worker change and each queue's counts to the open streams of its organization. It keeps the last
- * {@code sluice.realtime.replay-events} job changes, so a stream that resumes with
- * {@code Last-Event-ID} (a {@link StreamPosition}) on any node misses nothing that recent.
+ * job change, each worker change and each queue's counts to the open streams of its
+ * organization. It keeps the last {@code sluice.realtime.replay-events} changes, so a stream that
+ * resumes with {@code Last-Event-ID} (a {@link StreamPosition}) on any node misses nothing that
+ * recent.
  */
 @Component
 @EnableConfigurationProperties(RealtimeProperties.class)
