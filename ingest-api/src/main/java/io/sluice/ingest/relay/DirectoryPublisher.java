@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -95,8 +94,7 @@ public class DirectoryPublisher extends WakeableLoop {
     }
 
     private void send(List<? extends CompletableFuture<?>> acks) throws Exception {
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .get(properties.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        KafkaAcks.awaitAll(acks, properties.ackTimeout());
     }
 
     /** A full batch may have more behind it; otherwise wait for a change. A failed batch stays unpublished. */

@@ -110,8 +110,7 @@ public class OutboxRelay implements SmartLifecycle {
         for (WorkItem item : work) {
             acks.add(kafka.send(topics.work(), item.jobId().toString(), item.encode()));
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .get(properties.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        KafkaAcks.awaitAll(acks, properties.ackTimeout());
         published.increment(batch.size() + work.size());
     }
 

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -54,8 +53,7 @@ public class WorkerChangeRelay extends WakeableLoop {
             record.headers().add(JobEvent.TYPE_HEADER, TYPE);
             acks.add(kafka.send(record));
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .get(properties.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        KafkaAcks.awaitAll(acks, properties.ackTimeout());
     }
 
     @Override
