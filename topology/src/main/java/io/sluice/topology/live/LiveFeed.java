@@ -74,6 +74,7 @@ public class LiveFeed implements SmartLifecycle {
     /** Per partition, the newest offset no longer in {@link #replay} (before this node started, or evicted). */
     private long[] forgottenUpTo;
     private volatile StreamPosition position;
+    private volatile NodeHealth health;
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -107,7 +108,7 @@ public class LiveFeed implements SmartLifecycle {
             subscription = new Subscription(filter, floor.orElse(null),
                     floor.map(StreamPosition::encode).orElse(position.encode()), sink,
                     properties.clientBuffer() + (floor.isPresent() ? replay.size() : 0),
-                    properties.keepAlive(), properties.statsInterval(), this::forget);
+                    properties.keepAlive(), properties.statsInterval(), properties.healthInterval(), this::forget);
             streams.computeIfAbsent(filter.organizationId(), org -> ConcurrentHashMap.newKeySet()).add(subscription);
             if (floor.isPresent()) {
                 if (forgotten(floor.get())) {
@@ -126,8 +127,23 @@ public class LiveFeed implements SmartLifecycle {
         queueStats(filter.organizationId()).stream()
                 .filter(line -> filter.wantsStatsOf(line.scope().organizationId(), line.scope().queueName()))
                 .forEach(subscription::offerStats);
+        NodeHealth latest = health;
+        if (latest != null) {
+            subscription.offerHealth(latest); // said at once only when the node is not healthy
+        }
         subscription.start();
         return subscription;
+    }
+
+    /** Whether some stream is open on this node: the health watch looks only then. */
+    public boolean hasStreams() {
+        return streams.values().stream().anyMatch(set -> !set.isEmpty());
+    }
+
+    /** The node's newest look at its servers, for every stream that says {@code SystemHealth}. */
+    public void reportHealth(NodeHealth latest) {
+        health = latest;
+        streams.values().forEach(set -> set.forEach(subscription -> subscription.offerHealth(latest)));
     }
 
     /** The newest counts of every queue of an organization that has any. */

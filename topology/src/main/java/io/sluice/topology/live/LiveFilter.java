@@ -40,6 +40,11 @@ public record LiveFilter(UUID organizationId, Set<String> queues, String queue, 
                 && (types.isEmpty() || types.contains(typeKey(LiveMessage.QUEUE_STATS)));
     }
 
+    /** Whether this stream gets the node's {@code SystemHealth}: any stream but a job's. */
+    public boolean wantsHealth() {
+        return jobId == null && (types.isEmpty() || types.contains(typeKey(LiveMessage.SYSTEM_HEALTH)));
+    }
+
     /**
      * {@code JobCompleted}, {@code job_completed} and {@code job.completed} name one type. Asked
      * for every message of every stream, so a loop rather than a regular expression.

@@ -20,6 +20,7 @@ public final class LiveMessage {
     public static final String WORKER_REGISTERED = "WorkerRegistered";
     public static final String WORKER_HEARTBEAT = "WorkerHeartbeat";
     public static final String WORKER_DEREGISTERED = "WorkerDeregistered";
+    public static final String SYSTEM_HEALTH = "SystemHealth";
     public static final String PING = "Ping";
     public static final String ERROR = "Error";
 

@@ -110,6 +110,20 @@ public final class LiveMessages {
         return new LiveMessage(type, data);
     }
 
+    /**
+     * The node's health, as {@code SystemHealth}: the fields of {@code GET /health}
+     * ({@code cache} is Kafka, as there) and when the node looked.
+     */
+    public static LiveMessage systemHealth(NodeHealth health) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", health.healthy() ? "healthy" : "unhealthy");
+        data.put("database", health.database());
+        data.put("cache", health.kafka());
+        data.put("kafka", health.kafka());
+        data.put("at", health.at().toString());
+        return new LiveMessage(LiveMessage.SYSTEM_HEALTH, data);
+    }
+
     /** Whether a job in this state has ended: its own stream closes. */
     public static boolean ends(JobState state) {
         return state == JobState.COMPLETED || state == JobState.DEADLETTER || state == JobState.FAILED

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepAlive     the longest a stream stays silent: a keep-alive is sent after it
  * @param statsInterval the most often a queue's stream sends its {@code QueueStats}
  * @param streamTimeout a stream is closed after this long, and the client resumes where it was
+ * @param healthCheck   how often the node looks at PostgreSQL and Kafka while some stream is open
+ * @param healthInterval how often a stream repeats {@code SystemHealth} while it does not change
  */
 @ConfigurationProperties("sluice.realtime")
 public record RealtimeProperties(
@@ -21,5 +23,7 @@ public record RealtimeProperties(
         @DefaultValue("10000") int clientBuffer,
         @DefaultValue("15s") Duration keepAlive,
         @DefaultValue("500ms") Duration statsInterval,
-        @DefaultValue("30m") Duration streamTimeout) {
+        @DefaultValue("30m") Duration streamTimeout,
+        @DefaultValue("5s") Duration healthCheck,
+        @DefaultValue("30s") Duration healthInterval) {
 }

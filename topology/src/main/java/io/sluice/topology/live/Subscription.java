@@ -10,13 +10,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * One client's stream: the feed offers it events (never blocking: a client that falls a whole
  * buffer behind is told so and closed, and resumes with {@code Last-Event-ID}), and a virtual
  * thread of its own writes them to its sink, with keep-alives while nothing happens and its
- * queues' counts at most every {@code statsInterval}.
+ * queues' counts at most every {@code statsInterval}, and the node's health as
+ * {@link HealthCadence} times it.
  */
 public final class Subscription {
 
@@ -32,6 +34,9 @@ public final class Subscription {
     private final Consumer<Subscription> onClose;
     /** The newest counts per queue not sent yet. */
     private final Map<String, ScopeStats> pendingStats = new ConcurrentHashMap<>();
+    /** The node's health to say, not sent yet. */
+    private final AtomicReference<NodeHealth> pendingHealth = new AtomicReference<>();
+    private final HealthCadence healthCadence;
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String lastId;
@@ -39,7 +44,7 @@ public final class Subscription {
 
     /** @param buffer events it may hold unsent: the client's lag allowed, plus what a resume replays */
     Subscription(LiveFilter filter, StreamPosition floor, String startId, LiveSink sink, int buffer,
-                 Duration keepAlive, Duration statsInterval, Consumer<Subscription> onClose) {
+                 Duration keepAlive, Duration statsInterval, Duration healthInterval, Consumer<Subscription> onClose) {
         this.filter = filter;
         this.floor = floor;
         this.lastId = startId;
@@ -49,6 +54,7 @@ public final class Subscription {
         this.statsInterval = statsInterval;
         this.onClose = onClose;
         this.statsSentAt = System.nanoTime() - statsInterval.toNanos();
+        this.healthCadence = new HealthCadence(healthInterval, System.nanoTime());
     }
 
     public LiveFilter filter() {
@@ -77,6 +83,20 @@ public final class Subscription {
     /** From the feed's thread: the newest counts of a queue this stream follows. */
     void offerStats(ScopeStats stats) {
         if (!closed.get() && pendingStats.put(stats.scope().key(), stats) == null) {
+            queue.offer(WAKE);
+        }
+    }
+
+    /** From the node's health watch: its newest look at the servers, said if {@link HealthCadence} says so. */
+    void offerHealth(NodeHealth health) {
+        if (closed.get() || !filter.wantsHealth()) {
+            return;
+        }
+        boolean due;
+        synchronized (healthCadence) {
+            due = healthCadence.due(health, System.nanoTime());
+        }
+        if (due && pendingHealth.getAndSet(health) == null) {
             queue.offer(WAKE);
         }
     }
@@ -139,6 +159,11 @@ public final class Subscription {
                     }
                     statsSentAt = System.nanoTime();
                     lastWrite = statsSentAt;
+                }
+                NodeHealth health = pendingHealth.getAndSet(null);
+                if (health != null) {
+                    sink.send(lastId, LiveMessages.systemHealth(health).json());
+                    lastWrite = System.nanoTime();
                 }
                 if (System.nanoTime() - lastWrite >= keepAlive.toNanos()) {
                     sink.keepAlive();

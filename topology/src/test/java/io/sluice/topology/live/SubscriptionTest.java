@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class SubscriptionTest {
 
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+    private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(30);
 
     private final UUID org = UUID.randomUUID();
     private final RecordingSink sink = new RecordingSink();
@@ -75,7 +76,7 @@ class SubscriptionTest {
     @Test
     void aClientAWholeBufferBehindIsToldSoAndClosed() {
         Subscription stream = new Subscription(new LiveFilter(org, null, null, null, Set.of(), false), null,
-                position.encode(), sink, 3, KEEP_ALIVE, Duration.ofMillis(500), closed -> { });
+                position.encode(), sink, 3, KEEP_ALIVE, Duration.ofMillis(500), HEALTH_INTERVAL, closed -> { });
         // not started: nothing is written while the buffer fills
         for (int i = 0; i < 5; i++) {
             stream.offer(event(0, "emails", LiveMessage.JOB_CREATED, false));
@@ -115,9 +116,44 @@ class SubscriptionTest {
         stream.close();
     }
 
+    @Test
+    void theNodesHealthIsSaidWhenItChangesAndNotWhileItStaysHealthy() {
+        Subscription stream = open(new LiveFilter(org, null, null, null, Set.of(), false), null, 100);
+        Instant now = Instant.parse("2026-11-30T03:00:00Z");
+
+        stream.offerHealth(new NodeHealth(true, true, now)); // healthy, as a quiet stream implies
+        stream.offerHealth(new NodeHealth(true, false, now.plusSeconds(5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.frames.size() == 1);
+        stream.offerHealth(new NodeHealth(true, false, now.plusSeconds(10))); // no news
+        stream.offerHealth(new NodeHealth(true, true, now.plusSeconds(15)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.frames.size() == 2);
+        assertThat(sink.frames).extracting(Frame::json).containsExactly(
+                "{\"type\":\"SystemHealth\",\"data\":{\"status\":\"unhealthy\",\"database\":true,\"cache\":false,"
+                        + "\"kafka\":false,\"at\":\"2026-11-30T03:00:05Z\"}}",
+                "{\"type\":\"SystemHealth\",\"data\":{\"status\":\"healthy\",\"database\":true,\"cache\":true,"
+                        + "\"kafka\":true,\"at\":\"2026-11-30T03:00:15Z\"}}");
+        stream.close();
+    }
+
+    @Test
+    void aJobsStreamAndAStreamFilteredToOtherTypesNeverSayTheNodesHealth() {
+        Subscription ofJob = open(new LiveFilter(org, null, null, UUID.randomUUID(), Set.of(), true), null, 100);
+        Subscription ofCompletions = open(new LiveFilter(org, null, null, null, Set.of("JobCompleted"), false), null, 100);
+
+        ofJob.offerHealth(new NodeHealth(false, true, Instant.now()));
+        ofCompletions.offerHealth(new NodeHealth(false, true, Instant.now()));
+        ofCompletions.offer(event(0, "emails", LiveMessage.JOB_COMPLETED, false));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !sink.frames.isEmpty());
+        assertThat(sink.frames).singleElement().satisfies(frame -> assertThat(frame.json()).contains("JobCompleted"));
+        ofJob.close();
+        ofCompletions.close();
+    }
+
     private Subscription open(LiveFilter filter, StreamPosition floor, int buffer) {
         Subscription stream = new Subscription(filter, floor, position.encode(), sink, buffer, KEEP_ALIVE,
-                Duration.ofMillis(500), closed -> { });
+                Duration.ofMillis(500), HEALTH_INTERVAL, closed -> { });
         stream.start();
         return stream;
     }
