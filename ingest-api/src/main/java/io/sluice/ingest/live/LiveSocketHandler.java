@@ -6,10 +6,12 @@ import io.sluice.ingest.job.VisibleJobs;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.topology.live.LiveFeed;
 import io.sluice.topology.live.LiveFilter;
+import io.sluice.topology.live.LiveFrame;
 import io.sluice.topology.live.LiveMessage;
 import io.sluice.topology.live.LiveSink;
 import io.sluice.topology.live.Subscription;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -104,8 +106,10 @@ public class LiveSocketHandler extends TextWebSocketHandler {
         Subscription[] opened = new Subscription[1];
         opened[0] = feed.subscribe(filter, null, new LiveSink() {
             @Override
-            public void send(String id, String json) throws IOException {
-                session.sendMessage(new TextMessage(json));
+            public void send(List<LiveFrame> frames) throws IOException {
+                for (LiveFrame frame : frames) {
+                    session.sendMessage(new TextMessage(frame.json()));
+                }
             }
 
             @Override

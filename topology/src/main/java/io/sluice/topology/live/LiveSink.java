@@ -1,12 +1,13 @@
 package io.sluice.topology.live;
 
 import java.io.IOException;
+import java.util.List;
 
 /** Where a stream's frames are written: an SSE response, a WebSocket session. */
 public interface LiveSink {
 
-    /** One message; {@code id} is the stream position it leaves the client at (null: none). */
-    void send(String id, String json) throws IOException;
+    /** Messages in order, written together (one flush). */
+    void send(List<LiveFrame> frames) throws IOException;
 
     /** A keep-alive that carries nothing. */
     void keepAlive() throws IOException;

@@ -3,6 +3,7 @@ package io.sluice.topology.live;
 import io.sluice.core.stats.ScopeStats;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,8 @@ import java.util.function.Consumer;
  */
 public final class Subscription {
 
+    /** Events written together at most. */
+    private static final int MOST_PER_WRITE = 256;
     /** Wakes the writer for stats; carries nothing. */
     private static final LiveEvent WAKE = new LiveEvent(-1, -1, null, null, null, null, List.of(), false);
 
@@ -130,40 +133,33 @@ public final class Subscription {
                     return;
                 }
                 if (overflowed.get()) {
-                    sink.send(lastId, LiveMessage.error("SLOW_CONSUMER", "This stream fell more than a buffer behind;"
-                            + " reconnect with Last-Event-ID to resume where it stopped").json());
+                    sink.send(List.of(new LiveFrame(lastId, LiveMessage.error("SLOW_CONSUMER", "This stream fell more"
+                            + " than a buffer behind; reconnect with Last-Event-ID to resume where it stopped").json())));
                     close();
                     return;
                 }
-                if (event != null && event != WAKE) {
-                    if (event.position() != null) {
-                        lastId = event.position().encode();
-                    }
-                    for (LiveMessage message : event.messages()) {
-                        if (filter.wants(message)) {
-                            sink.send(lastId, message.json());
-                        }
-                    }
-                    lastWrite = System.nanoTime();
-                    if (event.endsJob() && filter.closesWithJob()) {
-                        close();
-                        return;
-                    }
-                }
-                if (!pendingStats.isEmpty() && System.nanoTime() - statsSentAt >= statsInterval.toNanos()) {
+                List<LiveFrame> frames = new ArrayList<>();
+                boolean jobEnded = event != null && framesOf(event, frames);
+                if (!jobEnded && !pendingStats.isEmpty() && System.nanoTime() - statsSentAt >= statsInterval.toNanos()) {
                     for (String scope : List.copyOf(pendingStats.keySet())) {
                         ScopeStats stats = pendingStats.remove(scope);
                         if (stats != null) {
-                            sink.send(lastId, LiveMessages.queueStats(stats).json());
+                            frames.add(new LiveFrame(lastId, LiveMessages.queueStats(stats).json()));
                         }
                     }
                     statsSentAt = System.nanoTime();
-                    lastWrite = statsSentAt;
                 }
-                NodeHealth health = pendingHealth.getAndSet(null);
+                NodeHealth health = jobEnded ? null : pendingHealth.getAndSet(null);
                 if (health != null) {
-                    sink.send(lastId, LiveMessages.systemHealth(health).json());
+                    frames.add(new LiveFrame(lastId, LiveMessages.systemHealth(health).json()));
+                }
+                if (!frames.isEmpty()) {
+                    sink.send(frames);
                     lastWrite = System.nanoTime();
+                }
+                if (jobEnded) {
+                    close();
+                    return;
                 }
                 if (System.nanoTime() - lastWrite >= keepAlive.toNanos()) {
                     sink.keepAlive();
@@ -176,6 +172,36 @@ public final class Subscription {
             Thread.currentThread().interrupt();
             close();
         }
+    }
+
+    /**
+     * The frames of this event and of those queued behind it (up to {@value #MOST_PER_WRITE}), to
+     * be written at once: a client that falls behind catches up in a few writes, not one per
+     * message. Moves the stream's position past them.
+     *
+     * @return whether one of them ended the stream's job (those after it are dropped: the stream ends)
+     */
+    private boolean framesOf(LiveEvent first, List<LiveFrame> frames) {
+        List<LiveEvent> events = new ArrayList<>();
+        events.add(first);
+        queue.drainTo(events, MOST_PER_WRITE - 1);
+        for (LiveEvent event : events) {
+            if (event == WAKE) {
+                continue;
+            }
+            if (event.position() != null) {
+                lastId = event.position().encode();
+            }
+            for (LiveMessage message : event.messages()) {
+                if (filter.wants(message)) {
+                    frames.add(new LiveFrame(lastId, message.json()));
+                }
+            }
+            if (event.endsJob() && filter.closesWithJob()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

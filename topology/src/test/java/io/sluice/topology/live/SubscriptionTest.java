@@ -88,6 +88,22 @@ class SubscriptionTest {
     }
 
     @Test
+    void eventsThatQueuedWhileTheWriterWasBusyGoOutInOneWrite() {
+        Subscription stream = new Subscription(new LiveFilter(org, null, null, null, Set.of(), false), null,
+                position.encode(), sink, 100, KEEP_ALIVE, Duration.ofMillis(500), HEALTH_INTERVAL, closed -> { });
+        List<LiveEvent> queued = List.of(event(0, "emails", LiveMessage.JOB_CREATED, false),
+                event(1, "emails", LiveMessage.JOB_CREATED, false), event(0, "emails", LiveMessage.JOB_COMPLETED, false));
+        queued.forEach(stream::offer); // not started: the writer is "busy"
+        stream.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.frames.size() == 3);
+        assertThat(sink.writes).containsExactly(3);
+        assertThat(sink.frames).extracting(Frame::id).as("each at the position it leaves the client at")
+                .containsExactly(queued.stream().map(event -> event.position().encode()).toArray(String[]::new));
+        stream.close();
+    }
+
+    @Test
     void statsComeAtMostOncePerIntervalAndTheNewestWins() {
         Subscription stream = open(new LiveFilter(org, null, "emails", null, Set.of(), false), null, 100);
 
@@ -174,12 +190,15 @@ class SubscriptionTest {
     static final class RecordingSink implements LiveSink {
 
         final List<Frame> frames = new CopyOnWriteArrayList<>();
+        /** Frames per write. */
+        final List<Integer> writes = new CopyOnWriteArrayList<>();
         final AtomicBoolean closed = new AtomicBoolean();
         volatile int keepAlives;
 
         @Override
-        public void send(String id, String json) {
-            frames.add(new Frame(id, json));
+        public void send(List<LiveFrame> written) {
+            written.forEach(frame -> frames.add(new Frame(frame.id(), frame.json())));
+            writes.add(written.size());
         }
 
         @Override
