@@ -7,12 +7,8 @@ import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.kafka.Topics;
 import io.sluice.store.JobChangeStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,8 +20,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class JobChangeRelay extends WakeableLoop {
-
-    private static final byte[] TYPE = JobEvent.JOB_STATE.getBytes(StandardCharsets.UTF_8);
 
     private final JobChangeStore changes;
     private final KafkaTemplate<String, byte[]> kafka;
@@ -55,14 +49,8 @@ public class JobChangeRelay extends WakeableLoop {
     }
 
     private void publish(List<JobStateChanged> batch) throws Exception {
-        List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
-        for (JobStateChanged change : batch) {
-            ProducerRecord<String, byte[]> record =
-                    new ProducerRecord<>(topics.events(), change.jobId().toString(), EventCodec.encode(change));
-            record.headers().add(JobEvent.TYPE_HEADER, TYPE);
-            acks.add(kafka.send(record));
-        }
-        KafkaAcks.awaitAll(acks, properties.ackTimeout());
+        EventBatch.publish(kafka, topics.events(), JobEvent.JOB_STATE, batch, change -> change.jobId().toString(),
+                EventCodec::encode, properties.ackTimeout());
         published.increment(batch.size());
     }
 

@@ -1,16 +1,13 @@
 package io.sluice.ingest.relay;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.core.event.EventCodec;
-import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.WorkerChanged;
 import io.sluice.core.kafka.Topics;
 import io.sluice.store.WorkerChangeStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,21 +20,22 @@ import org.springframework.stereotype.Component;
 @Component
 public class WorkerChangeRelay extends WakeableLoop {
 
-    private static final byte[] TYPE = WorkerChanged.TYPE.getBytes(StandardCharsets.UTF_8);
     private static final int BATCH_SIZE = 1000;
 
     private final WorkerChangeStore changes;
     private final KafkaTemplate<String, byte[]> kafka;
     private final Topics topics;
     private final RelayProperties properties;
+    private final Counter published;
 
     public WorkerChangeRelay(WorkerChangeStore changes, KafkaTemplate<String, byte[]> kafka, Topics topics,
-                             RelayProperties properties) {
+                             RelayProperties properties, MeterRegistry meters) {
         super("sluice-worker-change-relay", properties.ackTimeout());
         this.changes = changes;
         this.kafka = kafka;
         this.topics = topics;
         this.properties = properties;
+        this.published = meters.counter("sluice.relay.worker_changes");
     }
 
     /** @return how many changes were published */
@@ -46,14 +44,9 @@ public class WorkerChangeRelay extends WakeableLoop {
     }
 
     private void publish(List<WorkerChanged> batch) throws Exception {
-        List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
-        for (WorkerChanged change : batch) {
-            ProducerRecord<String, byte[]> record =
-                    new ProducerRecord<>(topics.events(), change.workerId().toString(), EventCodec.encode(change));
-            record.headers().add(JobEvent.TYPE_HEADER, TYPE);
-            acks.add(kafka.send(record));
-        }
-        KafkaAcks.awaitAll(acks, properties.ackTimeout());
+        EventBatch.publish(kafka, topics.events(), WorkerChanged.TYPE, batch, change -> change.workerId().toString(),
+                EventCodec::encode, properties.ackTimeout());
+        published.increment(batch.size());
     }
 
     @Override
