@@ -112,16 +112,23 @@ class ExternalWorkersIT extends SluiceIntegrationTest {
             enqueue(tenant, "crawl", "{}", 0);
         }
 
-        // when: the worker asks for all of them, again and again
+        // when: the worker asks for all of them, again and again (beating, so it is not taken for
+        // gone after the tests' 3 s of silence and its jobs sent round again)
         List<Long> claimedAt = new ArrayList<>();
+        Set<String> claimedIds = new HashSet<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            heartbeat(tenant, worker);
             long now = System.nanoTime();
-            claim(tenant, "crawl", worker, 10, 30).body().get("jobs").forEach(j -> claimedAt.add(now));
+            claim(tenant, "crawl", worker, 10, 30).body().get("jobs").forEach(j -> {
+                claimedAt.add(now);
+                claimedIds.add(j.get("id").asString());
+            });
             return claimedAt.size() >= 10;
         });
 
         // then: every job came, never more than 3 + 3 within one second (two limiter cycles may meet)
         assertThat(claimedAt).hasSize(10);
+        assertThat(claimedIds).hasSize(10);
         for (long from : claimedAt) {
             assertThat(claimedAt.stream().filter(t -> t >= from && t < from + 1_000_000_000L).count())
                     .isLessThanOrEqualTo(6);
