@@ -88,7 +88,7 @@ public record BenchmarkReport(
         }
         table.row("Cold start", seconds(coldStartSeconds))
                 .row("Peak RSS, Sluice JVM", peakRssMb == null ? "n/a" : integer(peakRssMb) + " MiB")
-                .row("Peak memory, Sluice + child processes (PSS, sampled every second)",
+                .row("Peak memory, Sluice + its PostgreSQL (PSS, sampled every second)",
                         peakTreeMb == null ? "n/a" : integer(peakTreeMb) + " MiB");
         return table.render(date, label, command, machine);
     }

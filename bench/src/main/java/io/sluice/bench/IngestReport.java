@@ -1,11 +1,13 @@
 package io.sluice.bench;
 
 import static io.sluice.bench.MarkdownTable.againstBar;
+import static io.sluice.bench.MarkdownTable.cpu;
 import static io.sluice.bench.MarkdownTable.integer;
 import static io.sluice.bench.MarkdownTable.millis;
 import static io.sluice.bench.MarkdownTable.perSecond;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The figures of one {@code --scenario=ingest} run and their Markdown section.
@@ -18,6 +20,9 @@ import java.time.Instant;
  * @param grpcJobsPerSecond      jobs accepted per second by {@code EnqueueJobs} streams
  * @param grpcBatchJobsPerSecond jobs accepted per second by {@code EnqueueJobBatches} streams
  * @param lost                   gRPC jobs not answered with an id (REST failures stop the run)
+ * @param cpus                   the machine's processors
+ * @param cpuPerJob              per path (REST bulk, REST single, EnqueueJobs, EnqueueJobBatches), the CPU
+ *                               each part of the run used per job while that path ran
  */
 public record IngestReport(
         Instant date,
@@ -37,7 +42,12 @@ public record IngestReport(
         double singleP99Millis,
         double grpcJobsPerSecond,
         double grpcBatchJobsPerSecond,
-        long lost) implements ResultSection {
+        long lost,
+        int cpus,
+        List<CpuReading.PerJob> cpuPerJob) implements ResultSection {
+
+    private static final List<String> PATHS = List.of("REST bulk", "REST single job", "gRPC EnqueueJobs",
+            "gRPC EnqueueJobBatches");
 
     /** The bars, jobs accepted per second. */
     static final double REST_BAR = 10_000;
@@ -63,8 +73,18 @@ public record IngestReport(
                                 + " jobs per message; bar: ≥ 20,000/s)",
                         perSecond(grpcBatchJobsPerSecond, "jobs") + againstBar(grpcBatchJobsPerSecond, GRPC_BAR))
                 .row("Jobs not accepted", integer(lost));
+        for (int i = 0; i < PATHS.size(); i++) {
+            CpuReading.PerJob cpu = cpuPerJob.get(i);
+            Double ceiling = cpu.ceilingPerSecond(cpus);
+            table.row(PATHS.get(i) + ": CPU per job, Sluice JVM / PostgreSQL / load generator / machine",
+                    cpu(cpu.sluice()) + " / " + cpu(cpu.postgres()) + " / " + cpu(cpu.loadGenerator()) + " / "
+                            + cpu(cpu.machine()) + (ceiling == null ? "" : " (at most " + perSecond(ceiling, "jobs")
+                            + " on " + cpus + " CPUs)"));
+        }
         table.note("Each answer comes after the PostgreSQL commit that holds its job (synchronous_commit on);"
-                + " the rate runs from the first request sent to the last answer received.");
+                + " the rate runs from the first request sent to the last answer received. CPU per job: from the"
+                + " path's first request to its last answer, so work still behind (relays, live stats) counts"
+                + " where it is done; \"at most\" is the machine's CPU time divided by that cost.");
         return table.render(date, label + " — ingest, " + integer(jobs) + " jobs per path", command, machine);
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code --scenario=ingest}: how fast Sluice durably accepts jobs, by REST bulk requests, by
@@ -25,27 +26,36 @@ final class IngestScenario {
         BulkEnqueuer rest = new BulkEnqueuer(run.api(), run.apiKey(),
                 new PayloadFactory("bench.ingest.rest", null, options.payloadBytes()),
                 jobs, options.bulkSize(), options.concurrency());
+        CpuReading restStart = CpuReading.now(run.sluice());
         BulkEnqueuer.Result restResult = rest.run(() -> System.out.printf("  REST: accepted %,d / %,d%n",
                 rest.enqueuedCount(), jobs), BenchRun.PROGRESS_MILLIS);
+        CpuReading.PerJob restCpu = restStart.perJob(CpuReading.now(run.sluice()), jobs);
         System.out.printf("REST bulk: %,d jobs, %,.0f jobs/s%n", jobs, restResult.jobsPerSecond());
 
         BulkEnqueuer single = BulkEnqueuer.single(run.api(), run.apiKey(),
                 new PayloadFactory("bench.ingest.single", null, options.payloadBytes()), jobs, SINGLE_CLIENTS);
+        CpuReading singleStart = CpuReading.now(run.sluice());
         BulkEnqueuer.Result singleResult = single.run(() -> System.out.printf("  REST single: accepted %,d / %,d%n",
                 single.enqueuedCount(), jobs), BenchRun.PROGRESS_MILLIS);
+        CpuReading.PerJob singleCpu = singleStart.perJob(CpuReading.now(run.sluice()), jobs);
         Percentiles singleLatency = Percentiles.of(singleResult.requestNanos());
         System.out.printf("REST single: %,d jobs, %,.0f jobs/s, p99 %.1f ms%n", jobs, singleResult.jobsPerSecond(),
                 singleLatency.percentile(99) / 1e6);
 
+        CpuReading itemsStart = CpuReading.now(run.sluice());
         GrpcEnqueuer.Result items = grpc(run, "bench.ingest.grpc", 1, "gRPC EnqueueJobs");
+        CpuReading batchesStart = CpuReading.now(run.sluice());
         GrpcEnqueuer.Result batches = grpc(run, "bench.ingest.grpc-batches", options.bulkSize(),
                 "gRPC EnqueueJobBatches");
+        CpuReading.PerJob batchesCpu = batchesStart.perJob(CpuReading.now(run.sluice()), jobs);
+        CpuReading.PerJob itemsCpu = itemsStart.perJob(batchesStart, jobs);
         return new IngestReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                 run.sluiceDescription(), jobs, options.payloadBytes(), options.bulkSize(), options.concurrency(),
                 run.warmUpDescription(), restResult.jobsPerSecond(), SINGLE_CLIENTS, singleResult.jobsPerSecond(),
                 singleLatency.percentile(50) / 1e6, singleLatency.percentile(99) / 1e6,
                 items.jobsPerSecond(), batches.jobsPerSecond(),
-                2L * jobs - items.accepted() - batches.accepted());
+                2L * jobs - items.accepted() - batches.accepted(), run.machine().cpus(),
+                List.of(restCpu, singleCpu, itemsCpu, batchesCpu));
     }
 
     /** {@code --jobs} jobs over {@code --concurrency} streams, {@code batchSize} per stream message. */

@@ -51,10 +51,10 @@ final class SchedulesScenario {
         Thread.sleep(BenchRun.SETTLE.toMillis() * 5);
 
         System.out.printf("Idle: %d s%n", IDLE_SECONDS);
-        Optional<Duration> idleStart = run.sluice().cpuTimeWithDescendants();
+        Optional<Duration> idleStart = run.sluice().cpuTimeWithPostgres();
         long idleFrom = System.nanoTime();
         Thread.sleep(IDLE_SECONDS * 1000L);
-        Double idleCores = cores(idleStart, run.sluice().cpuTimeWithDescendants(), System.nanoTime() - idleFrom);
+        Double idleCores = cores(idleStart, run.sluice().cpuTimeWithPostgres(), System.nanoTime() - idleFrom);
 
         Cron cron = cron(run, options.schedules());
         Double cronCostPercent = idleCores == null || cron.cores() == null ? null : (cron.cores() - idleCores) * 100;
@@ -138,7 +138,7 @@ final class SchedulesScenario {
         Thread.sleep(Duration.between(Instant.now(), firstMinute.plusSeconds(5)).toMillis());
         long before = total(run);
         double firedBefore = counter(run, FIRED);
-        Optional<Duration> cpuStart = run.sluice().cpuTimeWithDescendants();
+        Optional<Duration> cpuStart = run.sluice().cpuTimeWithPostgres();
         long from = System.nanoTime();
         double slowest = 0;
         for (int minute = 1; minute <= CRON_MINUTES; minute++) {
@@ -158,7 +158,7 @@ final class SchedulesScenario {
         // The window ends as it began, a few seconds into a minute.
         Thread.sleep(Math.max(0, Duration.between(Instant.now(),
                 firstMinute.plus(Duration.ofMinutes(CRON_MINUTES)).plusSeconds(5)).toMillis()));
-        Double cores = cores(cpuStart, run.sluice().cpuTimeWithDescendants(), System.nanoTime() - from);
+        Double cores = cores(cpuStart, run.sluice().cpuTimeWithPostgres(), System.nanoTime() - from);
         return new Cron(total(run) - before, cores, slowest);
     }
 

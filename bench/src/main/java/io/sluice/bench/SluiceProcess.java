@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +63,7 @@ public final class SluiceProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.coldStart = coldStart;
-        this.sampler = process == null ? null : MemorySampler.start(process.toHandle());
+        this.sampler = process == null ? null : MemorySampler.start(process.toHandle(), this::postgresProcesses);
     }
 
     /**
@@ -161,18 +162,41 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /**
-     * CPU time the Sluice JVM and its live descendants (the embedded PostgreSQL's processes) have
-     * used so far; empty for {@code --target}.
+     * CPU time the Sluice JVM and its embedded PostgreSQL have used so far; empty for {@code --target}.
      */
-    public Optional<Duration> cpuTimeWithDescendants() {
+    public Optional<Duration> cpuTimeWithPostgres() {
+        Optional<Duration> jvm = cpuTime();
+        Optional<Duration> postgres = postgresCpuTime();
+        return jvm.isEmpty() || postgres.isEmpty() ? jvm : Optional.of(jvm.get().plus(postgres.get()));
+    }
+
+    /**
+     * CPU time the embedded PostgreSQL's live processes have used so far. Empty for
+     * {@code --target}, or when it cannot be found.
+     */
+    public Optional<Duration> postgresCpuTime() {
+        List<ProcessHandle> postgres = postgresProcesses();
+        return postgres.isEmpty() ? Optional.empty() : Optional.of(postgres.stream()
+                .map(handle -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus));
+    }
+
+    /**
+     * The embedded PostgreSQL's live processes: its postmaster, found by the data directory on its
+     * command line ({@code pg_ctl} detaches it from the JVM, so it is no child of it), and the
+     * server processes under it. Empty for {@code --target}.
+     */
+    private List<ProcessHandle> postgresProcesses() {
         if (process == null) {
-            return Optional.empty();
+            return List.of();
         }
-        Duration total = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
-        for (ProcessHandle child : process.descendants().toList()) {
-            total = total.plus(child.info().totalCpuDuration().orElse(Duration.ZERO));
-        }
-        return Optional.of(total);
+        String marker = "-D " + dataDir;
+        return ProcessHandle.allProcesses()
+                .filter(handle -> handle.pid() != process.pid())
+                .filter(handle -> handle.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+                .findFirst()
+                .map(postmaster -> Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList())
+                .orElse(List.of());
     }
 
     /**
@@ -192,8 +216,8 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /**
-     * Peak memory of Sluice and its child processes (embedded PostgreSQL runs as separate
-     * processes), sampled once a second, in MiB; empty for {@code --target}.
+     * Peak memory of Sluice and its embedded PostgreSQL's processes, sampled once a second, in
+     * MiB; empty for {@code --target}.
      */
     public OptionalLong peakTreeMemoryMb() {
         if (sampler == null) {
@@ -380,23 +404,26 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     /**
-     * Samples the memory of a process and its descendants once a second and keeps the maximum.
+     * Samples the memory of a process, its descendants and the processes {@code others} names
+     * (the embedded PostgreSQL's) once a second and keeps the maximum.
      * The kernel only tracks a peak per process, and the peaks of the JVM and of each PostgreSQL
      * backend do not happen at the same moment, so a sampled sum is the honest tree figure.
      */
     static final class MemorySampler implements Runnable {
         private final ProcessHandle root;
+        private final Supplier<List<ProcessHandle>> others;
         private final Thread thread;
         private volatile long peakKb;
         private volatile boolean running = true;
 
-        private MemorySampler(ProcessHandle root) {
+        private MemorySampler(ProcessHandle root, Supplier<List<ProcessHandle>> others) {
             this.root = root;
+            this.others = others;
             this.thread = Thread.ofPlatform().daemon().name("memory-sampler").unstarted(this);
         }
 
-        static MemorySampler start(ProcessHandle root) {
-            MemorySampler sampler = new MemorySampler(root);
+        static MemorySampler start(ProcessHandle root, Supplier<List<ProcessHandle>> others) {
+            MemorySampler sampler = new MemorySampler(root, others);
             sampler.thread.start();
             return sampler;
         }
@@ -415,6 +442,7 @@ public final class SluiceProcess implements AutoCloseable {
             while (running && root.isAlive()) {
                 long total = ProcStatus.pssKb(root.pid()).orElse(0);
                 total += root.descendants().mapToLong(p -> ProcStatus.pssKb(p.pid()).orElse(0)).sum();
+                total += others.get().stream().mapToLong(p -> ProcStatus.pssKb(p.pid()).orElse(0)).sum();
                 if (total > peakKb) {
                     peakKb = total;
                 }

@@ -31,6 +31,22 @@ class ScenarioReportsTest {
     }
 
     @Test
+    void ingestSectionSaysWhatEachPathCostsAndWhatThatAllowsOnTheMachine() {
+        CpuReading.PerJob bulk = new CpuReading.PerJob(0.138, 0.05, 0.015, 0.2);
+        CpuReading.PerJob unknown = new CpuReading.PerJob(null, null, 0.01, null);
+        String text = new IngestReport(DATE, "local", "./bench.sh --scenario=ingest", "2 CPUs (Test CPU)",
+                "started from app/target/sluice.jar (-Xmx2g)", 100_000, 1024, 100, 8, "20,000 jobs delivered",
+                9_416, 64, 1_507, 40.5, 100.7, 8_038, 11_291, 0, 2, List.of(bulk, bulk, unknown, bulk)).toMarkdown();
+
+        assertThat(text)
+                .contains("| REST bulk (100 jobs per request, 8 in flight; bar: ≥ 10,000/s) | 9,416 jobs/s (below the bar) |")
+                .contains("| REST bulk: CPU per job, Sluice JVM / PostgreSQL / load generator / machine |"
+                        + " 0.138 ms / 0.050 ms / 0.015 ms / 0.200 ms (at most 10,000 jobs/s on 2 CPUs) |")
+                .contains("| gRPC EnqueueJobs: CPU per job, Sluice JVM / PostgreSQL / load generator / machine |"
+                        + " n/a / n/a / 0.010 ms / n/a |");
+    }
+
+    @Test
     void flakySectionIsLabelledAndCarriesEveryFigure() {
         String text = flaky(31.25, 0, 0.105).toMarkdown();
         assertThat(text)
