@@ -36,7 +36,7 @@ public class CancellationStore {
     }
 
     public Cancellation cancel(UUID organizationId, UUID jobId) {
-        return tx.execute(status -> {
+        return ConflictRetry.inTransaction(tx, status -> {
             List<JobFacts> current = jdbc.query("""
                     SELECT id, organization_id, queue_name, endpoint_id, message_id, state, attempts, last_status_code,
                            last_error

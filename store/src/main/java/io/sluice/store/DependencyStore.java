@@ -49,7 +49,7 @@ public class DependencyStore {
      * @param mode null: the job's mode so far, or {@code all}
      */
     public DependencyAddition add(UUID organizationId, UUID jobId, List<UUID> dependsOn, DependencyMode mode) {
-        return tx.execute(status -> jdbc.execute((ConnectionCallback<DependencyAddition>) connection -> {
+        return ConflictRetry.inTransaction(tx, status -> jdbc.execute((ConnectionCallback<DependencyAddition>) connection -> {
             // Two additions at once could each close half of a cycle the other cannot see.
             jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "dependencies:" + organizationId);
             List<Map<String, Object>> job = jdbc.queryForList("""

@@ -162,7 +162,7 @@ public class LeaseStore {
         }
         Instant now = clock.instant();
         Timestamp at = Rows.timestamp(now);
-        return tx.execute(status -> {
+        return ConflictRetry.inTransaction(tx, status -> {
             Map<UUID, Locked> locked = lockAll(calls.stream().map(LeaseCall::jobId).distinct().sorted().toList());
             List<LeaseOutcome> outcomes = new ArrayList<>(calls.size());
             List<Object[]> completions = new ArrayList<>();

@@ -217,7 +217,7 @@ public class WorkflowStore {
      * dependency. Jobs already running finish.
      */
     public WorkflowCancel cancel(UUID organizationId, UUID id) {
-        return tx.execute(status -> jdbc.execute((ConnectionCallback<WorkflowCancel>) connection -> {
+        return ConflictRetry.inTransaction(tx, status -> jdbc.execute((ConnectionCallback<WorkflowCancel>) connection -> {
             if (jdbc.queryForList("SELECT id FROM workflows WHERE id = ? AND organization_id = ? FOR UPDATE",
                     UUID.class, id, organizationId).isEmpty()) {
                 return new WorkflowCancel.NotFound();
@@ -261,7 +261,7 @@ public class WorkflowStore {
      * waits for them once more).
      */
     public WorkflowRetry retry(UUID organizationId, UUID id) {
-        return tx.execute(status -> jdbc.execute((ConnectionCallback<WorkflowRetry>) connection -> {
+        return ConflictRetry.inTransaction(tx, status -> jdbc.execute((ConnectionCallback<WorkflowRetry>) connection -> {
             // One retry at a time per workflow: the second sees the first one's outcome.
             List<UUID> locked = jdbc.queryForList(
                     "SELECT id FROM workflows WHERE id = ? AND organization_id = ? FOR UPDATE", UUID.class,

@@ -2,6 +2,8 @@ package io.sluice.ingest.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -54,6 +56,18 @@ public class ApiErrorHandler {
     @ExceptionHandler(AsyncRequestNotUsableException.class)
     void clientGone(AsyncRequestNotUsableException e) {
         log.debug("Client gone: {}", e.getMessage());
+    }
+
+    /**
+     * A change that kept meeting concurrent ones on the same rows (the stores retry a deadlock's
+     * victim a few times first): nothing of it was written, and trying again is the remedy.
+     */
+    @ExceptionHandler(PessimisticLockingFailureException.class)
+    ResponseEntity<ApiError> lockConflict(PessimisticLockingFailureException e) {
+        log.warn("A request met concurrent changes and was rolled back: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_JSON).body(new ApiError("SERVICE_UNAVAILABLE",
+                        "The change met concurrent changes of the same jobs and was not made; retry it", null));
     }
 
     @ExceptionHandler(Exception.class)
