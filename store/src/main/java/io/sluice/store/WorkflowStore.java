@@ -40,13 +40,22 @@ public class WorkflowStore {
     /** A workflow's jobs counted by state: the columns {@link #workflow} reads after the workflow's own. */
     private static final String COUNTED = """
             SELECT w.id, w.organization_id, w.name, w.description, w.metadata::text, w.cancelled_at, w.created_at,
-                   w.updated_at, c.total, c.completed, c.failed, c.cancelled, c.processing, c.waiting, c.started,
+                   w.updated_at, c.total, c.completed, c.failed, c.tolerated, c.cancelled, c.processing, c.waiting, c.started,
                    c.started_at, c.completed_at
             FROM workflows w CROSS JOIN LATERAL (
                 SELECT count(*)::int AS total,
                        (count(*) FILTER (WHERE j.state = 'completed'))::int AS completed,
                        (count(*) FILTER (WHERE j.state IN ('deadletter', 'failed')
                                            OR (j.state = 'cancelled' AND d.dependencies = 'failed')))::int AS failed,
+                       -- given up, but every job that depended on it needed any one dependency and went ahead
+                       (count(*) FILTER (WHERE j.state IN ('deadletter', 'failed')
+                                           AND EXISTS (SELECT 1 FROM job_dependencies x WHERE x.depends_on_job_id = j.id)
+                                           AND NOT EXISTS (
+                                               SELECT 1 FROM job_dependencies x
+                                               JOIN dependent_jobs after ON after.job_id = x.job_id
+                                               WHERE x.depends_on_job_id = j.id
+                                                 AND (after.dependency_mode <> 'any' OR after.dependencies <> 'met'))))::int
+                           AS tolerated,
                        (count(*) FILTER (WHERE j.state = 'cancelled'
                                            AND d.dependencies IS DISTINCT FROM 'failed'))::int AS cancelled,
                        (count(*) FILTER (WHERE j.state = 'processing'))::int AS processing,
@@ -330,9 +339,9 @@ public class WorkflowStore {
 
     private static Workflow workflow(ResultSet rs, int row) throws SQLException {
         WorkflowProgress progress = new WorkflowProgress(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
-                rs.getInt(13), rs.getInt(14), rs.getBoolean(15));
+                rs.getInt(13), rs.getInt(14), rs.getInt(15), rs.getBoolean(16));
         return new Workflow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 rs.getString(4), rs.getString(5), Rows.instant(rs, 6), Rows.instant(rs, 7), Rows.instant(rs, 8),
-                progress, Rows.instant(rs, 16), Rows.instant(rs, 17));
+                progress, Rows.instant(rs, 17), Rows.instant(rs, 18));
     }
 }

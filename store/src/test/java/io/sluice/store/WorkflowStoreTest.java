@@ -105,11 +105,29 @@ class WorkflowStoreTest {
         assertThat(state(first.get("c"))).isEqualTo("scheduled");
         complete(first.get("b"));
         assertThat(state(first.get("c"))).isEqualTo("pending");
+        complete(first.get("c"));
+        assertThat(workflow(first).status()).as("a failure its dependant got past").isEqualTo(WorkflowStatus.COMPLETED);
+        assertThat(workflow(first).progress().failed()).isEqualTo(1);
+        assertThat(workflow(first).progress().percentComplete()).isEqualTo(100);
 
         Map<String, UUID> second = create(DependencyMode.ANY, "a", "b", "c:a,b");
         deadLetter(second.get("a"));
         deadLetter(second.get("b"));
         assertThat(state(second.get("c"))).isEqualTo("cancelled");
+        assertThat(workflow(second).status()).isEqualTo(WorkflowStatus.FAILED);
+    }
+
+    @Test
+    void aFailureSomeDependantCouldNotGetPastFailsTheWorkflowThoughAnotherWentAhead() {
+        // d needs a or b; e needs a (any of one: a itself)
+        Map<String, UUID> job = create(DependencyMode.ANY, "a", "b", "d:a,b", "e:a");
+        deadLetter(job.get("a"));
+        complete(job.get("b"));
+        complete(job.get("d"));
+
+        assertThat(state(job.get("e"))).isEqualTo("cancelled");
+        assertThat(workflow(job).status()).isEqualTo(WorkflowStatus.FAILED);
+        assertThat(workflow(job).progress().failed()).as("a, and e that it cancelled").isEqualTo(2);
     }
 
     @Test
