@@ -254,6 +254,39 @@ class GrpcIngestIT extends SluiceIntegrationTest {
         assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats").body().get("total").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void aRateLimitedKeyGetsItsLimitPerMinuteOverGrpcAndEachItemBeyondIsRefusedAndNotWritten() throws Exception {
+        // given: a key allowed 5 requests a minute, which REST counts too
+        SluiceClient.Tenant tenant = client.newOrganization(unique("grpc-limited"));
+        String limited = client.post(tenant.apiKey(), "/api/v1/api-keys", "{\"name\":\"slow\",\"rate_limit\":5}")
+                .body().get("key").asString();
+        assertThat(client.get(limited, "/api/v1/jobs/stats").status()).isEqualTo(200);
+        IngestServiceGrpc.IngestServiceBlockingStub unary = IngestServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(apiKey(limited)))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertThat(unary.enqueueJob(EnqueueJobRequest.newBuilder().setQueueName("slow").setPayloadJson("{}").build())
+                .getCreated()).isTrue();
+
+        // when: a stream of 6 jobs
+        IngestServiceGrpc.IngestServiceStub streaming = IngestServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(apiKey(limited)));
+        List<EnqueueJobResult> results = collect(streaming::enqueueJobs, 6, i -> EnqueueJobRequest.newBuilder()
+                .setRef("s" + i).setQueueName("slow").setPayloadJson("{}").build());
+
+        // then: 3 more requests were left in the minute; the other 3 jobs are refused each, and
+        // a unary call now ends with RESOURCE_EXHAUSTED
+        assertThat(results).filteredOn(EnqueueJobResult::hasEnqueued).hasSize(3);
+        assertThat(results).filteredOn(EnqueueJobResult::hasError).hasSize(3).allSatisfy(result -> {
+            assertThat(result.getError().getCode()).isEqualTo("RATE_LIMIT_EXCEEDED");
+            assertThat(result.getError().getMessage()).contains("5 requests a minute");
+        });
+        assertThatThrownBy(() -> unary.enqueueJob(EnqueueJobRequest.newBuilder().setQueueName("slow")
+                .setPayloadJson("{}").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats").body().get("total").asLong()).isEqualTo(4);
+    }
+
     private List<PublishMessageResult> stream(SluiceClient.Tenant tenant, int count,
                                               Function<Integer, PublishMessageRequest> request) throws Exception {
         IngestServiceGrpc.IngestServiceStub stub = IngestServiceGrpc.newStub(channel)

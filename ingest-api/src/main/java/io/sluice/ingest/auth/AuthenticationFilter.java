@@ -115,9 +115,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 Long.toString(clock.instant().getEpochSecond() + decision.resetSeconds()));
         if (!decision.allowed()) {
             response.setHeader("Retry-After", Long.toString(decision.resetSeconds()));
-            refuse(response, 429, "RATE_LIMIT_EXCEEDED",
-                    "This API key may make " + decision.limit() + " requests a minute; retry in "
-                            + decision.resetSeconds() + " s");
+            refuse(response, 429, "RATE_LIMIT_EXCEEDED", decision.refusal());
         }
         return decision.allowed();
     }

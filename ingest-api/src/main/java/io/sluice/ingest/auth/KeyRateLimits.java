@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.sluice.ingest.web.ApiException;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -27,6 +28,11 @@ public class KeyRateLimits {
      * @param resetSeconds seconds until the window restarts (at least 1)
      */
     public record Decision(boolean allowed, int limit, int remaining, long resetSeconds) {
+
+        /** What a refused caller is told. */
+        public String refusal() {
+            return "This API key may make " + limit + " requests a minute; retry in " + resetSeconds + " s";
+        }
     }
 
     /** @param startNanos when the limiter was made: its windows are counted from then */
@@ -35,6 +41,21 @@ public class KeyRateLimits {
 
     private final Cache<UUID, Limiter> limiters =
             Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+
+    /**
+     * Counts one request of a call made outside the HTTP filter (a gRPC call, or one message of
+     * a gRPC stream, as one REST request is): nothing for a key without a limit.
+     *
+     * @throws ApiException {@code RATE_LIMIT_EXCEEDED} when the key has used up its minute
+     */
+    public void admit(Caller caller) {
+        if (caller.rateLimit() != null) {
+            Decision decision = acquire(caller.apiKeyId(), caller.rateLimit());
+            if (!decision.allowed()) {
+                throw ApiException.rateLimited(decision.refusal());
+            }
+        }
+    }
 
     public Decision acquire(UUID apiKeyId, int limit) {
         Limiter current = limiters.asMap().compute(apiKeyId, (id, existing) -> existing != null && existing.limit() == limit

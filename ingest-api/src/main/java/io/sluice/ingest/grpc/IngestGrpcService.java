@@ -5,9 +5,10 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.sluice.ingest.IngestProperties;
+import io.sluice.ingest.auth.Caller;
+import io.sluice.ingest.auth.KeyRateLimits;
 import io.sluice.ingest.job.JobFactory;
 import io.sluice.ingest.message.MessageFactory;
-import io.sluice.ingest.auth.Caller;
 import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.write.JobWriter;
 import io.sluice.proto.sluice.v1.EnqueueJobBatch;
@@ -58,9 +59,12 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     private final JobWriter writer;
     private final JsonMapper json;
     private final IngestProperties properties;
+    /** A key's rate limit counts a unary call, and each message of a stream, as one REST request. */
+    private final KeyRateLimits rateLimits;
 
     public IngestGrpcService(MessageFactory messages, JobFactory jobs, JobWriter writer, JsonMapper json,
-                             IngestProperties properties) {
+                             IngestProperties properties, KeyRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.messages = messages;
         this.jobs = jobs;
         this.writer = writer;
@@ -70,16 +74,22 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     @Override
     public void publishMessage(PublishMessageRequest request, StreamObserver<MessagePublished> response) {
-        answer(response, () -> published(writer.publish(messages.create(publisher(), messageSpec(request)))));
+        answer(response, () -> {
+            rateLimits.admit(caller());
+            return published(writer.publish(messages.create(publisher(), messageSpec(request))));
+        });
     }
 
     @Override
     public StreamObserver<PublishMessageRequest> publishMessages(StreamObserver<PublishMessageResult> results) {
-
+        Caller caller = caller();
         return ItemStream.open(results, properties.grpcStreamWindow(), (request, sequence) -> {
             PublishMessageResult.Builder result = PublishMessageResult.newBuilder()
                     .setRef(request.getRef()).setSequence(sequence);
-            return outcome(() -> writer.publishAsync(messages.create(publisher(), messageSpec(request))),
+            return outcome(() -> {
+                        rateLimits.admit(caller);
+                        return writer.publishAsync(messages.create(publisher(), messageSpec(request)));
+                    },
                     message -> result.setPublished(published(message)).build(),
                     error -> result.setError(error).build());
         });
@@ -87,7 +97,10 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     @Override
     public void enqueueJob(EnqueueJobRequest request, StreamObserver<JobEnqueued> response) {
-        answer(response, () -> enqueued(writer.write(List.of(jobs.create(caller(), jobSpec(request)))).getFirst()));
+        answer(response, () -> {
+            rateLimits.admit(caller());
+            return enqueued(writer.write(List.of(jobs.create(caller(), jobSpec(request)))).getFirst());
+        });
     }
 
     @Override
@@ -96,7 +109,10 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         return ItemStream.open(results, properties.grpcStreamWindow(), (request, sequence) -> {
             EnqueueJobResult.Builder result = EnqueueJobResult.newBuilder()
                     .setRef(request.getRef()).setSequence(sequence);
-            return outcome(() -> writer.writeAsync(List.of(jobs.create(caller, jobSpec(request)))),
+            return outcome(() -> {
+                        rateLimits.admit(caller);
+                        return writer.writeAsync(List.of(jobs.create(caller, jobSpec(request))));
+                    },
                     inserted -> result.setEnqueued(enqueued(inserted.getFirst())).build(),
                     error -> result.setError(error).build());
         });
@@ -113,6 +129,11 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         int window = Math.max(2, properties.grpcStreamWindow() / JOBS_PER_BATCH_READ_AHEAD);
         return ItemStream.open(results, window, (batch, sequence) -> {
             EnqueueJobBatchResult.Builder answer = EnqueueJobBatchResult.newBuilder().setSequence(sequence);
+            try {
+                rateLimits.admit(caller); // a batch counts as one request, as a REST bulk does
+            } catch (ApiException e) {
+                return CompletableFuture.completedFuture(answer.setError(itemError(e)).build());
+            }
             if (batch.getJobsCount() == 0 || batch.getJobsCount() > properties.maxBulkJobs()) {
                 return CompletableFuture.completedFuture(answer.setError(ItemError.newBuilder()
                         .setCode("VALIDATION_ERROR")

@@ -45,6 +45,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", message, null);
     }
 
+    public static ApiException rateLimited(String message) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMIT_EXCEEDED", message, null);
+    }
+
     public static ApiException unavailable(String message) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", message, null);
     }
