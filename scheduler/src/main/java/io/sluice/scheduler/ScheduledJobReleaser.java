@@ -3,6 +3,12 @@ package io.sluice.scheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.store.JobStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,17 +29,57 @@ public class ScheduledJobReleaser extends PeriodicTask {
         this.releasedJobs = meters.counter("sluice.scheduled.jobs.released");
     }
 
-    /** @return jobs released; a full batch is followed by another at once */
+    /**
+     * @return jobs released; a full batch is followed by more at once, {@code threads}
+     *         transactions at a time, until a batch comes back short
+     */
     @Override
     public int runOnce() {
+        int first = releaseBatch();
+        if (first < properties.batchSize()) {
+            return first;
+        }
+        if (properties.threads() < 2) {
+            return first + drain();
+        }
+        // A backlog (thousands due in the same second): each transaction is bound by one
+        // PostgreSQL backend's CPU, so several at once (SKIP LOCKED keeps them apart) use more cores.
+        List<Future<Integer>> drains = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(properties.threads(),
+                Thread.ofPlatform().name("sluice-scheduled-jobs-drain-", 0).daemon().factory())) {
+            for (int i = 0; i < properties.threads(); i++) {
+                drains.add(pool.submit(this::drain));
+            }
+        }
+        int released = first;
+        for (Future<Integer> drain : drains) {
+            try {
+                released += drain.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return released;
+    }
+
+    /** Releases batch after batch until one comes back short. */
+    private int drain() {
         int released = 0;
-        for (int n; (n = jobs.releaseDue(properties.batchSize())) > 0; ) {
+        for (int n; (n = releaseBatch()) > 0; ) {
             released += n;
-            releasedJobs.increment(n);
             if (n < properties.batchSize()) {
                 break;
             }
         }
         return released;
+    }
+
+    private int releaseBatch() {
+        int n = jobs.releaseDue(properties.batchSize());
+        releasedJobs.increment(n);
+        return n;
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Jobs and their attempts. */
 @Repository
 public class JobStore {
+
+    /** Memory for a transaction that changes thousands of jobs at once (see {@link #releaseDue}). */
+    static final String TRIGGER_WORK_MEM = "64MB";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -348,6 +352,12 @@ public class JobStore {
         Instant now = clock.instant();
         Integer released = tx.execute(status -> jdbc.execute((ConnectionCallback<Integer>) connection -> {
             List<NewJob> due = new ArrayList<>();
+            try (Statement memory = connection.createStatement()) {
+                // The state change's trigger (V24) joins the batch's old and new rows, whole rows
+                // with their payloads: with the default 4 MB they spilled to temporary files, and
+                // a batch of 5,000 took ~0.7 s instead of ~0.1 s.
+                memory.execute("SET LOCAL work_mem = '" + TRIGGER_WORK_MEM + "'");
+            }
             try (PreparedStatement release = connection.prepareStatement("""
                     WITH due AS (
                         DELETE FROM scheduled_jobs WHERE (scheduled_at, job_id) IN (
@@ -355,7 +365,9 @@ public class JobStore {
                             ORDER BY scheduled_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED)
                         RETURNING job_id)
                     UPDATE jobs j SET state = 'pending', updated_at = ?
-                    FROM due WHERE j.id = due.job_id AND j.state = 'scheduled'
+                    -- the ids as an array: each day's partition is probed by its key, where a join
+                    -- hashed every scheduled job of the table for each batch
+                    WHERE j.id = ANY(ARRAY(SELECT job_id FROM due)) AND j.state = 'scheduled'
                       -- one still waiting for dependencies goes when they are met (DependencyDecisions)
                       AND NOT EXISTS (SELECT 1 FROM dependent_jobs d WHERE d.job_id = j.id AND d.dependencies = 'waiting')
                     RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.scheduled_at""")) {

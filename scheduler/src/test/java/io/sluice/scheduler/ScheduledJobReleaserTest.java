@@ -1,0 +1,72 @@
+package io.sluice.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.store.JobStore;
+import java.time.Duration;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** How the releaser works through a backlog of due jobs (the releases themselves: JobStoreInsertTest, ScheduledJobsIT). */
+class ScheduledJobReleaserTest {
+
+    /** Due jobs handed out batch by batch; the two drains' first batches must be under way at once. */
+    private static final class DueJobs extends JobStore {
+
+        private final AtomicInteger due;
+        private final AtomicInteger calls = new AtomicInteger();
+        private final CyclicBarrier bothDraining = new CyclicBarrier(2);
+
+        DueJobs(int due) {
+            super(null, null, null, null);
+            this.due = new AtomicInteger(due);
+        }
+
+        @Override
+        public int releaseDue(int limit) {
+            int call = calls.incrementAndGet();
+            if (call == 2 || call == 3) {
+                try {
+                    bothDraining.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                    throw new IllegalStateException("the two drains did not run at once", e);
+                }
+            }
+            int left;
+            int taken;
+            do {
+                left = due.get();
+                taken = Math.min(limit, left);
+            } while (!due.compareAndSet(left, left - taken));
+            return taken;
+        }
+    }
+
+    @Test
+    void aBacklogIsReleasedByTwoTransactionsAtOnceUntilABatchComesBackShort() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        DueJobs store = new DueJobs(23);
+        ScheduledJobReleaser releaser = new ScheduledJobReleaser(store,
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), meters);
+
+        int released = releaser.runOnce();
+
+        assertThat(released).isEqualTo(23);
+        assertThat(meters.counter("sluice.scheduled.jobs.released").count()).isEqualTo(23);
+    }
+
+    @Test
+    void aShortFirstBatchIsTheWholeRun() {
+        DueJobs store = new DueJobs(3);
+        ScheduledJobReleaser releaser = new ScheduledJobReleaser(store,
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), new SimpleMeterRegistry());
+
+        assertThat(releaser.runOnce()).isEqualTo(3);
+        assertThat(store.calls).hasValue(1);
+    }
+}
