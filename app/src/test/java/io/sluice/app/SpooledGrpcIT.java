@@ -157,6 +157,30 @@ class SpooledGrpcIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aRateLimitedKeyGetsItsLimitPerMinuteOverBothServices() {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("spooled-limited"));
+        String limited = client.post(tenant.apiKey(), "/api/v1/api-keys", "{\"name\":\"slow\",\"rate_limit\":3}")
+                .body().get("key").asString();
+        Metadata key = new Metadata();
+        key.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), limited);
+        QueueServiceGrpc.QueueServiceBlockingStub slowQueues = QueueServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(key)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        WorkerServiceGrpc.WorkerServiceBlockingStub slowWorkers = WorkerServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(key)).withDeadlineAfter(60, TimeUnit.SECONDS);
+
+        // three calls a minute, over either service
+        slowWorkers.register(RegisterWorkerRequest.newBuilder().setQueueName("slow").setHostname("h").build());
+        slowQueues.getQueueStats(GetQueueStatsRequest.newBuilder().setQueueName("slow").build());
+        slowQueues.enqueue(EnqueueRequest.newBuilder().setQueueName("slow").setPayload(struct("n", "1")).build());
+
+        assertStatus(() -> slowQueues.getQueueStats(GetQueueStatsRequest.newBuilder().setQueueName("slow").build()),
+                Status.Code.RESOURCE_EXHAUSTED, "3 requests a minute");
+        assertStatus(() -> slowWorkers.register(RegisterWorkerRequest.newBuilder().setQueueName("slow")
+                .setHostname("h").build()), Status.Code.RESOURCE_EXHAUSTED, "3 requests a minute");
+        assertThat(client.get(tenant.apiKey(), "/api/v1/jobs/stats").body().get("total").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void statusesNameTheProblemAsClientsExpect() {
         String worker = register("named");
         assertStatus(() -> queues.dequeue(DequeueRequest.newBuilder().setWorkerId(worker).build()),

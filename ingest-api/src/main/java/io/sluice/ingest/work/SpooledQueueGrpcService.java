@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.sluice.core.job.JobState;
 import io.sluice.core.work.WorkSource;
 import io.sluice.ingest.auth.Caller;
+import io.sluice.ingest.auth.KeyRateLimits;
 import io.sluice.ingest.grpc.ApiKeyServerInterceptor;
 import io.sluice.ingest.grpc.GrpcStatuses;
 import io.sluice.ingest.job.JobFactory;
@@ -90,9 +91,13 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
     private final WorkSource source;
     private final JsonMapper json;
 
+    /** A key's rate limit counts a unary call, a job stream, and each message of a conversation as one request. */
+    private final KeyRateLimits rateLimits;
+
     public SpooledQueueGrpcService(JobFactory factory, JobWriter writer, JobStore jobs, QueueStore queues,
                                    WorkerStore workers, WorkClaims claims, LeaseWriter leaseWriter, LeaseStore leases,
-                                   WorkSource source, JsonMapper json) {
+                                   WorkSource source, JsonMapper json, KeyRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.factory = factory;
         this.writer = writer;
         this.jobs = jobs;
@@ -187,6 +192,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         Caller caller = caller();
         Worker worker;
         try {
+            rateLimits.admit(caller);
             worker = worker(caller, request.getQueueName(), request.getWorkerId());
         } catch (ApiException e) {
             response.onError(GrpcStatuses.of(e).asRuntimeException());
@@ -253,6 +259,7 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         @Override
         public void onNext(ProcessRequest request) {
             try {
+                rateLimits.admit(caller); // each message of the conversation is one request, as over REST
                 switch (request.getRequestCase()) {
                     case DEQUEUE -> dequeue(request.getDequeue());
                     // Answered once the group commit holding them is done, without holding up the stream.
@@ -507,9 +514,11 @@ public class SpooledQueueGrpcService extends QueueServiceGrpc.QueueServiceImplBa
         return ApiKeyServerInterceptor.CALLER.get();
     }
 
-    private static <R> void unary(StreamObserver<R> response, Supplier<R> work) {
+    /** A unary call: counted against the key's rate limit, then answered or refused with its status. */
+    private <R> void unary(StreamObserver<R> response, Supplier<R> work) {
         R answer;
         try {
+            rateLimits.admit(caller());
             answer = work.get();
         } catch (RuntimeException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

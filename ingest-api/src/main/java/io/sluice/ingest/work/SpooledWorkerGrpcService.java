@@ -5,7 +5,10 @@ import io.grpc.stub.StreamObserver;
 import io.sluice.core.job.QueueName;
 import io.sluice.core.job.Uuid7;
 import io.sluice.ingest.auth.Caller;
+import io.sluice.ingest.auth.KeyRateLimits;
 import io.sluice.ingest.grpc.ApiKeyServerInterceptor;
+import io.sluice.ingest.grpc.GrpcStatuses;
+import io.sluice.ingest.web.ApiException;
 import io.sluice.ingest.web.Ids;
 import io.sluice.proto.spooled.v1.DeregisterRequest;
 import io.sluice.proto.spooled.v1.DeregisterResponse;
@@ -39,7 +42,12 @@ public class SpooledWorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImp
     private final Uuid7 ids;
     private final JsonMapper json;
 
-    public SpooledWorkerGrpcService(WorkerStore workers, LeaseStore leases, Uuid7 ids, JsonMapper json) {
+    /** A key's rate limit counts each call as one request, as over REST. */
+    private final KeyRateLimits rateLimits;
+
+    public SpooledWorkerGrpcService(WorkerStore workers, LeaseStore leases, Uuid7 ids, JsonMapper json,
+                                    KeyRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.workers = workers;
         this.leases = leases;
         this.ids = ids;
@@ -49,6 +57,9 @@ public class SpooledWorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImp
     @Override
     public void register(RegisterWorkerRequest request, StreamObserver<RegisterWorkerResponse> response) {
         Caller caller = ApiKeyServerInterceptor.CALLER.get();
+        if (!admitted(caller, response)) {
+            return;
+        }
         String problem = QueueName.problemWith(request.getQueueName());
         if (problem != null) {
             response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
@@ -81,6 +92,9 @@ public class SpooledWorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImp
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         Caller caller = ApiKeyServerInterceptor.CALLER.get();
+        if (!admitted(caller, response)) {
+            return;
+        }
         String status = request.getStatus().isBlank() ? null : request.getStatus();
         if (status != null && !STATUSES.contains(status)) {
             response.onError(Status.INVALID_ARGUMENT.withDescription("status must be one of " + STATUSES)
@@ -98,6 +112,9 @@ public class SpooledWorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImp
     @Override
     public void deregister(DeregisterRequest request, StreamObserver<DeregisterResponse> response) {
         Caller caller = ApiKeyServerInterceptor.CALLER.get();
+        if (!admitted(caller, response)) {
+            return;
+        }
         Optional<Worker> worker = worker(caller, request.getWorkerId());
         worker.ifPresent(w -> {
             workers.goOffline(caller.organizationId(), w.id());
@@ -118,5 +135,16 @@ public class SpooledWorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImp
 
     private static String blankToNull(String value) {
         return value.isBlank() ? null : value;
+    }
+
+    /** Counts the call against the key's rate limit; past it, ends the call with {@code RESOURCE_EXHAUSTED}. */
+    private boolean admitted(Caller caller, StreamObserver<?> response) {
+        try {
+            rateLimits.admit(caller);
+            return true;
+        } catch (ApiException e) {
+            response.onError(GrpcStatuses.of(e).asRuntimeException());
+            return false;
+        }
     }
 }
