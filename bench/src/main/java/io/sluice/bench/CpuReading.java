@@ -19,6 +19,18 @@ record CpuReading(Optional<Duration> sluice, Optional<Duration> postgres, Option
         Double ceilingPerSecond(int cpus) {
             return machine == null || machine <= 0 ? null : cpus * 1000 / machine;
         }
+
+        /** The report's row label for {@link #describe}, after what was measured. */
+        static final String PARTS = "CPU per job, Sluice JVM / PostgreSQL / load generator / machine";
+
+        /** Each part's cost, and the rate the machine allows at that cost. */
+        String describe(int cpus) {
+            Double ceiling = ceilingPerSecond(cpus);
+            return MarkdownTable.cpu(sluice) + " / " + MarkdownTable.cpu(postgres) + " / "
+                    + MarkdownTable.cpu(loadGenerator) + " / " + MarkdownTable.cpu(machine)
+                    + (ceiling == null ? "" : " (at most " + MarkdownTable.perSecond(ceiling, "jobs") + " on " + cpus
+                    + " CPUs)");
+        }
     }
 
     static CpuReading now(SluiceProcess process) {

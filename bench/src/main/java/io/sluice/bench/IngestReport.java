@@ -1,7 +1,6 @@
 package io.sluice.bench;
 
 import static io.sluice.bench.MarkdownTable.againstBar;
-import static io.sluice.bench.MarkdownTable.cpu;
 import static io.sluice.bench.MarkdownTable.integer;
 import static io.sluice.bench.MarkdownTable.millis;
 import static io.sluice.bench.MarkdownTable.perSecond;
@@ -74,12 +73,7 @@ public record IngestReport(
                         perSecond(grpcBatchJobsPerSecond, "jobs") + againstBar(grpcBatchJobsPerSecond, GRPC_BAR))
                 .row("Jobs not accepted", integer(lost));
         for (int i = 0; i < PATHS.size(); i++) {
-            CpuReading.PerJob cpu = cpuPerJob.get(i);
-            Double ceiling = cpu.ceilingPerSecond(cpus);
-            table.row(PATHS.get(i) + ": CPU per job, Sluice JVM / PostgreSQL / load generator / machine",
-                    cpu(cpu.sluice()) + " / " + cpu(cpu.postgres()) + " / " + cpu(cpu.loadGenerator()) + " / "
-                            + cpu(cpu.machine()) + (ceiling == null ? "" : " (at most " + perSecond(ceiling, "jobs")
-                            + " on " + cpus + " CPUs)"));
+            table.row(PATHS.get(i) + ": " + CpuReading.PerJob.PARTS, cpuPerJob.get(i).describe(cpus));
         }
         table.note("Each answer comes after the PostgreSQL commit that holds its job (synchronous_commit on);"
                 + " the rate runs from the first request sent to the last answer received. CPU per job: from the"

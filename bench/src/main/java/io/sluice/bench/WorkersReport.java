@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param jobsPerSecond jobs claimed and completed per second by the whole fleet
  * @param lost          jobs not completed before the timeout
  * @param refused       requests answered with an error
+ * @param cpu           CPU per job of each part, the work the jobs left behind included
+ * @param cpus          the machine's CPUs
  */
 public record WorkersReport(
         Instant date,
@@ -26,7 +28,9 @@ public record WorkersReport(
         String warmUp,
         double jobsPerSecond,
         long lost,
-        long refused) implements ResultSection {
+        long refused,
+        CpuReading.PerJob cpu,
+        int cpus) implements ResultSection {
 
     /** The bar: ProcessJobs round trips with 8 workers, jobs per second. */
     static final double BAR = 10_000;
@@ -42,8 +46,10 @@ public record WorkersReport(
                         perSecond(jobsPerSecond, "jobs") + againstBar(jobsPerSecond, BAR))
                 .row("Jobs not completed", integer(lost))
                 .row("Requests refused", integer(refused));
+        table.row(CpuReading.PerJob.PARTS, cpu.describe(cpus));
         table.note("Each worker has its own gRPC channel and ProcessJobs stream; a completion is answered after the"
-                + " commit that records it.");
+                + " commit that records it. CPU per job: from the first dequeue until Sluice is quiet again after"
+                + " the last completion, so the relays and live stats the jobs cause count too.");
         return table.render(date, label + " — external workers, " + integer(jobs) + " jobs", command, machine);
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.bench;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * {@code --scenario=workers}: external workers' round trip. {@code --jobs} jobs without an
@@ -8,10 +10,16 @@ import java.time.Instant;
  * {@code spooled.v1 ProcessJobs} streams claim them ({@code --bulk-size} per dequeue) and
  * complete each one: the rate is completions per second, from the first dequeue to the last
  * completion answered. Each completion is durable (its own commit) before it is answered.
+ * CPU per job runs from the first dequeue until Sluice is quiet again after the last
+ * completion, so the work the jobs leave behind (relays, live stats) counts too; the enqueued
+ * jobs' own trail is let settle before it starts.
  */
 final class WorkersScenario {
 
     private static final String QUEUE = "bench.workers";
+    private static final Duration QUIET_SPAN = Duration.ofSeconds(1);
+    private static final double QUIET_SHARE = 0.4;
+    private static final Duration QUIET_WITHIN = Duration.ofSeconds(60);
 
     private WorkersScenario() {
     }
@@ -24,11 +32,33 @@ final class WorkersScenario {
             fleet(run, QUEUE + ".warmup", warmup, "warm-up");
         }
         enqueue(run, QUEUE, options.jobs());
+        awaitQuiet(run);
+        CpuReading start = CpuReading.now(run.sluice());
         WorkerFleet.Result result = fleet(run, QUEUE, options.jobs(), "measured");
+        awaitQuiet(run);
+        CpuReading.PerJob cpu = start.perJob(CpuReading.now(run.sluice()), options.jobs());
         return new WorkersReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                 run.sluiceDescription(), options.jobs(), options.payloadBytes(), options.concurrency(),
                 options.bulkSize(), warmup == 0 ? "none (cold JVM)" : MarkdownTable.integer(warmup) + " jobs processed",
-                result.jobsPerSecond(), options.jobs() - result.completed(), result.errors());
+                result.jobsPerSecond(), options.jobs() - result.completed(), result.errors(), cpu,
+                run.machine().cpus());
+    }
+
+    /**
+     * Waits (at most {@link #QUIET_WITHIN}) until Sluice and its PostgreSQL used less than
+     * {@link #QUIET_SHARE} of one core over {@link #QUIET_SPAN}: what a phase left behind is done.
+     */
+    private static void awaitQuiet(BenchRun run) throws InterruptedException {
+        long deadline = System.nanoTime() + QUIET_WITHIN.toNanos();
+        Optional<Duration> before = run.sluice().cpuTimeWithPostgres();
+        while (before.isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_SPAN.toMillis());
+            Optional<Duration> now = run.sluice().cpuTimeWithPostgres();
+            if (now.isEmpty() || now.get().minus(before.get()).toNanos() < QUIET_SHARE * QUIET_SPAN.toNanos()) {
+                return;
+            }
+            before = now;
+        }
     }
 
     private static void enqueue(BenchRun run, String queue, int jobs) throws Exception {

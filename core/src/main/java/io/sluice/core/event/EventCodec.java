@@ -1,5 +1,6 @@
 package io.sluice.core.event;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.core.kafka.MalformedRecordException;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
@@ -9,8 +10,11 @@ import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
- * JSON form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}:
- * job events, and {@link WorkerChanged} ({@link WorkerChanged#TYPE}).
+ * The form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}.
+ * The two written for every job change and every delivery attempt ({@link JobStateChanged},
+ * {@link AttemptRecorded}) are protobuf ({@link BinaryEvents}); the rarer ones, and
+ * {@link WorkerChanged} ({@link WorkerChanged#TYPE}), are JSON. Records of those two written as
+ * JSON by earlier releases are still read.
  */
 public final class EventCodec {
 
@@ -29,7 +33,11 @@ public final class EventCodec {
     }
 
     public static byte[] encode(JobEvent event) {
-        return JSON.writeValueAsBytes(event);
+        return switch (event) {
+            case JobStateChanged change -> BinaryEvents.encode(change);
+            case AttemptRecorded attempt -> BinaryEvents.encode(attempt);
+            default -> JSON.writeValueAsBytes(event);
+        };
     }
 
     public static byte[] encode(WorkerChanged change) {
@@ -53,9 +61,27 @@ public final class EventCodec {
             default -> throw new MalformedRecordException("unknown event type: " + type, null);
         };
         try {
-            return JSON.readValue(value, kind);
-        } catch (JacksonException e) {
+            if (isJson(value)) {
+                return JSON.readValue(value, kind);
+            }
+            if (kind == JobStateChanged.class) {
+                return BinaryEvents.decodeJobStateChanged(value);
+            }
+            if (kind == AttemptRecorded.class) {
+                return BinaryEvents.decodeAttemptRecorded(value);
+            }
+            throw new MalformedRecordException("a " + type + " event that is not JSON", null);
+        } catch (JacksonException | InvalidProtocolBufferException | IllegalArgumentException e) {
+            // IllegalArgumentException: a state this release does not know.
             throw new MalformedRecordException("unreadable " + type + " event", e);
         }
+    }
+
+    /**
+     * JSON objects start with a brace; an encoded {@code events.proto} message never does (0x7B
+     * would be the tag of field 15 as a start-group, a wire type protobuf 3 does not write).
+     */
+    private static boolean isJson(byte[] value) {
+        return value.length > 0 && value[0] == '{';
     }
 }

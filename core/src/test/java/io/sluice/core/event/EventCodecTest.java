@@ -7,6 +7,7 @@ import io.sluice.core.job.JobState;
 import io.sluice.core.kafka.MalformedRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,67 @@ class EventCodecTest {
         JobEvent read = EventCodec.decode(attempt.type(), EventCodec.encode(attempt));
 
         assertThat(read).isEqualTo(attempt);
+    }
+
+    @Test
+    void anAttemptWithoutItsOptionalFieldsSurvivesTheRoundTrip() {
+        AttemptRecorded attempt = new AttemptRecorded(UUID.randomUUID(), UUID.randomUUID(), null, null, null, 0, null,
+                null, null, null, null, null, 1, null, null, true, null);
+
+        assertThat(EventCodec.decode(attempt.type(), EventCodec.encode(attempt))).isEqualTo(attempt);
+    }
+
+    @Test
+    void aStateChangeSurvivesTheRoundTripInItsBinaryForm() {
+        JobStateChanged change = new JobStateChanged(9_000_000_001L, UUID.randomUUID(), UUID.randomUUID(), "emails",
+                JobState.PROCESSING, JobState.PENDING, Instant.parse("2026-11-28T10:00:00.123456Z"), -7, 3,
+                "connection refused", Instant.parse("2026-11-28T10:00:01.5Z"));
+
+        byte[] written = EventCodec.encode(change);
+
+        assertThat(written[0]).isNotEqualTo((byte) '{');
+        assertThat(EventCodec.decode(JobEvent.JOB_STATE, written)).isEqualTo(change);
+    }
+
+    @Test
+    void aNewJobAndAGoneOneHaveNoStateOnOneSide() {
+        UUID job = UUID.randomUUID();
+        UUID organization = UUID.randomUUID();
+        JobStateChanged created = new JobStateChanged(1, job, organization, "q", null, JobState.PENDING,
+                Instant.parse("2026-11-28T10:00:00Z"), 0, 0, null, Instant.parse("2026-11-28T10:00:00Z"));
+        JobStateChanged gone = new JobStateChanged(2, job, organization, "q", JobState.COMPLETED, null,
+                Instant.parse("2026-11-28T10:00:00Z"), 0, 1, null, Instant.parse("2026-11-29T10:00:00Z"));
+
+        assertThat(EventCodec.decode(JobEvent.JOB_STATE, EventCodec.encode(created))).isEqualTo(created);
+        assertThat(EventCodec.decode(JobEvent.JOB_STATE, EventCodec.encode(gone))).isEqualTo(gone);
+    }
+
+    @Test
+    void aStateChangeEarlierReleasesWroteAsJsonIsStillRead() {
+        UUID job = UUID.randomUUID();
+        String json = "{\"version\":12,\"jobId\":\"" + job + "\",\"organizationId\":\"" + UUID.randomUUID()
+                + "\",\"queueName\":\"emails\",\"from\":null,\"to\":\"PENDING\",\"createdAt\":\"2026-11-28T10:00:00Z\""
+                + ",\"priority\":5,\"attempts\":0,\"error\":null,\"at\":\"2026-11-28T10:00:00.25Z\"}";
+
+        JobStateChanged read = (JobStateChanged) EventCodec.decode(JobEvent.JOB_STATE, json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.version()).isEqualTo(12);
+        assertThat(read.jobId()).isEqualTo(job);
+        assertThat(read.from()).isNull();
+        assertThat(read.to()).isEqualTo(JobState.PENDING);
+        assertThat(read.priority()).isEqualTo(5);
+        assertThat(read.at()).isEqualTo(Instant.parse("2026-11-28T10:00:00.25Z"));
+    }
+
+    @Test
+    void aBinaryRecordThatIsNotAnEventIsMalformed() {
+        byte[] truncated = Arrays.copyOf(EventCodec.encode(new JobStateChanged(1, UUID.randomUUID(),
+                UUID.randomUUID(), "q", null, JobState.PENDING, null, 0, 0, null, null)), 10);
+
+        assertThatThrownBy(() -> EventCodec.decode(JobEvent.JOB_STATE, truncated))
+                .isInstanceOf(MalformedRecordException.class);
+        assertThatThrownBy(() -> EventCodec.decode(JobEvent.DELIVERY_PARKED, new byte[] {8, 1}))
+                .isInstanceOf(MalformedRecordException.class);
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.sluice.proto.spooled.v1.JobStatus;
 import io.sluice.store.JobRecord;
 import io.sluice.store.LeasedJob;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -21,7 +20,6 @@ import java.util.function.Consumer;
 final class SpooledJobs {
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private SpooledJobs() {
     }
@@ -35,8 +33,8 @@ final class SpooledJobs {
                 .setRetryCount(job.retryCount())
                 .setMaxRetries(job.maxRetries())
                 .setPriority(job.priority());
-        struct(job.payload()).ifPresent(out::setPayload);
-        struct(job.result()).ifPresent(out::setResult);
+        JsonStructs.parse(job.payload()).ifPresent(out::setPayload);
+        JsonStructs.parse(job.result()).ifPresent(out::setResult);
         if (job.lastError() != null) {
             out.setLastError(job.lastError());
         }
@@ -72,7 +70,7 @@ final class SpooledJobs {
                 .setAssignedWorkerId(workerId.toString())
                 .setLeaseId(job.leaseId().toString())
                 .setLeaseExpiresAt(timestamp(job.leaseExpiresAt()));
-        struct(job.payload()).ifPresent(out::setPayload);
+        JsonStructs.parse(job.payload()).ifPresent(out::setPayload);
         if (job.timeoutSeconds() != null) {
             out.setTimeoutSeconds(job.timeoutSeconds());
         }
@@ -107,19 +105,6 @@ final class SpooledJobs {
 
     static Instant instant(Timestamp timestamp) {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
-    private static Optional<Struct> struct(String json) {
-        if (json == null || !json.stripLeading().startsWith("{")) {
-            return Optional.empty();
-        }
-        Struct.Builder struct = Struct.newBuilder();
-        try {
-            PARSER.merge(json, struct);
-            return Optional.of(struct.build());
-        } catch (InvalidProtocolBufferException e) {
-            return Optional.empty();
-        }
     }
 
     private static void set(Instant instant, Consumer<Timestamp> setter) {
