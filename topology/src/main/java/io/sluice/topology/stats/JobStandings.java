@@ -46,6 +46,12 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
     private ProcessorContext<String, ScopeDelta> context;
     private KeyValueStore<String, JobStanding> standings;
     private KeyValueStore<String, ScopeDelta> pending;
+    /**
+     * The pending store's values as objects, for the scopes written since the last flush: every
+     * write to that store goes through here, so a read needs no decoding (it took a third of the
+     * time of a change). Cleared when the task (re)starts, when the store may hold other values.
+     */
+    private final Map<String, ScopeDelta> pendingObjects = new HashMap<>();
     /** Each endpoint's attempts since the last flush (see {@link #onAttempt}). */
     private final Map<String, ScopeDelta> attemptSums = new HashMap<>();
 
@@ -61,6 +67,7 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         this.context = context;
         this.standings = context.getStateStore(standingsStore);
         this.pending = context.getStateStore(pendingStore);
+        this.pendingObjects.clear();
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, this::flush);
         context.schedule(forgetGoneAfter, PunctuationType.WALL_CLOCK_TIME, this::forgetGone);
     }
@@ -96,9 +103,10 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         JobStanding next = JobStanding.of(change);
         standings.put(job, next);
         for (KeyValue<StatsScope, StateMove> move : moves(known, next)) {
-            ScopeDelta sum = pendingOf(move.key);
+            String scope = move.key.key();
+            ScopeDelta sum = pendingOf(scope);
             sum.add(move.value, change.createdAt());
-            pending.put(move.key.key(), sum);
+            pending.put(scope, sum);
         }
     }
 
@@ -120,9 +128,14 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
                         attempt.durationMs());
     }
 
-    private ScopeDelta pendingOf(StatsScope scope) {
-        ScopeDelta sum = pending.get(scope.key());
-        return sum != null ? sum : new ScopeDelta();
+    private ScopeDelta pendingOf(String scope) {
+        ScopeDelta sum = pendingObjects.get(scope);
+        if (sum == null) {
+            sum = pending.get(scope);
+            sum = sum != null ? sum : new ScopeDelta();
+            pendingObjects.put(scope, sum);
+        }
+        return sum;
     }
 
     /** Passes on each scope's summed moves, and forgets them. */
@@ -131,6 +144,7 @@ final class JobStandings implements Processor<String, byte[], String, ScopeDelta
         try (KeyValueIterator<String, ScopeDelta> all = pending.all()) {
             all.forEachRemaining(sums::add);
         }
+        pendingObjects.clear();
         for (KeyValue<String, ScopeDelta> sum : sums) {
             pending.delete(sum.key);
             if (!sum.value.isEmpty()) {
