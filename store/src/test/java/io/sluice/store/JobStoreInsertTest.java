@@ -77,6 +77,26 @@ class JobStoreInsertTest {
     }
 
     @Test
+    void eachPayloadOfABatchIsKeptByteForByteInItsOwnJob() {
+        // given: what a signature is computed over must survive as sent, spacing and key order included
+        UUID org = db.newOrganization(clock);
+        List<String> payloads = List.of("{ \"b\" : 1,\n  \"a\": [1, 2 ] }", "[\"quote \\\" and backslash \\\\\"]",
+                "\"\u00e9t\u00e9 \\u00e9\"", "42", "null", "{\"nested\": {\"x\": null}}");
+        List<NewJob> batch = payloads.stream()
+                .map(payload -> new NewJob(ids.next(), org, "verbatim", payload, null, 0, 3, null, null, null, null,
+                        null, null))
+                .toList();
+
+        // when
+        jobs.insertBatch(batch, TTL);
+
+        // then
+        for (NewJob job : batch) {
+            assertThat(jobs.get(org, job.id()).orElseThrow().payload()).isEqualTo(job.payload());
+        }
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyReturnsTheExistingJobAndWritesNoSecondJob() {
         // given
         UUID org = db.newOrganization(clock);
