@@ -117,7 +117,7 @@ public class JobController {
     @PostMapping("/api/v1/jobs")
     public ResponseEntity<Created> create(@RequestAttribute(AuthenticationFilter.CALLER) Caller caller,
                                           @RequestBody CreateJob request) {
-        NewJob job = factory.create(caller, new JobFactory.Spec(request.queueName(), factory.text(request.payload()),
+        NewJob job = factory.create(caller, new JobFactory.Spec(request.queueName(), RawJson.text(request.payload()),
                 request.priority(), request.maxRetries(), request.timeoutSeconds(), request.scheduledAt(),
                 request.expiresAt(), request.tags(), request.idempotencyKey(), request.endpointId(),
                 request.completionWebhook(), request.completionWebhookSecret()));
@@ -149,7 +149,7 @@ public class JobController {
                 continue;
             }
             try {
-                valid.add(factory.create(caller, new JobFactory.Spec(request.queueName(), factory.text(item.payload()),
+                valid.add(factory.create(caller, new JobFactory.Spec(request.queueName(), RawJson.text(item.payload()),
                         orElse(item.priority(), request.defaultPriority()),
                         orElse(item.maxRetries(), request.defaultMaxRetries()),
                         orElse(item.timeoutSeconds(), request.defaultTimeoutSeconds()),

@@ -12,7 +12,7 @@ public final class JobRequests {
     /** {@code POST /api/v1/jobs}: the Spooled fields plus {@code endpoint_id}. */
     public record CreateJob(
             String queueName,
-            JsonNode payload,
+            RawJson payload,
             Integer priority,
             Integer maxRetries,
             Integer timeoutSeconds,
@@ -27,7 +27,7 @@ public final class JobRequests {
 
     /** One item of a bulk request; unset fields fall back to the request's defaults. */
     public record BulkItem(
-            JsonNode payload,
+            RawJson payload,
             Integer priority,
             Integer maxRetries,
             Integer timeoutSeconds,
