@@ -33,11 +33,17 @@ public final class EventCodec {
     }
 
     public static byte[] encode(JobEvent event) {
-        return switch (event) {
-            case JobStateChanged change -> BinaryEvents.encode(change);
-            case AttemptRecorded attempt -> BinaryEvents.encode(attempt);
-            default -> JSON.writeValueAsBytes(event);
-        };
+        try {
+            return switch (event) {
+                case JobStateChanged change -> BinaryEvents.encode(change);
+                case AttemptRecorded attempt -> BinaryEvents.encode(attempt);
+                default -> JSON.writeValueAsBytes(event);
+            };
+        } catch (ArithmeticException e) {
+            // An instant past what nanoseconds since 1970 hold (the year 2262): readers take JSON
+            // as well, and a record the relay cannot write would hold up every change behind it.
+            return JSON.writeValueAsBytes(event);
+        }
     }
 
     public static byte[] encode(WorkerChanged change) {

@@ -58,6 +58,18 @@ class EventCodecTest {
     }
 
     @Test
+    void anInstantBeyondTheBinaryFormsRangeIsWrittenAsJsonAndReadBackWhole() {
+        JobStateChanged change = new JobStateChanged(3, UUID.randomUUID(), UUID.randomUUID(), "q", JobState.PENDING,
+                JobState.SCHEDULED, Instant.parse("2026-11-28T10:00:00Z"), 0, 1, null,
+                Instant.parse("3000-01-01T00:00:00Z"));
+
+        byte[] written = EventCodec.encode(change);
+
+        assertThat(written[0]).isEqualTo((byte) '{');
+        assertThat(EventCodec.decode(JobEvent.JOB_STATE, written)).isEqualTo(change);
+    }
+
+    @Test
     void aStateChangeEarlierReleasesWroteAsJsonIsStillRead() {
         UUID job = UUID.randomUUID();
         String json = "{\"version\":12,\"jobId\":\"" + job + "\",\"organizationId\":\"" + UUID.randomUUID()
