@@ -8,12 +8,16 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
+import java.sql.PreparedStatement;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.ConnectionCallback;
 
 /**
  * Every change of a job's state is recorded by PostgreSQL in the transaction that makes it,
@@ -88,6 +92,41 @@ class JobChangeStoreTest {
 
         assertThat(publishAll()).filteredOn(change -> change.jobId().equals(job))
                 .extracting(JobStateChanged::to).containsExactly(JobState.PENDING);
+    }
+
+    @Test
+    void aStatementOfManyJobsIsRecordedWithoutComparingEachOldRowWithEachNewOne() {
+        List<UUID> batch = List.of(newJob(), newJob(), newJob());
+        List<String> changePlans = db.jdbc.execute((ConnectionCallback<List<String>>) connection -> {
+            try (Statement session = connection.createStatement()) {
+                // auto_explain reports the plan of every statement a trigger runs, as a notice
+                session.execute("LOAD 'auto_explain'");
+                session.execute("SET auto_explain.log_min_duration = 0");
+                session.execute("SET auto_explain.log_nested_statements = on");
+                session.execute("SET auto_explain.log_level = 'notice'");
+            }
+            // The trigger's plan is made by the first update of the connection, here one of a single row...
+            try (Statement single = connection.createStatement()) {
+                single.executeUpdate("UPDATE jobs SET state = 'processing' WHERE id = '" + batch.get(0) + "'");
+            }
+            // ...and kept for the next, of many.
+            try (PreparedStatement many = connection.prepareStatement(
+                    "UPDATE jobs SET state = 'processing' WHERE id = ANY(?) AND state = 'pending'")) {
+                many.setArray(1, connection.createArrayOf("uuid", batch.toArray()));
+                assertThat(many.executeUpdate()).isEqualTo(2);
+                List<String> plans = new ArrayList<>();
+                for (SQLWarning notice = many.getWarnings(); notice != null; notice = notice.getNextWarning()) {
+                    if (notice.getMessage().contains("Insert on job_changes")) {
+                        plans.add(notice.getMessage());
+                    }
+                }
+                return plans;
+            }
+        });
+
+        assertThat(changePlans).singleElement().asString().doesNotContain("Nested Loop");
+        assertThat(publishAll()).filteredOn(change -> batch.contains(change.jobId()))
+                .extracting(JobStateChanged::to).containsOnly(JobState.PENDING, JobState.PROCESSING).hasSize(6);
     }
 
     private List<JobStateChanged> publishAll() {
