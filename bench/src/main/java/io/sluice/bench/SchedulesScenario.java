@@ -167,7 +167,9 @@ final class SchedulesScenario {
      * would cost Sluice more than what is measured.
      */
     private static double counter(BenchRun run, String sample) {
-        return PrometheusText.value(run.api().prometheusText(), sample)
+        // asked for by its family's name, which a counter's sample extends with _total
+        String family = sample.replaceFirst("_total$", "");
+        return PrometheusText.value(run.api().prometheusText(family), sample)
                 .orElseThrow(() -> new BenchFailure("Sluice reports no " + sample));
     }
 
