@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,7 +98,7 @@ public class DeliveryConsumer extends GroupConsumerLoop {
         offsets.started(partition, offset);
         DeliveryMessage delivery;
         try {
-            delivery = DeliveryMessage.read(name -> lastHeader(record, name), record.value());
+            delivery = DeliveryMessage.read(headersByName(record), record.value());
         } catch (MalformedRecordException e) {
             // Nothing can deliver it; park it on the DLQ topic for inspection, then move on.
             malformed.increment();
@@ -143,9 +146,16 @@ public class DeliveryConsumer extends GroupConsumerLoop {
         }
     }
 
-    private static byte[] lastHeader(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : header.value();
+    /**
+     * Each header's last value, by name, in one pass: a delivery is read by some twenty names,
+     * and a look-up per name walked all the headers each time (an eighth of this thread's time).
+     */
+    private static Function<String, byte[]> headersByName(ConsumerRecord<String, byte[]> record) {
+        Map<String, byte[]> byName = new HashMap<>();
+        for (Header header : record.headers()) {
+            byName.put(header.key(), header.value());
+        }
+        return byName::get;
     }
 
     private void applyBackpressure(KafkaConsumer<String, byte[]> c) {
