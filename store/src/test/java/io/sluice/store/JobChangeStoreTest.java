@@ -94,6 +94,7 @@ class JobChangeStoreTest {
                 .extracting(JobStateChanged::to).containsExactly(JobState.PENDING);
     }
 
+    /** V28; a later {@code CREATE OR REPLACE} of the trigger's function must set it again. */
     @Test
     void aStatementOfManyJobsIsRecordedWithoutComparingEachOldRowWithEachNewOne() {
         List<UUID> batch = List.of(newJob(), newJob(), newJob());
