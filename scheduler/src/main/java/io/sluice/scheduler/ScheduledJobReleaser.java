@@ -2,7 +2,9 @@ package io.sluice.scheduler;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.store.JobStore;
+import io.sluice.store.ReleasedJobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,12 +23,17 @@ public class ScheduledJobReleaser extends PeriodicTask {
     private final JobStore jobs;
     private final ScheduledJobsProperties properties;
     private final Counter releasedJobs;
+    private final Timer lateness;
 
     public ScheduledJobReleaser(JobStore jobs, ScheduledJobsProperties properties, MeterRegistry meters) {
         super("sluice-scheduled-jobs", properties.enabled(), properties.interval());
         this.jobs = jobs;
         this.properties = properties;
         this.releasedJobs = meters.counter("sluice.scheduled.jobs.released");
+        this.lateness = Timer.builder("sluice.scheduled.jobs.lateness")
+                .description("how long after its scheduled_at each delayed job was released")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
     }
 
     /**
@@ -78,8 +85,9 @@ public class ScheduledJobReleaser extends PeriodicTask {
     }
 
     private int releaseBatch() {
-        int n = jobs.releaseDue(properties.batchSize());
-        releasedJobs.increment(n);
-        return n;
+        ReleasedJobs released = jobs.releaseDue(properties.batchSize());
+        releasedJobs.increment(released.count());
+        released.lateness().forEach(lateness::record);
+        return released.count();
     }
 }

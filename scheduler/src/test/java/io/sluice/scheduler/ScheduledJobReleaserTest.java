@@ -2,9 +2,13 @@ package io.sluice.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.store.JobStore;
+import io.sluice.store.ReleasedJobs;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +22,10 @@ class ScheduledJobReleaserTest {
     /** Due jobs handed out batch by batch; the two drains' first batches must be under way at once. */
     private static final class DueJobs extends JobStore {
 
+        /** All were due at the same second, and every batch is released 300 ms after it. */
+        static final Instant DUE = Instant.parse("2026-11-30T09:00:00Z");
+        static final Instant RELEASED_AT = DUE.plusMillis(300);
+
         private final AtomicInteger due;
         private final AtomicInteger calls = new AtomicInteger();
         private final CyclicBarrier bothDraining = new CyclicBarrier(2);
@@ -28,7 +36,7 @@ class ScheduledJobReleaserTest {
         }
 
         @Override
-        public int releaseDue(int limit) {
+        public ReleasedJobs releaseDue(int limit) {
             int call = calls.incrementAndGet();
             if (call == 2 || call == 3) {
                 try {
@@ -43,7 +51,7 @@ class ScheduledJobReleaserTest {
                 left = due.get();
                 taken = Math.min(limit, left);
             } while (!due.compareAndSet(left, left - taken));
-            return taken;
+            return new ReleasedJobs(RELEASED_AT, Collections.nCopies(taken, DUE));
         }
     }
 
@@ -58,6 +66,20 @@ class ScheduledJobReleaserTest {
 
         assertThat(released).isEqualTo(23);
         assertThat(meters.counter("sluice.scheduled.jobs.released").count()).isEqualTo(23);
+    }
+
+    @Test
+    void eachReleasedJobCountsHowLongAfterItsTimeItWasReleased() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ScheduledJobReleaser releaser = new ScheduledJobReleaser(new DueJobs(12),
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), meters);
+
+        releaser.runOnce();
+
+        Timer lateness = meters.get("sluice.scheduled.jobs.lateness").timer();
+        assertThat(lateness.count()).isEqualTo(12);
+        assertThat(lateness.max(TimeUnit.MILLISECONDS)).isEqualTo(300);
+        assertThat(lateness.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(12 * 300);
     }
 
     @Test

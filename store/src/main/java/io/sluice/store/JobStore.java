@@ -352,11 +352,11 @@ public class JobStore {
      * with {@code SKIP LOCKED}, so schedulers on several nodes share the work; one whose job was
      * cancelled meanwhile is dropped.
      *
-     * @return how many were released
+     * @return the jobs released (none when none was due)
      */
-    public int releaseDue(int limit) {
+    public ReleasedJobs releaseDue(int limit) {
         Instant now = clock.instant();
-        Integer released = tx.execute(status -> jdbc.execute((ConnectionCallback<Integer>) connection -> {
+        List<NewJob> released = tx.execute(status -> jdbc.execute((ConnectionCallback<List<NewJob>>) connection -> {
             List<NewJob> due = new ArrayList<>();
             try (Statement memory = connection.createStatement()) {
                 // The state change's trigger (V24) joins the batch's old and new rows, whole rows
@@ -391,9 +391,11 @@ public class JobStore {
             }
             due.sort(Comparator.comparing(NewJob::scheduledAt).thenComparing(NewJob::id));
             insertOutbox(connection, due);
-            return due.size();
+            return due;
         }));
-        return released == null ? 0 : released;
+        // released once committed: that, not the statement's start, is how late they are
+        return new ReleasedJobs(clock.instant(),
+                released == null ? List.of() : released.stream().map(NewJob::scheduledAt).toList());
     }
 
     /**

@@ -37,7 +37,9 @@ class JobStoreInsertTest {
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isZero();
 
         clock.advance(Duration.ofSeconds(1));
-        jobs.releaseDue(1000);
+        ReleasedJobs released = jobs.releaseDue(1000);
+        assertThat(released.dueTimes()).containsExactly(tomorrow);
+        assertThat(released.lateness()).containsExactly(Duration.ZERO);
         assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("pending");
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM scheduled_jobs WHERE job_id = ?", later.id())).isZero();
