@@ -10,6 +10,8 @@ import java.time.Instant;
  * The figures of one {@code --scenario=schedules} run and their Markdown section.
  *
  * @param releasedAfterSeconds from the delayed jobs' second until none was left scheduled
+ * @param sluiceP99Seconds     Sluice's own account of how late they were released: p99
+ * @param sluiceMostSeconds    and the most late ({@code sluice_scheduled_jobs_lateness_seconds})
  * @param cronJobs             jobs the schedules created in the measured minutes
  * @param slowestMinuteSeconds the longest a minute took, from its start, until all its fires were written
  * @param idlePercent          Sluice's CPU with nothing due, in % of one core
@@ -24,6 +26,8 @@ public record SchedulesReport(
         int delayedJobs,
         double enqueueSeconds,
         double releasedAfterSeconds,
+        Double sluiceP99Seconds,
+        Double sluiceMostSeconds,
         int schedules,
         int minutes,
         long cronJobs,
@@ -49,6 +53,8 @@ public record SchedulesReport(
                         + seconds(enqueueSeconds) + ")")
                 .row("Last of them released, after their second (bar: ≤ 2 s)", seconds(releasedAfterSeconds)
                         + (releasedAfterSeconds <= RELEASE_BAR_SECONDS ? " (meets the bar)" : " (above the bar)"))
+                .row("Sluice's own account of their lateness, p99 / most", seconds(sluiceP99Seconds) + " / "
+                        + seconds(sluiceMostSeconds))
                 .row("Cron schedules, every minute", schedules == 0 ? "none (--schedules=0)" : integer(schedules))
                 .row("Jobs they created in " + minutes + " measured minutes (expected " + integer((long) schedules * minutes)
                         + ")", integer(cronJobs))
@@ -58,8 +64,10 @@ public record SchedulesReport(
                         + " of one core" + (cronCostPercent == null ? ""
                         : cronCostPercent < CRON_BAR_PERCENT ? " (meets the bar)" : " (above the bar)"));
         table.note("A delayed job is released when it leaves the scheduled state for the outbox (pending), and a"
-                + " fire is written with its job; both are read from Sluice's metrics, polled every 100 ms. CPU is"
-                + " read from /proc for the Sluice JVM and its PostgreSQL processes.");
+                + " fire is written with its job; both are read from Sluice's metrics, polled every 100 ms. Sluice's own"
+                + " account is its sluice_scheduled_jobs_lateness_seconds (each job's release commit less its"
+                + " scheduled_at), read once all are released. CPU is read from /proc for the Sluice JVM and its"
+                + " PostgreSQL processes.");
         return table.render(date, label + " — delayed jobs and cron schedules", command, machine);
     }
 }

@@ -3,13 +3,14 @@ package io.sluice.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code --scenario=schedules}: time in Sluice, against the issue's two bars.
@@ -36,6 +37,7 @@ final class SchedulesScenario {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final String RELEASED = "sluice_scheduled_jobs_released_total";
     private static final String FIRED = "sluice_schedules_fired_jobs_total";
+    private static final String LATENESS = "sluice_scheduled_jobs_lateness_seconds";
 
     private SchedulesScenario() {
     }
@@ -46,7 +48,7 @@ final class SchedulesScenario {
         if (options.schedules() == 0) {
             return new SchedulesReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                     run.sluiceDescription(), options.jobs(), delayed.enqueueSeconds(), delayed.releasedAfterSeconds(),
-                    0, 0, 0, null, null, null);
+                    delayed.sluiceP99(), delayed.sluiceMost(), 0, 0, 0, null, null, null);
         }
         Thread.sleep(BenchRun.SETTLE.toMillis() * 5);
 
@@ -60,12 +62,16 @@ final class SchedulesScenario {
         Double cronCostPercent = idleCores == null || cron.cores() == null ? null : (cron.cores() - idleCores) * 100;
         return new SchedulesReport(Instant.now(), options.label(), run.command(), run.machine().describe(),
                 run.sluiceDescription(), options.jobs(), delayed.enqueueSeconds(), delayed.releasedAfterSeconds(),
-                options.schedules(), CRON_MINUTES, cron.jobs(), cron.slowestMinuteSeconds(),
+                delayed.sluiceP99(), delayed.sluiceMost(), options.schedules(), CRON_MINUTES, cron.jobs(), cron.slowestMinuteSeconds(),
                 idleCores == null ? null : idleCores * 100, cronCostPercent);
     }
 
-    /** @param releasedAfterSeconds from the due second until no job was left scheduled */
-    private record Delayed(double enqueueSeconds, double releasedAfterSeconds) {
+    /**
+     * @param releasedAfterSeconds from the due second until no job was left scheduled
+     * @param sluiceP99            Sluice's own account of the jobs' lateness ({@value #LATENESS}): p99
+     * @param sluiceMost           and the most late of them
+     */
+    private record Delayed(double enqueueSeconds, double releasedAfterSeconds, Double sluiceP99, Double sluiceMost) {
     }
 
     private static Delayed delayedJobs(BenchRun run, int jobs) throws Exception {
@@ -103,7 +109,11 @@ final class SchedulesScenario {
             throw new BenchFailure(left + " delayed jobs are still scheduled though the releaser counted them all");
         }
         System.out.printf("Delayed jobs: all released %.1f s after their time%n", after);
-        return new Delayed(enqueueSeconds, after);
+        String lateness = run.api().prometheusText(LATENESS, LATENESS + "_max");
+        OptionalDouble p99 = PrometheusText.valueLabelled(lateness, LATENESS, "quantile=\"0.99\"");
+        OptionalDouble most = PrometheusText.value(lateness, LATENESS + "_max");
+        return new Delayed(enqueueSeconds, after, p99.isPresent() ? p99.getAsDouble() : null,
+                most.isPresent() ? most.getAsDouble() : null);
     }
 
     /**
