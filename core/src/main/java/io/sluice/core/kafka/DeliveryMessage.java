@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One record on {@code sluice.deliveries}, a retry tier or the dead-letter topic: the value
  * is the exact body to POST (so what is signed is what was stored), everything else
- * travels in one binary header ({@link #H_DELIVERY}). The record key is the job id.
+ * travels in headers. The record key is the job id.
  *
  * <p>The endpoint's URL, signing keys, custom headers and limits travel with the record so the
  * worker needs no database. They are the endpoint as it was when the record was written; a worker that knows a
@@ -59,15 +59,6 @@ public record DeliveryMessage(
         boolean queueSlotReserved,
         byte[] payload) {
 
-    /** Everything but the payload, as protobuf ({@code deliveries.proto}): the one header Sluice writes. */
-    public static final String H_DELIVERY = "sluice-delivery";
-    /**
-     * The due time once more, as text: the retry tiers read it to know when a record may go
-     * on, without decoding the rest. Written only when the record has one.
-     */
-    public static final String H_DUE_AT = "sluice-due-at";
-
-    // The headers of records written one field per header, before H_DELIVERY: still read.
     public static final String H_JOB_ID = "sluice-job-id";
     public static final String H_ORG_ID = "sluice-org-id";
     public static final String H_ENDPOINT_ID = "sluice-endpoint-id";
@@ -80,6 +71,7 @@ public record DeliveryMessage(
     public static final String H_TIMEOUT_MS = "sluice-timeout-ms";
     public static final String H_ATTEMPT = "sluice-attempt";
     public static final String H_MAX_RETRIES = "sluice-max-retries";
+    public static final String H_DUE_AT = "sluice-due-at";
     public static final String H_HISTORY = "sluice-attempts";
     public static final String H_RATE_LIMIT = "sluice-rate-limit";
     public static final String H_MAX_CONCURRENCY = "sluice-max-concurrency";
@@ -175,28 +167,59 @@ public record DeliveryMessage(
         return jobId.toString();
     }
 
-    /** Header name to value: {@link #H_DELIVERY}, and {@link #H_DUE_AT} when due later. */
+    /** Header name to value, in a stable order. */
     public Map<String, byte[]> headers() {
         Map<String, byte[]> headers = new LinkedHashMap<>();
-        headers.put(H_DELIVERY, BinaryDeliveries.encode(this));
+        headers.put(H_JOB_ID, utf8(jobId.toString()));
+        headers.put(H_ORG_ID, utf8(organizationId.toString()));
+        headers.put(H_ENDPOINT_ID, utf8(endpointId.toString()));
+        headers.put(H_QUEUE, utf8(queue));
+        headers.put(H_URL, utf8(url));
+        headers.put(H_SECRET, utf8(signingKeys.current()));
+        if (signingKeys.previous() != null) {
+            headers.put(H_PREVIOUS_SECRET, utf8(signingKeys.previous()));
+            headers.put(H_PREVIOUS_SECRET_UNTIL, utf8(Long.toString(signingKeys.previousUntil().toEpochMilli())));
+        }
+        if (!endpointHeaders.isEmpty()) {
+            headers.put(H_ENDPOINT_HEADERS, JSON.writeValueAsBytes(endpointHeaders));
+        }
+        headers.put(H_TIMEOUT_MS, utf8(Integer.toString(timeoutMs)));
+        if (limits.ratePerSecond() != null) {
+            headers.put(H_RATE_LIMIT, utf8(limits.ratePerSecond().toString()));
+        }
+        if (limits.maxConcurrency() != null) {
+            headers.put(H_MAX_CONCURRENCY, utf8(limits.maxConcurrency().toString()));
+        }
+        if (endpointVersion > 0) {
+            headers.put(H_ENDPOINT_VERSION, utf8(Long.toString(endpointVersion)));
+        }
+        if (!retrySchedule.isEmpty()) {
+            headers.put(H_RETRY_SCHEDULE, utf8(RetrySchedule.labels(retrySchedule)));
+        }
+        headers.put(H_ATTEMPT, utf8(Integer.toString(attempt)));
+        headers.put(H_MAX_RETRIES, utf8(Integer.toString(maxRetries)));
         if (dueAt != null) {
             headers.put(H_DUE_AT, utf8(Long.toString(dueAt.toEpochMilli())));
+        }
+        if (!history.isEmpty()) {
+            headers.put(H_HISTORY, JSON.writeValueAsBytes(history));
+        }
+        if (slotReserved) {
+            headers.put(H_SLOT_RESERVED, utf8("true"));
+        }
+        if (queueSlotReserved) {
+            headers.put(H_QUEUE_SLOT_RESERVED, utf8("true"));
         }
         return headers;
     }
 
     /**
-     * Reads a record written by {@link #headers()}, or by the Sluice before it, one field per header.
+     * Reads a record written by {@link #headers()}.
      *
      * @param header the last value of a header by name, or null when absent
      * @throws MalformedRecordException when a header is missing or unreadable
      */
     public static DeliveryMessage read(Function<String, byte[]> header, byte[] value) {
-        byte[] delivery = header.apply(H_DELIVERY);
-        return delivery != null ? BinaryDeliveries.decode(delivery, value) : readHeaderByHeader(header, value);
-    }
-
-    private static DeliveryMessage readHeaderByHeader(Function<String, byte[]> header, byte[] value) {
         try {
             String due = optional(header, H_DUE_AT);
             byte[] history = header.apply(H_HISTORY);

@@ -104,99 +104,13 @@ class DeliveryMessageTest {
     }
 
     @Test
-    void everythingButThePayloadTravelsInOneHeaderAndTheDueTimeAlsoInItsOwn() {
-        Instant due = Instant.parse("2026-11-28T10:05:05Z");
-
-        Map<String, byte[]> first = message.headers();
-        Map<String, byte[]> retried = message.next(
-                new AttemptSummary(1, Instant.parse("2026-11-28T10:00:00Z"), 40, 503, "http_status", "HTTP 503"), due).headers();
-
-        assertThat(first).containsOnlyKeys(DeliveryMessage.H_DELIVERY);
-        assertThat(retried).containsOnlyKeys(DeliveryMessage.H_DELIVERY, DeliveryMessage.H_DUE_AT);
-        assertThat(new String(retried.get(DeliveryMessage.H_DUE_AT), StandardCharsets.UTF_8))
-                .isEqualTo(Long.toString(due.toEpochMilli()));
-    }
-
-    @Test
-    void aRecordWrittenOneFieldPerHeaderBeforeIsStillRead() {
-        // given: a retried record as Sluice wrote it before the binary header (still on a retry tier or the DLQ)
-        Map<String, byte[]> headers = headerByHeader();
-
-        // when
-        DeliveryMessage read = DeliveryMessage.read(headers::get, message.payload());
-
-        // then
-        assertThat(read.jobId()).isEqualTo(message.jobId());
-        assertThat(read.organizationId()).isEqualTo(message.organizationId());
-        assertThat(read.endpointId()).isEqualTo(message.endpointId());
-        assertThat(read.queue()).isEqualTo("orders");
-        assertThat(read.url()).isEqualTo(message.url());
-        assertThat(read.signingKeys()).isEqualTo(message.signingKeys());
-        assertThat(read.endpointHeaders()).containsExactly(Map.entry("Authorization", "Bearer t0ken"));
-        assertThat(read.timeoutMs()).isEqualTo(15_000);
-        assertThat(read.limits()).isEqualTo(new EndpointLimits(50, 8));
-        assertThat(read.endpointVersion()).isEqualTo(3);
-        assertThat(read.retrySchedule()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(10));
-        assertThat(read.attempt()).isEqualTo(2);
-        assertThat(read.maxRetries()).isEqualTo(4);
-        assertThat(read.dueAt()).isEqualTo(Instant.parse("2026-11-28T10:05:05Z"));
-        assertThat(read.history()).containsExactly(
-                new AttemptSummary(1, Instant.parse("2026-11-28T10:00:00Z"), 40, 503, "http_status", "HTTP 503"));
-        assertThat(read.slotReserved()).isTrue();
-        assertThat(read.payload()).isEqualTo(message.payload());
-    }
-
-    @Test
-    void aRecordWrittenOneFieldPerHeaderWithoutOneOfThemIsMalformed() {
-        Map<String, byte[]> headers = headerByHeader();
+    void aRecordWithoutAHeaderIsMalformed() {
+        Map<String, byte[]> headers = new java.util.HashMap<>(message.headers());
         headers.remove(DeliveryMessage.H_URL);
 
         assertThatThrownBy(() -> DeliveryMessage.read(headers::get, message.payload()))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining(DeliveryMessage.H_URL);
-    }
-
-    @Test
-    void anUnreadableDeliveryHeaderIsMalformed() {
-        Map<String, byte[]> garbled = Map.of(DeliveryMessage.H_DELIVERY, new byte[] {(byte) 0xff, 0x01, 0x02});
-        Map<String, byte[]> empty = Map.of(DeliveryMessage.H_DELIVERY, new byte[0]);
-
-        assertThatThrownBy(() -> DeliveryMessage.read(garbled::get, message.payload()))
-                .isInstanceOf(MalformedRecordException.class);
-        assertThatThrownBy(() -> DeliveryMessage.read(empty::get, message.payload()))
-                .isInstanceOf(MalformedRecordException.class)
-                .hasMessageContaining("url");
-    }
-
-    /** {@link #message}'s second attempt, one field per header as Sluice wrote records before {@link DeliveryMessage#H_DELIVERY}. */
-    private Map<String, byte[]> headerByHeader() {
-        Map<String, byte[]> headers = new java.util.HashMap<>();
-        headers.put(DeliveryMessage.H_JOB_ID, utf8(message.jobId().toString()));
-        headers.put(DeliveryMessage.H_ORG_ID, utf8(message.organizationId().toString()));
-        headers.put(DeliveryMessage.H_ENDPOINT_ID, utf8(message.endpointId().toString()));
-        headers.put(DeliveryMessage.H_QUEUE, utf8("orders"));
-        headers.put(DeliveryMessage.H_URL, utf8(message.url()));
-        headers.put(DeliveryMessage.H_SECRET, utf8(message.signingKeys().current()));
-        headers.put(DeliveryMessage.H_PREVIOUS_SECRET, utf8(message.signingKeys().previous()));
-        headers.put(DeliveryMessage.H_PREVIOUS_SECRET_UNTIL,
-                utf8(Long.toString(message.signingKeys().previousUntil().toEpochMilli())));
-        headers.put(DeliveryMessage.H_ENDPOINT_HEADERS, utf8("{\"Authorization\":\"Bearer t0ken\"}"));
-        headers.put(DeliveryMessage.H_TIMEOUT_MS, utf8("15000"));
-        headers.put(DeliveryMessage.H_RATE_LIMIT, utf8("50"));
-        headers.put(DeliveryMessage.H_MAX_CONCURRENCY, utf8("8"));
-        headers.put(DeliveryMessage.H_ENDPOINT_VERSION, utf8("3"));
-        headers.put(DeliveryMessage.H_RETRY_SCHEDULE, utf8("1m,10m"));
-        headers.put(DeliveryMessage.H_ATTEMPT, utf8("2"));
-        headers.put(DeliveryMessage.H_MAX_RETRIES, utf8("4"));
-        headers.put(DeliveryMessage.H_DUE_AT, utf8(Long.toString(Instant.parse("2026-11-28T10:05:05Z").toEpochMilli())));
-        headers.put(DeliveryMessage.H_HISTORY, utf8("[{\"attempt\":1,\"startedAt\":\"2026-11-28T10:00:00Z\",\"durationMs\":40,"
-                + "\"statusCode\":503,\"errorClass\":\"http_status\",\"error\":\"HTTP 503\"}]"));
-        headers.put(DeliveryMessage.H_SLOT_RESERVED, utf8("true"));
-        return headers;
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
