@@ -58,6 +58,26 @@ class ScopeTallyTest {
     }
 
     @Test
+    void aScopesSummedMovesSurviveTheirBinaryForm() {
+        ScopeDelta sums = delta(new StateMove(JobState.PENDING, JobState.COMPLETED, T0.plusSeconds(2), T0.plusSeconds(1)),
+                new StateMove(JobState.PROCESSING, JobState.COMPLETED, T0.plusSeconds(2), T0.plusSeconds(1)),
+                new StateMove(null, JobState.PENDING, T0.plusSeconds(3), null),
+                new StateMove(JobState.PENDING, JobState.DEADLETTER, T0.plusSeconds(4), T0.plusSeconds(3)));
+
+        byte[] bytes = StatsBinary.deltas().serializer().serialize("t", sums);
+        ScopeDelta read = StatsBinary.deltas().deserializer().deserialize("t", bytes);
+
+        assertThat(read.change).isEqualTo(sums.change);
+        assertThat(read.asOf).isEqualTo(T0.plusSeconds(4));
+        assertThat(read.pendingSince).isEqualTo(sums.pendingSince).isNotEmpty();
+        assertThat(read.flows).containsOnlyKeys(T0.getEpochSecond() + 2, T0.getEpochSecond() + 4);
+        assertThat(read.flows.get(T0.getEpochSecond() + 2).delivered).isEqualTo(2);
+        assertThat(read.flows.get(T0.getEpochSecond() + 2).latency.buckets())
+                .isEqualTo(sums.flows.get(T0.getEpochSecond() + 2).latency.buckets()).isNotEmpty();
+        assertThat(StatsBinary.deltas().serializer().serialize("t", read)).as("nothing lost or added").isEqualTo(bytes);
+    }
+
+    @Test
     void aStandingSurvivesItsBinaryForm() {
         JobStanding standing = new JobStanding(42, UUID.randomUUID(), "émails", JobState.SCHEDULED, T0.plusNanos(7));
         JobStanding gone = new JobStanding(43, UUID.randomUUID(), "x", null, T0);
