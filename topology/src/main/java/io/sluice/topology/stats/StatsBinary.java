@@ -47,6 +47,7 @@ final class StatsBinary {
 
     private static byte[] writeStanding(JobStanding standing) {
         byte[] queue = modifiedUtf8(standing.queueName());
+        // version, organization id, queue, state, at
         ByteBuffer out = start(8 + 16 + queue.length + 1 + INSTANT);
         out.putLong(standing.version());
         out.putLong(standing.organizationId().getMostSignificantBits());
@@ -123,6 +124,7 @@ final class StatsBinary {
     private static int flowsSize(Map<Long, Flow> flows) {
         int size = 4;
         for (Flow flow : flows.values()) {
+            // its second, three outcome counts, then the latency buckets (index, count) with their number
             size += 8 + 3 * 8 + 4 + flow.latency.buckets().size() * (4 + 8);
         }
         return size;
