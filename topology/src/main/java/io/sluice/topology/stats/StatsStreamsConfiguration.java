@@ -4,6 +4,7 @@ import io.sluice.core.kafka.Topics;
 import io.sluice.core.stats.ScopeStats;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -40,6 +41,11 @@ public class StatsStreamsConfiguration {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.threads());
+        // The counts go out once per commit interval, so the events may as well come in larger
+        // fetches: a fetch answered at the first new record costs the broker a request, and this
+        // thread a poll, for a handful of events while jobs stream in.
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
         StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config)) {
             /**
              * Spring's test context cache pauses (stops) contexts not in use and restarts them later;
