@@ -1,10 +1,18 @@
 package io.sluice.ingest.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.ingest.web.JsonBodyConverter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.core.ResolvableType;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.mock.http.MockHttpInputMessage;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +33,28 @@ class RawJsonTest {
     }
 
     @Test
-    void whitespaceBetweenTokensIsLeftOut() {
+    void aBodyReadByTheApiGivesEachPayloadTheBytesTheClientSent() throws IOException {
+        String first = "{ \"to\" : \"zoë@example.com\",\n  \"lines\": [ 1 , {\"deep\":[]} ] }";
+        String second = "[ \"ü\" ,\t2 ]";
+        JobRequests.CreateJobs request = (JobRequests.CreateJobs) new JsonBodyConverter(json).read(
+                ResolvableType.forClass(JobRequests.CreateJobs.class),
+                body("{\"queue_name\":\"q\", \"jobs\": [ {\"payload\": " + first + ", \"priority\": 2},"
+                        + " {\"payload\":" + second + "}, {\"payload\": \"text\"} ] }"), null);
+
+        assertThat(request.jobs()).extracting(item -> item.payload().text())
+                .containsExactly(first, second, "\"text\"");
+        assertThat(request.jobs().getFirst().priority()).isEqualTo(2);
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsUnreadable() {
+        assertThatThrownBy(() -> new JsonBodyConverter(json).read(ResolvableType.forClass(JobRequests.CreateJob.class),
+                body("{\"payload\": {\"a\": }"), null))
+                .isInstanceOf(HttpMessageNotReadableException.class);
+    }
+
+    @Test
+    void readOutsideTheApiThePayloadLeavesOutTheWhitespaceBetweenTokens() {
         JobRequests.CreateJob request = json.readValue("{\"payload\": { \"a\" : [ 1 , 2 ] } }", JobRequests.CreateJob.class);
 
         assertThat(request.payload().text()).isEqualTo("{\"a\":[1,2]}");
@@ -38,5 +67,11 @@ class RawJsonTest {
 
         assertThat(RawJson.text(explicit.payload())).isEqualTo("null");
         assertThat(RawJson.text(absent.payload())).isNull();
+    }
+
+    private static MockHttpInputMessage body(String json) {
+        MockHttpInputMessage message = new MockHttpInputMessage(json.getBytes(StandardCharsets.UTF_8));
+        message.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        return message;
     }
 }
