@@ -8,6 +8,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.UTF8StreamJsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
@@ -34,7 +35,10 @@ public record RawJson(String text) {
 
         @Override
         public RawJson deserialize(JsonParser parser, DeserializationContext context) {
-            if (context.getAttribute(JsonBodyConverter.BODY) instanceof byte[] body && parser.currentToken().isStructStart()) {
+            // Only the parser reading the body itself knows where in it a value starts and ends
+            // (one replaying buffered tokens does not).
+            if (context.getAttribute(JsonBodyConverter.BODY) instanceof byte[] body
+                    && parser instanceof UTF8StreamJsonParser && parser.currentToken().isStructStart()) {
                 long start = parser.currentTokenLocation().getByteOffset();
                 if (start >= 0) {
                     parser.skipChildren();
