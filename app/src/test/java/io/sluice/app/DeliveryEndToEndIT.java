@@ -82,6 +82,26 @@ class DeliveryEndToEndIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void aPayloadIsDeliveredAndSignedAsTheBytesTheClientSent() throws Exception {
+        // given
+        SluiceClient.Tenant tenant = client.newOrganization(unique("verbatim"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/verbatim"));
+        String payload = "{ \"order\" : 7,\n  \"city\": \"Zürich\", \"escaped\": \"caf\\u00e9\",\"tags\": [ \"a\" ] }";
+
+        // when
+        String id = client.post(tenant.apiKey(), "/api/v1/jobs",
+                "{\"queue_name\":\"verbatim\", \"endpoint_id\":\"" + endpoint.id() + "\", \"payload\": " + payload + "}")
+                .body().get("id").asString();
+
+        // then: whitespace, escapes and all, under a signature that verifies
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.distinctCount() >= 1);
+        TestReceiver.Delivery delivery = receiver.deliveries().getFirst();
+        assertThat(delivery.webhookId()).isEqualTo(id);
+        assertThat(delivery.body()).isEqualTo(payload);
+        new Webhook(endpoint.secret()).verify(delivery.body(), delivery.headers());
+    }
+
+    @Test
     void recordsAFailedAttemptWithItsStatusAndExcerpt() {
         // given: a receiver that refuses everything
         receiver.answering(delivery -> 500);

@@ -10,19 +10,17 @@ import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConversionException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
-import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON converter of the API (Spring Boot's own backs off for it). A UTF-8 request body is
+ * The JSON converter of the API ({@link JsonBodyConfiguration}). A UTF-8 request body is
  * read whole into one array and parsed from there, with the array at hand to its
  * deserializers ({@link #BODY}): a job's payload (RawJson) is then cut out of the body as it
  * came, where copying it token by token took a third of a bulk request's time. Other bodies,
  * and every response, are handled as by Spring's converter.
  */
-@Component
 public class JsonBodyConverter extends JacksonJsonHttpMessageConverter {
 
     /** The deserialization attribute holding the body's bytes, for values that keep their text. */
