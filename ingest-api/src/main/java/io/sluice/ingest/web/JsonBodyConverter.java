@@ -15,11 +15,11 @@ import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON converter of the API ({@link JsonBodyConfiguration}). A UTF-8 request body is
- * read whole into one array and parsed from there, with the array at hand to its
- * deserializers ({@link #BODY}): a job's payload (RawJson) is then cut out of the body as it
- * came, where copying it token by token took a third of a bulk request's time. Other bodies,
- * and every response, are handled as by Spring's converter.
+ * The server's JSON converter ({@link JsonBodyConfiguration}). A UTF-8 request body is read
+ * whole into one array and parsed from there, with the array at hand to its deserializers
+ * ({@link #BODY}): a job's payload (RawJson) is then cut out of the body as it came, where
+ * copying it token by token took a third of a bulk request's time. A body in another charset,
+ * and every response, is handled as by Spring's converter.
  */
 public class JsonBodyConverter extends JacksonJsonHttpMessageConverter {
 
