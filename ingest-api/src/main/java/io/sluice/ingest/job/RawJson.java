@@ -39,11 +39,11 @@ public record RawJson(String text) {
             // (one replaying buffered tokens does not).
             if (context.getAttribute(JsonBodyConverter.BODY) instanceof byte[] body
                     && parser instanceof UTF8StreamJsonParser && parser.currentToken().isStructStart()) {
-                long start = parser.currentTokenLocation().getByteOffset();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
                 if (start >= 0) {
                     parser.skipChildren();
                     int end = (int) parser.currentLocation().getByteOffset();
-                    return new RawJson(new String(body, (int) start, end - (int) start, StandardCharsets.UTF_8));
+                    return new RawJson(new String(body, start, end - start, StandardCharsets.UTF_8));
                 }
             }
             StringWriter text = new StringWriter();
