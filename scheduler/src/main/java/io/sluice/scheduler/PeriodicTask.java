@@ -2,6 +2,7 @@ package io.sluice.scheduler;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -9,18 +10,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A scheduler task run on its own thread every {@code interval}, from start to stop. A failed
- * run is logged and the next one tried at its time: every task here takes its rows with
+ * A scheduler task run on its own thread from start to stop, {@code interval} after its last run
+ * or sooner when it knows its next work is due sooner ({@link #untilDue()}). A failed run is
+ * logged and the next one tried an interval later: every task here takes its rows with
  * {@code SKIP LOCKED}, so a run may fail or overlap another node's without harm.
  */
 abstract class PeriodicTask implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
+    /**
+     * The least wait between runs: work found due but not taken (rows another node holds)
+     * must not turn the loop into a spin.
+     */
+    static final Duration MIN_WAIT = Duration.ofMillis(10);
 
     private final String threadName;
     private final boolean enabled;
     private final Duration interval;
-    private ScheduledExecutorService timer;
+    private volatile ScheduledExecutorService timer;
 
     PeriodicTask(String threadName, boolean enabled, Duration interval) {
         this.threadName = threadName;
@@ -31,27 +38,74 @@ abstract class PeriodicTask implements SmartLifecycle {
     /** One run. @return how many things it did (for tests and logs) */
     public abstract int runOnce();
 
+    /**
+     * How soon the task's next work is due, as far as it knows after a run; a task that waits for
+     * a time (a scheduled job, a cron occurrence) starts at that time rather than up to an
+     * interval after it. Work that appears meanwhile is found by the interval's run.
+     *
+     * @return null when unknown or not sooner than the interval
+     */
+    Duration untilDue() {
+        return null;
+    }
+
+    /** The wait before the next run: the interval, or less when work is due sooner. */
+    final Duration nextWait() {
+        Duration due = untilDue();
+        if (due == null || due.compareTo(interval) >= 0) {
+            return interval;
+        }
+        return due.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : due;
+    }
+
     @Override
     public void start() {
         if (!enabled) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(threadName).daemon().factory());
-        long millis = interval.toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (Throwable t) {
-                log.warn("{} failed; will retry in {}", threadName, interval, t);
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        // the first run too comes when work is due, if sooner than an interval (asked on the task's own thread)
+        timer.execute(() -> schedule(waitOrInterval()));
+    }
+
+    private Duration waitOrInterval() {
+        try {
+            return nextWait();
+        } catch (RuntimeException e) {
+            log.warn("{} could not tell when its next work is due; will look in {}", threadName, interval, e);
+            return interval;
+        }
+    }
+
+    private void schedule(Duration wait) {
+        ScheduledExecutorService current = timer;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.schedule(this::tick, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // stop() came between the run and this: nothing more to run
+        }
+    }
+
+    private void tick() {
+        try {
+            runOnce();
+        } catch (Throwable t) {
+            log.warn("{} failed; will retry in {}", threadName, interval, t);
+            schedule(interval);
+            return;
+        }
+        schedule(waitOrInterval());
     }
 
     @Override
     public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
+        ScheduledExecutorService current = timer;
+        timer = null;
+        if (current != null) {
+            current.shutdownNow();
         }
     }
 

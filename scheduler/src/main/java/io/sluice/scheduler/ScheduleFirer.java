@@ -6,6 +6,8 @@ import io.sluice.core.schedule.CronExpression;
 import io.sluice.core.schedule.FirePlan;
 import io.sluice.store.Schedule;
 import io.sluice.store.ScheduleStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
@@ -24,13 +26,15 @@ public class ScheduleFirer extends PeriodicTask {
 
     private final ScheduleStore schedules;
     private final SchedulesProperties properties;
+    private final Clock clock;
     private final Counter firedJobs;
     private final Map<String, CronExpression> parsed = new ConcurrentHashMap<>();
 
-    public ScheduleFirer(ScheduleStore schedules, SchedulesProperties properties, MeterRegistry meters) {
+    public ScheduleFirer(ScheduleStore schedules, SchedulesProperties properties, Clock clock, MeterRegistry meters) {
         super("sluice-schedules", properties.enabled(), properties.interval());
         this.schedules = schedules;
         this.properties = properties;
+        this.clock = clock;
         this.firedJobs = meters.counter("sluice.schedules.fired.jobs");
     }
 
@@ -53,6 +57,12 @@ public class ScheduleFirer extends PeriodicTask {
             firedJobs.increment(fired.jobs());
         } while (fired.schedules() == properties.batchSize());
         return created;
+    }
+
+    /** The next occurrence's time: a schedule fires as its second begins, not up to an interval later. */
+    @Override
+    Duration untilDue() {
+        return schedules.nextDue().map(at -> Duration.between(clock.instant(), at)).orElse(null);
     }
 
     private FirePlan plan(Schedule schedule, Instant now) {

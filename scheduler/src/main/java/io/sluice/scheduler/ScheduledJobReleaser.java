@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.store.JobStore;
 import io.sluice.store.ReleasedJobs;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,13 +24,15 @@ public class ScheduledJobReleaser extends PeriodicTask {
 
     private final JobStore jobs;
     private final ScheduledJobsProperties properties;
+    private final Clock clock;
     private final Counter releasedJobs;
     private final Timer lateness;
 
-    public ScheduledJobReleaser(JobStore jobs, ScheduledJobsProperties properties, MeterRegistry meters) {
+    public ScheduledJobReleaser(JobStore jobs, ScheduledJobsProperties properties, Clock clock, MeterRegistry meters) {
         super("sluice-scheduled-jobs", properties.enabled(), properties.interval());
         this.jobs = jobs;
         this.properties = properties;
+        this.clock = clock;
         this.releasedJobs = meters.counter("sluice.scheduled.jobs.released");
         this.lateness = Timer.builder("sluice.scheduled.jobs.lateness")
                 .description("how long after its scheduled_at each delayed job was released")
@@ -70,6 +74,12 @@ public class ScheduledJobReleaser extends PeriodicTask {
             }
         }
         return released;
+    }
+
+    /** The next job's time: jobs due in the same second are released as it begins, not up to an interval later. */
+    @Override
+    Duration untilDue() {
+        return jobs.nextScheduledAt().map(at -> Duration.between(clock.instant(), at)).orElse(null);
     }
 
     /** Releases batch after batch until one comes back short. */

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How cron schedules are fired ({@code sluice.schedules.*}).
  *
  * @param enabled      fire them from this process (every node may: schedules are taken with SKIP LOCKED)
- * @param interval     how often due schedules are looked for: the most a fire comes after its time
+ * @param interval     the longest wait between looks for due schedules (sooner when the next occurrence is):
+ *                     the most a schedule created or changed meanwhile fires after its time
  * @param batchSize    schedules fired per transaction
  * @param misfireGrace how late an occurrence may be found and still count as on time; older ones
  *                     were missed, and the schedule's misfire policy decides

@@ -6,9 +6,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.store.JobStore;
 import io.sluice.store.ReleasedJobs;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /** How the releaser works through a backlog of due jobs (the releases themselves: JobStoreInsertTest, ScheduledJobsIT). */
 class ScheduledJobReleaserTest {
+
+    /** A run ends at 08:59:59.500 (the jobs' second is half a second away). */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T08:59:59.500Z"), ZoneOffset.UTC);
 
     /** Due jobs handed out batch by batch; the two drains' first batches must be under way at once. */
     private static final class DueJobs extends JobStore {
@@ -29,6 +35,8 @@ class ScheduledJobReleaserTest {
         private final AtomicInteger due;
         private final AtomicInteger calls = new AtomicInteger();
         private final CyclicBarrier bothDraining = new CyclicBarrier(2);
+        /** The earliest job still scheduled, if any. */
+        Instant next;
 
         DueJobs(int due) {
             super(null, null, null, null);
@@ -53,6 +61,11 @@ class ScheduledJobReleaserTest {
             } while (!due.compareAndSet(left, left - taken));
             return new ReleasedJobs(RELEASED_AT, Collections.nCopies(taken, DUE));
         }
+
+        @Override
+        public Optional<Instant> nextScheduledAt() {
+            return Optional.ofNullable(next);
+        }
     }
 
     @Test
@@ -60,7 +73,7 @@ class ScheduledJobReleaserTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DueJobs store = new DueJobs(23);
         ScheduledJobReleaser releaser = new ScheduledJobReleaser(store,
-                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), meters);
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), CLOCK, meters);
 
         int released = releaser.runOnce();
 
@@ -72,7 +85,7 @@ class ScheduledJobReleaserTest {
     void eachReleasedJobCountsHowLongAfterItsTimeItWasReleased() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScheduledJobReleaser releaser = new ScheduledJobReleaser(new DueJobs(12),
-                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), meters);
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), CLOCK, meters);
 
         releaser.runOnce();
 
@@ -86,9 +99,32 @@ class ScheduledJobReleaserTest {
     void aShortFirstBatchIsTheWholeRun() {
         DueJobs store = new DueJobs(3);
         ScheduledJobReleaser releaser = new ScheduledJobReleaser(store,
-                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), new SimpleMeterRegistry());
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), CLOCK, new SimpleMeterRegistry());
 
         assertThat(releaser.runOnce()).isEqualTo(3);
         assertThat(store.calls).hasValue(1);
+    }
+
+    @Test
+    void theNextRunStartsWhenTheNextJobIsDueIfThatIsSoonerThanTheInterval() {
+        DueJobs store = new DueJobs(0);
+        ScheduledJobReleaser releaser = new ScheduledJobReleaser(store,
+                new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), CLOCK, new SimpleMeterRegistry());
+
+        store.next = Instant.parse("2026-11-30T08:59:59.620Z");
+        assertThat(releaser.nextWait()).isEqualTo(Duration.ofMillis(120));
+
+        store.next = Instant.parse("2026-11-30T09:00:00Z");
+        assertThat(releaser.nextWait()).isEqualTo(Duration.ofMillis(500));
+
+        store.next = Instant.parse("2026-12-01T09:00:00Z");
+        assertThat(releaser.nextWait()).as("a day away: the interval's run looks again").isEqualTo(Duration.ofMillis(500));
+
+        store.next = null;
+        assertThat(releaser.nextWait()).as("nothing scheduled").isEqualTo(Duration.ofMillis(500));
+
+        store.next = Instant.parse("2026-11-30T08:59:58Z");
+        assertThat(releaser.nextWait()).as("due but held by another node's release: no spin")
+                .isEqualTo(PeriodicTask.MIN_WAIT);
     }
 }

@@ -346,6 +346,12 @@ public class JobStore {
         }
     }
 
+    /** When the earliest scheduled job waiting for its time is due; empty when none waits. */
+    public Optional<Instant> nextScheduledAt() {
+        return Optional.ofNullable(jdbc.queryForObject("SELECT min(scheduled_at) FROM scheduled_jobs",
+                (rs, row) -> Rows.instant(rs, 1)));
+    }
+
     /**
      * Releases scheduled jobs whose time has come: they become {@code pending} and go to the
      * outbox (or their FIFO endpoint's lane), earliest first, in one transaction. Rows are taken
@@ -366,9 +372,11 @@ public class JobStore {
             }
             try (PreparedStatement release = connection.prepareStatement("""
                     WITH due AS (
-                        DELETE FROM scheduled_jobs WHERE (scheduled_at, job_id) IN (
-                            SELECT scheduled_at, job_id FROM scheduled_jobs WHERE scheduled_at <= ?
-                            ORDER BY scheduled_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        -- the rows taken, by their place: matched by key instead, every batch
+                        -- hashed the whole table (at the start of a backlog of 100,000, a quarter of its time)
+                        DELETE FROM scheduled_jobs WHERE ctid = ANY(ARRAY(
+                            SELECT ctid FROM scheduled_jobs WHERE scheduled_at <= ?
+                            ORDER BY scheduled_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED))
                         RETURNING job_id)
                     UPDATE jobs j SET state = 'pending', updated_at = ?
                     -- the ids as an array: each day's partition is probed by its key, where a join

@@ -24,10 +24,11 @@ public class PartitionStore {
     /**
      * The partitioned tables and the storage options of their partitions. A job row is
      * updated after each attempt; free room on its page lets that update stay on the page
-     * without touching the indexes (a HOT update), see V2__hot_job_updates.sql.
+     * without touching the indexes (a HOT update), see V2__hot_job_updates.sql; half of each
+     * page, so the jobs of a page changing together all stay on it (V29__job_pages_half_free.sql).
      */
     private static final Map<String, String> PARTITIONED = Map.of(
-            "jobs", " WITH (fillfactor = 80)",
+            "jobs", " WITH (fillfactor = 50)",
             "attempts", "");
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.BASIC_ISO_DATE;
 

@@ -144,6 +144,13 @@ public class ScheduleStore {
                 organizationId, scheduleId, limit);
     }
 
+    /** When the earliest occurrence an active schedule waits for is due; empty when none waits. */
+    public Optional<Instant> nextDue() {
+        return Optional.ofNullable(jdbc.queryForObject(
+                "SELECT min(next_run_at) FROM schedules WHERE is_active AND next_run_at IS NOT NULL",
+                (rs, row) -> Rows.instant(rs, 1)));
+    }
+
     /**
      * @param schedules the due schedules handled
      * @param jobs      the jobs they created

@@ -35,6 +35,7 @@ class JobStoreInsertTest {
         jobs.releaseDue(1000);
         assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("scheduled");
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isZero();
+        assertThat(jobs.nextScheduledAt()).as("the earliest job still waiting").contains(tomorrow);
 
         clock.advance(Duration.ofSeconds(1));
         ReleasedJobs released = jobs.releaseDue(1000);

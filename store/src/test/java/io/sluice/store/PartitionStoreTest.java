@@ -58,9 +58,12 @@ class PartitionStoreTest {
         partitions.ensureDaily("jobs", day, 1);
         partitions.ensureDaily("attempts", day, 1);
 
-        // then: HOT updates of a job's state need free space on its page
-        assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname = ? AND 'fillfactor=80' = ANY(reloptions)",
+        // then: HOT updates of a job's state need free space on its page, for each of its jobs
+        assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname = ? AND 'fillfactor=50' = ANY(reloptions)",
                 "jobs_p" + suffix(day))).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " WHERE i.inhparent = 'jobs'::regclass AND NOT ('fillfactor=50' = ANY(coalesce(c.reloptions, '{}')))"))
+                .as("partitions made before V29 too").isZero();
         assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname = ? AND reloptions IS NULL",
                 "attempts_p" + suffix(day))).as("attempts are never updated").isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'jobs' AND indexdef LIKE '%state%'"))

@@ -50,4 +50,27 @@ class ScheduleStoreTest {
         List<ScheduleRun> runs = schedules.history(org, schedule.id(), 10);
         assertThat(runs).extracting(ScheduleRun::fireTime).containsExactly(due);
     }
+
+    @Test
+    void theNextDueOccurrenceIsTheEarliestThatAnActiveScheduleWaitsFor() {
+        // given: an active schedule waiting since long ago, and a paused one since longer
+        Instant longAgo = clock.instant().minus(Duration.ofDays(3650));
+        Schedule waiting = everyMinute("waiting", true, longAgo);
+        Schedule paused = everyMinute("paused", false, longAgo.minus(Duration.ofDays(365)));
+        schedules.create(waiting);
+        schedules.create(paused);
+        try {
+            // then: the paused one is not waited for
+            assertThat(schedules.nextDue()).contains(longAgo);
+        } finally {
+            schedules.delete(org, waiting.id());
+            schedules.delete(org, paused.id());
+        }
+    }
+
+    private Schedule everyMinute(String name, boolean active, Instant nextRunAt) {
+        Instant now = clock.instant();
+        return new Schedule(ids.next(), org, name, null, "* * * * *", "UTC", "reports", null, "{}", 0, null, null,
+                null, null, MisfirePolicy.SKIP, OverlapPolicy.ALLOW, active, nextRunAt, null, null, 0, now, now);
+    }
 }
