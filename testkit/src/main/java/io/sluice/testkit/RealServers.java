@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -16,7 +17,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * One real PostgreSQL and one real Kafka broker per test JVM, started on first use and
- * stopped when the JVM exits. With Docker they are Testcontainers; without it, PostgreSQL
+ * stopped when the JVM exits, after the test applications using them have closed. With Docker they are Testcontainers; without it, PostgreSQL
  * binaries from a Maven jar and an in-JVM KRaft broker. Tests isolate themselves by
  * organization, queue and topic names, never by starting servers of their own.
  *
@@ -76,10 +77,10 @@ public final class RealServers {
         KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
         postgres.start();
         kafka.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stopAfterApplications(() -> {
             kafka.stop();
             postgres.stop();
-        }));
+        });
         return new Endpoints(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword(),
                 kafka.getBootstrapServers());
     }
@@ -105,18 +106,28 @@ public final class RealServers {
                     "num.network.threads", "2",
                     "num.io.threads", "4"));
             kafka.afterPropertiesSet();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAfterApplications(() -> {
                 kafka.destroy();
                 try {
                     postgres.close();
                 } catch (IOException e) {
                     log.warn("Stopping the test PostgreSQL failed", e);
                 }
-            }));
+            });
             return new Endpoints(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
                     kafka.getBrokersAsString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Stops the servers when the JVM exits, once Spring Boot has closed the test applications
+     * (their contexts are closed by Boot's own shutdown hook). A separate JVM hook would run
+     * beside it: the broker gone, the applications' Kafka clients would retry it until their
+     * close timeouts, long enough for Surefire to give up waiting for the fork and kill it.
+     */
+    private static void stopAfterApplications(Runnable stop) {
+        SpringApplication.getShutdownHandlers().add(stop);
     }
 }
