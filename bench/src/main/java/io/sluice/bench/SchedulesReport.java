@@ -37,6 +37,7 @@ public record SchedulesReport(
 
     /** The bars: delayed jobs released within 2 s of their second; cron under 10 % of a core. */
     static final double RELEASE_BAR_SECONDS = 2;
+    static final int RELEASE_BAR_JOBS = 100_000;
     static final double CRON_BAR_PERCENT = 10;
 
     /** Fires the schedules owed in the measured minutes and did not make. */
@@ -51,8 +52,9 @@ public record SchedulesReport(
                 .row("Sluice", sluice)
                 .row("Delayed jobs, all due in the same second", integer(delayedJobs) + " (enqueued by REST bulk in "
                         + seconds(enqueueSeconds) + ")")
-                .row("Last of them released, after their second (bar: ≤ 2 s)", seconds(releasedAfterSeconds)
-                        + (releasedAfterSeconds <= RELEASE_BAR_SECONDS ? " (meets the bar)" : " (above the bar)"))
+                .row("Last of them released, after their second (bar: ≤ 2 s for 100,000)", seconds(releasedAfterSeconds)
+                        + (delayedJobs < RELEASE_BAR_JOBS ? " (fewer jobs than the bar's)"
+                        : releasedAfterSeconds <= RELEASE_BAR_SECONDS ? " (meets the bar)" : " (above the bar)"))
                 .row("Sluice's own account of their lateness, p99 / most", seconds(sluiceP99Seconds) + " / "
                         + seconds(sluiceMostSeconds))
                 .row("Cron schedules, every minute", schedules == 0 ? "none (--schedules=0)" : integer(schedules))
