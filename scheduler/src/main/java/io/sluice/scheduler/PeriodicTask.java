@@ -83,7 +83,8 @@ abstract class PeriodicTask implements SmartLifecycle {
             return;
         }
         try {
-            current.schedule(this::tick, wait.toMillis(), TimeUnit.MILLISECONDS);
+            // to the nanosecond: cut to whole milliseconds, a wait for a due time would end just before it
+            current.schedule(this::tick, wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             // stop() came between the run and this: nothing more to run
         }

@@ -17,9 +17,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * One real PostgreSQL and one real Kafka broker per test JVM, started on first use and
- * stopped when the JVM exits, after the test applications using them have closed. With Docker they are Testcontainers; without it, PostgreSQL
- * binaries from a Maven jar and an in-JVM KRaft broker. Tests isolate themselves by
- * organization, queue and topic names, never by starting servers of their own.
+ * stopped when the JVM exits, after the test applications using them have closed. With
+ * Docker they are Testcontainers; without it, PostgreSQL binaries from a Maven jar and an
+ * in-JVM KRaft broker. Tests isolate themselves by organization, queue and topic names,
+ * never by starting servers of their own.
  *
  * <p>Set {@code -Dsluice.test.servers=embedded} (or {@code docker}) to force one way.
  */
