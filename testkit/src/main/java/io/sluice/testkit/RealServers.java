@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.SpringApplication;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -17,10 +16,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * One real PostgreSQL and one real Kafka broker per test JVM, started on first use and
- * stopped when the JVM exits, after the test applications using them have closed. With
- * Docker they are Testcontainers; without it, PostgreSQL binaries from a Maven jar and an
- * in-JVM KRaft broker. Tests isolate themselves by organization, queue and topic names,
- * never by starting servers of their own.
+ * stopped when the JVM exits. With Docker they are Testcontainers; without it, PostgreSQL
+ * binaries from a Maven jar and an in-JVM KRaft broker. Tests isolate themselves by
+ * organization, queue and topic names, never by starting servers of their own.
  *
  * <p>Set {@code -Dsluice.test.servers=embedded} (or {@code docker}) to force one way.
  */
@@ -78,10 +76,10 @@ public final class RealServers {
         KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
         postgres.start();
         kafka.start();
-        stopAfterApplications(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.stop();
             postgres.stop();
-        });
+        }));
         return new Endpoints(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword(),
                 kafka.getBootstrapServers());
     }
@@ -107,28 +105,18 @@ public final class RealServers {
                     "num.network.threads", "2",
                     "num.io.threads", "4"));
             kafka.afterPropertiesSet();
-            stopAfterApplications(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 kafka.destroy();
                 try {
                     postgres.close();
                 } catch (IOException e) {
                     log.warn("Stopping the test PostgreSQL failed", e);
                 }
-            });
+            }));
             return new Endpoints(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
                     kafka.getBrokersAsString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * Stops the servers when the JVM exits, once Spring Boot has closed the test applications
-     * (their contexts are closed by Boot's own shutdown hook). A separate JVM hook would run
-     * beside it: the broker gone, the applications' Kafka clients would retry it until their
-     * close timeouts, long enough for Surefire to give up waiting for the fork and kill it.
-     */
-    private static void stopAfterApplications(Runnable stop) {
-        SpringApplication.getShutdownHandlers().add(stop);
     }
 }
