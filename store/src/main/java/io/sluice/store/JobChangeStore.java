@@ -11,7 +11,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The changes of job states that triggers on {@code jobs} record (V24), on their way to
- * {@code sluice.events}. Claimed, published and deleted like the outbox ({@link OutboxStore}):
+ * {@code sluice.events}: a row (a set) per statement and 1,000 jobs (V30), each change versioned
+ * by its set's id. Claimed, published and deleted like the outbox ({@link OutboxStore}):
  * rows are deleted in the transaction that waited for Kafka's acknowledgement, so a change is
  * published at least once; readers drop repeats by {@link JobStateChanged#version()}.
  */
@@ -26,21 +27,39 @@ public class JobChangeStore {
         this.tx = tx;
     }
 
-    /** @return how many changes were published and removed; 0 when there were none */
+    /**
+     * @param limit changes to claim, in whole sets (the last set taken may go beyond it)
+     * @return how many changes were published and removed; 0 when there were none
+     */
     public int claimAndPublish(int limit, ClaimedBatch.Publisher<JobStateChanged> publisher) {
         Integer published = tx.execute(status -> {
             // See OutboxStore: walk the key, never the dead rows of the heap.
             jdbc.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
+            // Whole sets, oldest first, until they hold the limit: the sets up to the first that
+            // reaches it (all of one statement's set, however large).
             List<JobStateChanged> batch = jdbc.query("""
-                    DELETE FROM job_changes
-                    WHERE id = ANY(ARRAY(SELECT id FROM job_changes ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
-                    RETURNING id, job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority,
-                              attempts, last_error, changed_at""",
+                    WITH taken AS (
+                        DELETE FROM job_changes
+                        WHERE id = ANY(ARRAY(
+                            SELECT id FROM job_changes
+                            WHERE id <= (SELECT max(id) FROM (
+                                    SELECT id, sum(changes) OVER (ORDER BY id) - changes AS before
+                                    FROM (SELECT id, changes FROM job_changes ORDER BY id LIMIT ?) oldest) counted
+                                WHERE before < ?)
+                            ORDER BY id FOR UPDATE SKIP LOCKED))
+                        RETURNING *)
+                    SELECT t.id, c.job_id, c.organization_id, c.queue_name, c.old_state, c.new_state, c.job_created_at,
+                           c.priority, c.attempts, c.last_error, t.changed_at
+                    FROM taken t,
+                         unnest(t.job_ids, t.organization_ids, t.queue_names, t.old_states, t.new_states,
+                                t.job_created_ats, t.priorities, t.attempts, t.last_errors)
+                             AS c(job_id, organization_id, queue_name, old_state, new_state, job_created_at, priority,
+                                  attempts, last_error)""",
                     (rs, n) -> new JobStateChanged(rs.getLong(1), rs.getObject(2, UUID.class),
                             rs.getObject(3, UUID.class), rs.getString(4), state(rs.getString(5)),
                             state(rs.getString(6)), Rows.instant(rs, 7), rs.getInt(8), rs.getInt(9), rs.getString(10),
                             Rows.instant(rs, 11)),
-                    limit);
+                    limit, limit);
             return ClaimedBatch.publish(batch.stream().sorted(Comparator.comparingLong(JobStateChanged::version)).toList(),
                     publisher);
         });

@@ -66,10 +66,14 @@ public class PartitionStore {
                     if (table.equals("jobs")) {
                         // Dropping a partition fires no trigger: tell the readers of job_changes
                         // (the stats) that these jobs are gone.
-                        jdbc.execute("INSERT INTO job_changes (job_id, organization_id, queue_name, old_state, new_state,"
-                                + " job_created_at, priority, attempts) SELECT id, organization_id, queue_name, state, NULL,"
-                                + " created_at, priority, attempts FROM " + partition + " WHERE state IN "
-                                + DROPPABLE_STATES + " ORDER BY id");
+                        // (in sets of 1,000, as the triggers write them, see V30)
+                        jdbc.execute("INSERT INTO job_changes (changes, job_ids, organization_ids, queue_names,"
+                                + " old_states, job_created_ats, priorities, attempts)"
+                                + " SELECT count(*), array_agg(id), array_agg(organization_id), array_agg(queue_name),"
+                                + " array_agg(state), array_agg(created_at), array_agg(priority), array_agg(attempts)"
+                                + " FROM (SELECT id, organization_id, queue_name, state, created_at, priority, attempts,"
+                                + " (row_number() OVER (ORDER BY id) - 1) / 1000 AS chunk FROM " + partition
+                                + " WHERE state IN " + DROPPABLE_STATES + ") gone GROUP BY chunk ORDER BY chunk");
                     }
                     jdbc.execute("DROP TABLE " + partition);
                 });

@@ -14,8 +14,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.ConnectionCallback;
 
@@ -66,7 +68,56 @@ class JobChangeStoreTest {
                     assertThat(change.createdAt()).isNotNull();
                     assertThat(change.at()).isNotNull();
                 })
-                .extracting(JobStateChanged::version).isSorted().doesNotHaveDuplicates();
+                .extracting(JobStateChanged::version).isSorted();
+        for (UUID job : List.of(delivered, cancelled, dead)) {
+            assertThat(published).filteredOn(change -> change.jobId().equals(job))
+                    .extracting(JobStateChanged::version).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void theJobsOfOneStatementShareASetAndItsVersionAThousandJobsAtMost() {
+        List<NewJob> batch = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            batch.add(StoreTestSupport.job(ids.next(), org, "q", endpoint, null));
+        }
+        jobs.insertBatch(batch, Duration.ofHours(1));
+        Set<UUID> inserted = batch.stream().map(NewJob::id).collect(Collectors.toSet());
+
+        List<JobStateChanged> published = publishAll().stream()
+                .filter(change -> inserted.contains(change.jobId())).toList();
+
+        assertThat(published).extracting(JobStateChanged::jobId).doesNotHaveDuplicates().hasSize(1_500);
+        assertThat(published).allSatisfy(change -> {
+            assertThat(change.from()).isNull();
+            assertThat(change.to()).isEqualTo(JobState.PENDING);
+            assertThat(change.organizationId()).isEqualTo(org);
+        });
+        assertThat(published.stream().collect(Collectors.groupingBy(JobStateChanged::version, Collectors.counting())))
+                .hasSize(2).containsValues(1_000L, 500L);
+    }
+
+    @Test
+    void aClaimTakesWholeSetsUntilTheyHoldItsLimit() {
+        publishAll();
+        List<NewJob> thousand = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            thousand.add(StoreTestSupport.job(ids.next(), org, "q", endpoint, null));
+        }
+        jobs.insertBatch(thousand, Duration.ofHours(1));
+        UUID single = newJob();
+        UUID another = newJob();
+
+        List<JobStateChanged> first = new ArrayList<>();
+        assertThat(changes.claimAndPublish(10, first::addAll)).isEqualTo(1_000);
+        List<JobStateChanged> second = new ArrayList<>();
+        assertThat(changes.claimAndPublish(2, second::addAll)).isEqualTo(2);
+
+        assertThat(first).extracting(JobStateChanged::jobId)
+                .containsExactlyInAnyOrderElementsOf(thousand.stream().map(NewJob::id).toList());
+        assertThat(second).extracting(JobStateChanged::jobId).containsExactly(single, another);
+        assertThat(changes.claimAndPublish(10, batch -> {
+        })).isZero();
     }
 
     @Test

@@ -165,8 +165,9 @@ class PartitionStoreTest {
         assertThat(jobs.attempts(byState.get("completed"))).isEmpty();
         assertThat(partitionOf("jobs", byState.get("deadletter"))).isEqualTo("jobs_default");
         // and the readers of job changes (the live stats) are told which jobs are gone
-        assertThat(db.jdbc.queryForList("SELECT job_id FROM job_changes WHERE organization_id = ? AND new_state IS NULL",
-                UUID.class, org)).containsExactlyInAnyOrder(byState.get("completed"), byState.get("cancelled"));
+        assertThat(db.jdbc.queryForList("""
+                SELECT c.job_id FROM job_changes, unnest(job_ids, organization_ids, new_states) AS c(job_id, org, state)
+                WHERE c.org = ? AND c.state IS NULL""", UUID.class, org)).containsExactlyInAnyOrder(byState.get("completed"), byState.get("cancelled"));
     }
 
     private String partitionOf(String table, UUID id) {
