@@ -108,6 +108,7 @@ public final class EmbeddedServers implements ApplicationListener<SpringApplicat
                 properties.put("spring.datasource.password", "postgres");
             }
             if (needKafka) {
+                RetriedAppendNoise.install();
                 kafka = startLogged("Kafka broker", () -> EmbeddedKafkaServer.start(dataDir, kafkaPort),
                         "at " + EmbeddedKafkaServer.bootstrapServers(kafkaPort) + " (log in " + dataDir.resolve("kafka") + ")");
                 properties.put("spring.kafka.bootstrap-servers", EmbeddedKafkaServer.bootstrapServers(kafkaPort));
