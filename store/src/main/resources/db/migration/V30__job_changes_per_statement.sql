@@ -31,7 +31,8 @@ ALTER TABLE job_changes RENAME COLUMN new_state TO new_states;
 ALTER TABLE job_changes RENAME COLUMN job_created_at TO job_created_ats;
 ALTER TABLE job_changes RENAME COLUMN priority TO priorities;
 ALTER TABLE job_changes RENAME COLUMN last_error TO last_errors;
--- Ids, times and numbers do not compress: stored out of line as they are, without the attempt.
+-- Ids, times and numbers go out of line as they are, without a compression attempt: the rows
+-- are deleted seconds after they are written.
 ALTER TABLE job_changes
     ALTER COLUMN job_ids SET STORAGE EXTERNAL,
     ALTER COLUMN organization_ids SET STORAGE EXTERNAL,
