@@ -4,6 +4,7 @@ import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.DeliveryParked;
 import io.sluice.core.event.DeliveryWithheld;
 import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobChangeSet;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.event.WorkerChanged;
@@ -58,7 +59,7 @@ public class StateProjector {
         for (ConsumerRecord<String, byte[]> record : records) {
             Header typeHeader = record.headers().lastHeader(JobEvent.TYPE_HEADER);
             String type = typeHeader == null ? null : new String(typeHeader.value(), StandardCharsets.UTF_8);
-            if (JobEvent.JOB_STATE.equals(type) || WorkerChanged.TYPE.equals(type)) {
+            if (JobChangeSet.TYPE.equals(type) || JobEvent.JOB_STATE.equals(type) || WorkerChanged.TYPE.equals(type)) {
                 continue; // written from PostgreSQL: there is nothing to project back
             }
             try {

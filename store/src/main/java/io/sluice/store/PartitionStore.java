@@ -68,10 +68,12 @@ public class PartitionStore {
                         // (the stats) that these jobs are gone.
                         // (in sets of 1,000, as the triggers write them, see V30)
                         jdbc.execute("INSERT INTO job_changes (changes, job_ids, organization_ids, queue_names,"
-                                + " old_states, job_created_ats, priorities, attempts)"
+                                + " old_states, job_created_ats, priorities, attempts, old_sinces)"
                                 + " SELECT count(*), array_agg(id), array_agg(organization_id), array_agg(queue_name),"
-                                + " array_agg(state), array_agg(created_at), array_agg(priority), array_agg(attempts)"
+                                + " array_agg(state), array_agg(created_at), array_agg(priority), array_agg(attempts),"
+                                + " array_agg(updated_at)"
                                 + " FROM (SELECT id, organization_id, queue_name, state, created_at, priority, attempts,"
+                                + " updated_at,"
                                 + " (row_number() OVER (ORDER BY id) - 1) / 1000 AS chunk FROM " + partition
                                 + " WHERE state IN " + DROPPABLE_STATES + ") gone GROUP BY chunk ORDER BY chunk");
                     }

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.sluice.core.event.AttemptRecorded;
+import io.sluice.core.event.JobChangeSet;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
 import java.sql.PreparedStatement;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -109,15 +112,39 @@ class JobChangeStoreTest {
         UUID another = newJob();
 
         List<JobStateChanged> first = new ArrayList<>();
-        assertThat(changes.claimAndPublish(10, first::addAll)).isEqualTo(1_000);
+        assertThat(changes.claimAndPublish(10, into(first))).isEqualTo(1_000);
         List<JobStateChanged> second = new ArrayList<>();
-        assertThat(changes.claimAndPublish(2, second::addAll)).isEqualTo(2);
+        assertThat(changes.claimAndPublish(2, into(second))).isEqualTo(2);
 
         assertThat(first).extracting(JobStateChanged::jobId)
                 .containsExactlyInAnyOrderElementsOf(thousand.stream().map(NewJob::id).toList());
         assertThat(second).extracting(JobStateChanged::jobId).containsExactly(single, another);
         assertThat(changes.claimAndPublish(10, batch -> {
         })).isZero();
+    }
+
+    @Test
+    void eachChangeSaysWhereItsJobWasAndSinceWhen() {
+        UUID job = newJob();
+        Instant created = db.jdbc.queryForObject("SELECT updated_at FROM jobs WHERE id = ?", Instant.class, job);
+        Instant moved = created.plusSeconds(5);
+        Instant raised = created.plusSeconds(9);
+        Instant claimed = created.plusSeconds(12);
+        db.jdbc.update("UPDATE jobs SET queue_name = 'other', updated_at = ? WHERE id = ?", Timestamp.from(moved), job);
+        // re-stamped while pending: the second it waits since moves
+        db.jdbc.update("UPDATE jobs SET priority = 9, updated_at = ? WHERE id = ?", Timestamp.from(raised), job);
+        db.jdbc.update("UPDATE jobs SET state = 'processing', updated_at = ? WHERE id = ?", Timestamp.from(claimed), job);
+        db.jdbc.update("DELETE FROM jobs WHERE id = ?", job);
+
+        assertThat(publishAll()).filteredOn(change -> change.jobId().equals(job))
+                .extracting(JobStateChanged::fromQueueName, JobStateChanged::queueName, JobStateChanged::from,
+                        JobStateChanged::to, JobStateChanged::fromSince, JobStateChanged::since)
+                .containsExactly(
+                        tuple(null, "q", null, JobState.PENDING, null, created),
+                        tuple("q", "other", JobState.PENDING, JobState.PENDING, created, moved),
+                        tuple("other", "other", JobState.PENDING, JobState.PENDING, moved, raised),
+                        tuple("other", "other", JobState.PENDING, JobState.PROCESSING, raised, claimed),
+                        tuple("other", "other", JobState.PROCESSING, null, claimed, null));
     }
 
     @Test
@@ -183,10 +210,18 @@ class JobChangeStoreTest {
 
     private List<JobStateChanged> publishAll() {
         List<JobStateChanged> published = new ArrayList<>();
-        while (changes.claimAndPublish(1_000, published::addAll) > 0) {
+        while (changes.claimAndPublish(1_000, into(published)) > 0) {
             // other tests' changes are claimed too; each test looks at its own jobs only
         }
         return published;
+    }
+
+    /** Publishes into a list: each set's changes, which must all carry the set's version. */
+    private static ClaimedBatch.Publisher<JobChangeSet> into(List<JobStateChanged> published) {
+        return sets -> sets.forEach(set -> {
+            assertThat(set.changes()).extracting(JobStateChanged::version).containsOnly(set.version());
+            published.addAll(set.changes());
+        });
     }
 
     private UUID newJob() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RetriedAppendNoiseTest {
 
     private static final String REFUSED_FIRST_ARRIVAL = "Invalid sequence number for producer 0 at offset 2 in partition"
-            + " sluice-live-stats-job-standings-changelog-7: 1 (incoming seq. number). Expected sequence 0 for"
+            + " sluice-live-stats-change-sets-seen-changelog-7: 1 (incoming seq. number). Expected sequence 0 for"
             + " transactions v2 idempotent producer with no existing state.";
 
     private final LoggerContext logging = new LoggerContext();

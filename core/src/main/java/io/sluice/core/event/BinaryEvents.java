@@ -1,10 +1,16 @@
 package io.sluice.core.event;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
 import io.sluice.core.job.JobState;
 import io.sluice.proto.events.v1.AttemptRecordedEvent;
+import io.sluice.proto.events.v1.JobChangesEvent;
 import io.sluice.proto.events.v1.JobStateChangedEvent;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,7 +24,40 @@ final class BinaryEvents {
     private BinaryEvents() {
     }
 
+    static byte[] encode(JobChangeSet set) {
+        JobChangesEvent.Builder out = JobChangesEvent.newBuilder();
+        set.changes().forEach(change -> out.addChanges(message(change)));
+        return out.build().toByteArray();
+    }
+
+    static JobChangeSet decodeChangeSet(byte[] value) throws InvalidProtocolBufferException {
+        List<JobStateChangedEvent> in = JobChangesEvent.parseFrom(value).getChangesList();
+        List<JobStateChanged> changes = new ArrayList<>(in.size());
+        in.forEach(change -> changes.add(change(change)));
+        if (changes.isEmpty()) {
+            throw new InvalidProtocolBufferException("a change set with no changes");
+        }
+        return new JobChangeSet(changes.getFirst().version(), changes);
+    }
+
+    /** The changes of an encoded set, counted by skipping over them. */
+    static int changeSetSize(byte[] value) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(value);
+        int changes = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (WireFormat.getTagFieldNumber(tag) == JobChangesEvent.CHANGES_FIELD_NUMBER) {
+                changes++;
+            }
+            in.skipField(tag);
+        }
+        return changes;
+    }
+
     static byte[] encode(JobStateChanged change) {
+        return message(change).toByteArray();
+    }
+
+    private static JobStateChangedEvent message(JobStateChanged change) {
         JobStateChangedEvent.Builder out = JobStateChangedEvent.newBuilder()
                 .setVersion(change.version())
                 .setJobIdMsb(change.jobId().getMostSignificantBits())
@@ -43,16 +82,32 @@ final class BinaryEvents {
         if (change.at() != null) {
             out.setAtNanos(nanos(change.at()));
         }
-        return out.build().toByteArray();
+        if (change.fromQueueName() != null && !change.fromQueueName().equals(change.queueName())) {
+            out.setFromQueueName(change.fromQueueName());
+        }
+        if (change.fromSince() != null) {
+            out.setFromSinceNanos(nanos(change.fromSince()));
+        }
+        if (change.since() != null) {
+            out.setSinceNanos(nanos(change.since()));
+        }
+        return out.build();
     }
 
     static JobStateChanged decodeJobStateChanged(byte[] value) throws InvalidProtocolBufferException {
-        JobStateChangedEvent in = JobStateChangedEvent.parseFrom(value);
+        return change(JobStateChangedEvent.parseFrom(value));
+    }
+
+    private static JobStateChanged change(JobStateChangedEvent in) {
+        JobState from = in.hasFrom() ? JobState.valueOf(in.getFrom()) : null;
         return new JobStateChanged(in.getVersion(), new UUID(in.getJobIdMsb(), in.getJobIdLsb()),
                 new UUID(in.getOrganizationIdMsb(), in.getOrganizationIdLsb()), in.getQueueName(),
-                in.hasFrom() ? JobState.valueOf(in.getFrom()) : null, in.hasTo() ? JobState.valueOf(in.getTo()) : null,
+                from, in.hasTo() ? JobState.valueOf(in.getTo()) : null,
                 in.hasCreatedAtNanos() ? instant(in.getCreatedAtNanos()) : null, in.getPriority(), in.getAttempts(),
-                in.hasError() ? in.getError() : null, in.hasAtNanos() ? instant(in.getAtNanos()) : null);
+                in.hasError() ? in.getError() : null, in.hasAtNanos() ? instant(in.getAtNanos()) : null,
+                in.hasFromQueueName() ? in.getFromQueueName() : null,
+                in.hasFromSinceNanos() ? instant(in.getFromSinceNanos()) : null,
+                in.hasSinceNanos() ? instant(in.getSinceNanos()) : null);
     }
 
     static byte[] encode(AttemptRecorded attempt) {

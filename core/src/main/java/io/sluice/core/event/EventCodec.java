@@ -2,6 +2,7 @@ package io.sluice.core.event;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.core.kafka.MalformedRecordException;
+import java.io.IOException;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -11,8 +12,8 @@ import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * The form of the events on {@code sluice.events}; the type travels in {@link JobEvent#TYPE_HEADER}.
- * The two written for every job change and every delivery attempt ({@link JobStateChanged},
- * {@link AttemptRecorded}) are protobuf ({@link BinaryEvents}); the rarer ones, and
+ * Those written for every job change and every delivery attempt ({@link JobChangeSet},
+ * {@link JobStateChanged}, {@link AttemptRecorded}) are protobuf ({@link BinaryEvents}); the rarer ones, and
  * {@link WorkerChanged} ({@link WorkerChanged#TYPE}), are JSON. Records of those two written as
  * JSON by earlier releases are still read.
  */
@@ -43,6 +44,31 @@ public final class EventCodec {
             // An instant past what nanoseconds since 1970 hold (the year 2262): readers take JSON
             // as well, and a record the relay cannot write would hold up every change behind it.
             return JSON.writeValueAsBytes(event);
+        }
+    }
+
+    public static byte[] encode(JobChangeSet set) {
+        try {
+            return BinaryEvents.encode(set);
+        } catch (ArithmeticException e) {
+            return JSON.writeValueAsBytes(set); // as for a single change, see above
+        }
+    }
+
+    public static JobChangeSet decodeChangeSet(byte[] value) {
+        try {
+            return isJson(value) ? JSON.readValue(value, JobChangeSet.class) : BinaryEvents.decodeChangeSet(value);
+        } catch (JacksonException | InvalidProtocolBufferException | IllegalArgumentException e) {
+            throw new MalformedRecordException("unreadable " + JobChangeSet.TYPE + " event", e);
+        }
+    }
+
+    /** How many changes an encoded set holds, read without decoding them; 0 for an unreadable one. */
+    public static int changeSetSize(byte[] value) {
+        try {
+            return isJson(value) ? decodeChangeSet(value).changes().size() : BinaryEvents.changeSetSize(value);
+        } catch (MalformedRecordException | IOException e) {
+            return 0;
         }
     }
 

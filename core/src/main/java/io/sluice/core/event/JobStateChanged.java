@@ -19,10 +19,25 @@ import java.util.UUID;
  *                  or went back to waiting after a failed attempt ({@code processing} to
  *                  {@code pending} or {@code scheduled}); else null
  * @param at        when the change was made
+ * @param fromQueueName the queue the job was in before (the same as {@code queueName} unless it
+ *                  moved), or null for a new job
+ * @param fromSince when the job entered {@code from}, or null for a new job (and for changes
+ *                  recorded before migration V31 told it)
+ * @param since     when the job entered {@code to}, or null for a gone job (and for changes
+ *                  recorded before migration V31 told it)
  */
 public record JobStateChanged(long version, UUID jobId, UUID organizationId, String queueName, JobState from,
-                              JobState to, Instant createdAt, int priority, int attempts, String error, Instant at)
+                              JobState to, Instant createdAt, int priority, int attempts, String error, Instant at,
+                              String fromQueueName, Instant fromSince, Instant since)
         implements JobEvent {
+
+    public JobStateChanged {
+        // Absent where the queue did not change (the wire leaves it out then, and records
+        // written before migration V31 never had it).
+        if (fromQueueName == null && from != null) {
+            fromQueueName = queueName;
+        }
+    }
 
     @Override
     public String type() {

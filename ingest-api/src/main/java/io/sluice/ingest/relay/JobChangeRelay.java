@@ -3,8 +3,7 @@ package io.sluice.ingest.relay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.core.event.EventCodec;
-import io.sluice.core.event.JobEvent;
-import io.sluice.core.event.JobStateChanged;
+import io.sluice.core.event.JobChangeSet;
 import io.sluice.core.kafka.Topics;
 import io.sluice.store.JobChangeStore;
 import java.time.Duration;
@@ -14,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Moves the job state changes PostgreSQL recorded ({@link JobChangeStore}) to
- * {@code sluice.events} as {@code job.state} events keyed by job id, where the live stats and the
+ * {@code sluice.events}, a record per set ({@link JobChangeSet}), where the live stats and the
  * streams read them. Polls every {@code sluice.relay.poll-interval} and goes on at once after a
  * full batch: a change reaches Kafka within about that interval of its commit.
  */
@@ -48,10 +47,10 @@ public class JobChangeRelay extends WakeableLoop {
         return removed;
     }
 
-    private void publish(List<JobStateChanged> batch) throws Exception {
-        EventBatch.publish(kafka, topics.events(), JobEvent.JOB_STATE, batch, change -> change.jobId().toString(),
+    private void publish(List<JobChangeSet> sets) throws Exception {
+        EventBatch.publish(kafka, topics.events(), JobChangeSet.TYPE, sets, set -> JobChangeSet.KEY,
                 EventCodec::encode, properties.ackTimeout());
-        published.increment(batch.size());
+        published.increment(sets.stream().mapToInt(set -> set.changes().size()).sum());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
+import io.sluice.core.event.JobChangeSet;
 import io.sluice.core.event.JobEvent;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.event.WorkerChanged;
@@ -17,6 +18,7 @@ import io.sluice.core.stats.StatsScope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,8 @@ public class LiveFeed implements SmartLifecycle {
     private final Timer toFeed;
     /** Per partition, the newest offset no longer in {@link #replay} (before this node started, or evicted). */
     private long[] forgottenUpTo;
+    /** The events of the records in {@link #replay}. */
+    private long keptEvents;
     private volatile StreamPosition position;
     private volatile NodeHealth health;
     private volatile boolean running;
@@ -107,7 +111,7 @@ public class LiveFeed implements SmartLifecycle {
             Optional<StreamPosition> floor = StreamPosition.decode(lastEventId, position.partitions());
             subscription = new Subscription(filter, floor.orElse(null),
                     floor.map(StreamPosition::encode).orElse(position.encode()), sink,
-                    properties.clientBuffer() + (floor.isPresent() ? replay.size() : 0),
+                    properties.clientBuffer() + (floor.isPresent() ? (int) keptEvents : 0),
                     properties.keepAlive(), properties.statsInterval(), properties.healthInterval(), this::forget);
             streams.computeIfAbsent(filter.organizationId(), org -> ConcurrentHashMap.newKeySet()).add(subscription);
             if (floor.isPresent()) {
@@ -116,10 +120,7 @@ public class LiveFeed implements SmartLifecycle {
                             + " are no longer kept by this node; what follows is all it has"), false);
                 }
                 for (Kept kept : replay) {
-                    LiveEvent event = kept.event();
-                    if (event != null) {
-                        subscription.offer(event);
-                    }
+                    kept.events().forEach(subscription::offer);
                 }
             }
         }
@@ -167,7 +168,7 @@ public class LiveFeed implements SmartLifecycle {
 
     private boolean forgotten(StreamPosition floor) {
         for (int p = 0; p < forgottenUpTo.length; p++) {
-            if (floor.offset(p) < forgottenUpTo[p]) {
+            if (!floor.covers(p, forgottenUpTo[p])) {
                 return true;
             }
         }
@@ -246,34 +247,39 @@ public class LiveFeed implements SmartLifecycle {
     }
 
     private void onEvent(ConsumerRecord<String, byte[]> record) {
-        StreamPosition at = position.after(record.partition(), record.offset());
+        StreamPosition before = position;
+        StreamPosition at = before.after(record.partition(), record.offset());
         Header header = record.headers().lastHeader(JobEvent.TYPE_HEADER);
         String type = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-        if (!JobEvent.JOB_STATE.equals(type) && !JobEvent.ATTEMPT_RECORDED.equals(type)
-                && !WorkerChanged.TYPE.equals(type)) {
+        boolean jobChanges = JobChangeSet.TYPE.equals(type) || JobEvent.JOB_STATE.equals(type);
+        if (!jobChanges && !JobEvent.ATTEMPT_RECORDED.equals(type) && !WorkerChanged.TYPE.equals(type)) {
             position = at;
             return;
         }
-        if (JobEvent.JOB_STATE.equals(type)) {
+        if (jobChanges) {
             toFeed.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
         }
-        Kept kept = new Kept(record.partition(), record.offset(), at, record.timestamp(), type, record.value());
+        Kept kept = new Kept(record.partition(), record.offset(), before, record.timestamp(), type, record.value());
         // Decoding is most of the feed's cost: while no stream is open (most of a busy node's
-        // life) a change is kept as it came, and decoded only if a resuming stream asks for it.
-        LiveEvent decoded = anyStreams() ? kept.event() : null;
+        // life) a record is kept as it came, and decoded only if a resuming stream asks for it.
+        List<LiveEvent> decoded = anyStreams() ? kept.events() : null;
         synchronized (lock) {
             position = at;
             replay.addLast(kept);
-            if (replay.size() > properties.replayEvents()) {
+            keptEvents += kept.size;
+            while (keptEvents > properties.replayEvents() && replay.size() > 1) {
                 Kept evicted = replay.removeFirst();
+                keptEvents -= evicted.size;
                 forgottenUpTo[evicted.partition] = Math.max(forgottenUpTo[evicted.partition], evicted.offset);
             }
             // A stream may have opened since the look above (streams open under this lock): it
-            // starts before this change, so it must get it.
-            LiveEvent event = decoded != null || !anyStreams() ? decoded : kept.event();
-            Set<Subscription> subscribers = event == null ? null : streams.get(event.organizationId());
-            if (subscribers != null) {
-                subscribers.forEach(subscription -> subscription.offer(event));
+            // starts before this record, so it must get its events.
+            List<LiveEvent> events = decoded != null || !anyStreams() ? decoded : kept.events();
+            for (LiveEvent event : events == null ? List.<LiveEvent>of() : events) {
+                Set<Subscription> subscribers = streams.get(event.organizationId());
+                if (subscribers != null) {
+                    subscribers.forEach(subscription -> subscription.offer(event));
+                }
             }
         }
     }
@@ -288,56 +294,81 @@ public class LiveFeed implements SmartLifecycle {
     }
 
     /**
-     * A job change, attempt or worker change in the replay buffer: as read, and as decoded once a
-     * stream needed it.
+     * A record of job changes, an attempt or a worker change in the replay buffer: as read, and
+     * as decoded once a stream needed it.
      */
     private final class Kept {
         final int partition;
         final long offset;
-        final StreamPosition position;
+        /** The position before the record, on which its events' positions are built. */
+        final StreamPosition before;
         final long relayedAt;
         final String type;
+        /** How many events the record holds, counted without decoding them. */
+        final int size;
         private byte[] value;
-        private LiveEvent event;
+        private List<LiveEvent> events;
 
-        Kept(int partition, long offset, StreamPosition position, long relayedAt, String type, byte[] value) {
+        Kept(int partition, long offset, StreamPosition before, long relayedAt, String type, byte[] value) {
             this.partition = partition;
             this.offset = offset;
-            this.position = position;
+            this.before = before;
             this.relayedAt = relayedAt;
             this.type = type;
             this.value = value;
+            this.size = JobChangeSet.TYPE.equals(type) ? EventCodec.changeSetSize(value) : 1;
         }
 
-        /** The decoded event, or null for an unreadable one; decoded at most once. */
-        synchronized LiveEvent event() {
+        /** The decoded events, none for an unreadable record; decoded at most once. */
+        synchronized List<LiveEvent> events() {
             if (value != null) {
                 try {
-                    event = decode();
+                    events = decode();
                 } catch (MalformedRecordException e) {
-                    event = null;
+                    events = List.of();
                 }
                 value = null;
             }
-            return event;
+            return events;
         }
 
-        private LiveEvent decode() {
+        private List<LiveEvent> decode() {
             if (WorkerChanged.TYPE.equals(type)) {
                 WorkerChanged change = EventCodec.decodeWorkerChange(value);
-                return new LiveEvent(partition, offset, position, change.organizationId(), change.queueName(), null,
-                        List.of(LiveMessages.of(change)), false);
+                return List.of(new LiveEvent(partition, offset, StreamPosition.WHOLE, before.after(partition, offset),
+                        change.organizationId(), change.queueName(), null, List.of(LiveMessages.of(change)), false));
+            }
+            if (JobChangeSet.TYPE.equals(type)) {
+                List<JobStateChanged> changes = EventCodec.decodeChangeSet(value).changes();
+                recordChangeToKafka(changes.getFirst());
+                List<LiveEvent> events = new ArrayList<>(changes.size());
+                for (int i = 0; i < changes.size(); i++) {
+                    // The last takes the record's last slot: after it, the record is seen whole.
+                    int index = i == changes.size() - 1 ? StreamPosition.WHOLE : Math.min(i, StreamPosition.WHOLE - 1);
+                    events.add(of(changes.get(i), index));
+                }
+                return events;
             }
             return switch (EventCodec.decode(type, value)) {
                 case JobStateChanged change -> {
-                    toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
-                    yield new LiveEvent(partition, offset, position, change.organizationId(), change.queueName(),
-                            change.jobId(), LiveMessages.of(change), change.to() != null && LiveMessages.ends(change.to()));
+                    recordChangeToKafka(change);
+                    yield List.of(of(change, StreamPosition.WHOLE));
                 }
-                case AttemptRecorded attempt -> new LiveEvent(partition, offset, position, attempt.organizationId(),
-                        attempt.queueName(), attempt.jobId(), LiveMessages.of(attempt), false);
-                default -> null;
+                case AttemptRecorded attempt -> List.of(new LiveEvent(partition, offset, StreamPosition.WHOLE,
+                        before.after(partition, offset), attempt.organizationId(), attempt.queueName(),
+                        attempt.jobId(), LiveMessages.of(attempt), false));
+                default -> List.of();
             };
+        }
+
+        private LiveEvent of(JobStateChanged change, int index) {
+            return new LiveEvent(partition, offset, index, before.after(partition, offset, index),
+                    change.organizationId(), change.queueName(), change.jobId(), LiveMessages.of(change),
+                    change.to() != null && LiveMessages.ends(change.to()));
+        }
+
+        private void recordChangeToKafka(JobStateChanged change) {
+            toKafka.record(Math.max(0, relayedAt - change.at().toEpochMilli()), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -26,7 +26,8 @@ public final class Subscription {
     /** Events written together at most. */
     private static final int MOST_PER_WRITE = 256;
     /** Wakes the writer for stats; carries nothing. */
-    private static final LiveEvent WAKE = new LiveEvent(-1, -1, null, null, null, null, List.of(), false);
+    private static final LiveEvent WAKE = new LiveEvent(-1, -1, StreamPosition.WHOLE, null, null, null, null, List.of(),
+            false);
 
     private final LiveFilter filter;
     private final StreamPosition floor;
@@ -70,7 +71,7 @@ public final class Subscription {
 
     /** From the feed's thread: this event, if the stream wants it and has not seen it. */
     void offer(LiveEvent event) {
-        if (closed.get() || !filter.matches(event) || (floor != null && floor.covers(event.partition(), event.offset()))) {
+        if (closed.get() || !filter.matches(event) || (floor != null && floor.covers(event.partition(), event.offset(), event.index()))) {
             return;
         }
         if (event.messages().stream().noneMatch(filter::wants) && !(event.endsJob() && filter.closesWithJob())) {
@@ -211,6 +212,6 @@ public final class Subscription {
      * @param endsJob the message says the stream's job has ended: a job's stream closes after it
      */
     public void sendNow(LiveMessage message, boolean endsJob) {
-        queue.offer(new LiveEvent(-1, -1, null, null, null, null, List.of(message), endsJob));
+        queue.offer(new LiveEvent(-1, -1, StreamPosition.WHOLE, null, null, null, null, List.of(message), endsJob));
     }
 }

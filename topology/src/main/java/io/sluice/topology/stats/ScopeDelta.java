@@ -30,11 +30,11 @@ final class ScopeDelta {
             flows.computeIfAbsent(move.at().getEpochSecond(), second -> new Flow())
                     .record(move.to(), Math.max(0, move.at().toEpochMilli() - enqueuedAt.toEpochMilli()));
         }
-        if (move.from() == JobState.PENDING) {
+        if (move.from() == JobState.PENDING && move.fromSince() != null) {
             pendingSince.merge(move.fromSince().getEpochSecond(), -1L, Long::sum);
         }
         if (move.to() == JobState.PENDING) {
-            pendingSince.merge(move.at().getEpochSecond(), 1L, Long::sum);
+            pendingSince.merge((move.since() != null ? move.since() : move.at()).getEpochSecond(), 1L, Long::sum);
         }
     }
 

@@ -32,7 +32,8 @@ final class ScopeTally {
     /**
      * When pending jobs entered pending (epoch second) to how many: by the second for the last
      * hour, by the minute before that and by the hour before the last day, so a long backlog
-     * keeps this small. A coarse entry starts its minute or hour and holds all of it.
+     * keeps this small. A coarse entry starts its minute or hour and holds all of it. A negative
+     * entry holds jobs whose leaving was added before their arrival.
      */
     final TreeMap<Long, Long> pendingSince = new TreeMap<>();
 
@@ -45,18 +46,16 @@ final class ScopeTally {
             seconds.computeIfAbsent(second, s -> new Flow()).add(flow);
             minutes.computeIfAbsent(second - Math.floorMod(second, MINUTE), s -> new Flow()).add(flow);
         });
-        delta.pendingSince.forEach((second, jobs) -> {
-            if (jobs > 0) {
-                pendingSince.merge(second, jobs, Long::sum);
-            } else if (jobs < 0) {
-                // A job leaving pending was counted in its own second, or in the coarse entry
-                // that second has been folded into since: the nearest entry at or before it.
-                Long entry = pendingSince.containsKey(second) ? second : pendingSince.floorKey(second);
-                if (entry != null && pendingSince.merge(entry, jobs, Long::sum) <= 0) {
-                    pendingSince.remove(entry);
-                }
-            }
-        });
+        // A job's leaving is taken from the entry its arrival went to: its own second, or the
+        // coarse entry that second is folded into by now. Should the leaving be added first (two
+        // relays may publish a job's changes out of order), it waits there, negative.
+        delta.pendingSince.forEach((second, jobs) ->
+                addPending(pendingSince.containsKey(second) ? second : entryOf(second, nowSecond), jobs));
+        if (counts.pending() == 0) {
+            // Nothing waits: what is left is of changes that did not say when their job came
+            // (recorded before V31), or of a race of two relays; neither may age a later job.
+            pendingSince.clear();
+        }
         forgetOldFlows(nowSecond);
     }
 
@@ -77,6 +76,17 @@ final class ScopeTally {
         return seconds.size() + minutes.size() + pendingSince.size() != before;
     }
 
+    /** The entry a job pending since {@code second} is counted in as of {@code nowSecond} (see {@link #coarsen}). */
+    private static long entryOf(long second, long nowSecond) {
+        for (long[] tier : new long[][] {{DAY, HOUR}, {HOUR, MINUTE}}) {
+            long olderThan = nowSecond - tier[0];
+            if (second < olderThan - Math.floorMod(olderThan, tier[1])) {
+                return second - Math.floorMod(second, tier[1]);
+            }
+        }
+        return second;
+    }
+
     private void coarsen(long olderThan, long unit) {
         NavigableMap<Long, Long> old = pendingSince.headMap(olderThan - Math.floorMod(olderThan, unit), false);
         if (old.isEmpty()) {
@@ -85,12 +95,28 @@ final class ScopeTally {
         Map<Long, Long> folded = new TreeMap<>();
         old.forEach((second, jobs) -> folded.merge(second - Math.floorMod(second, unit), jobs, Long::sum));
         old.clear();
-        folded.forEach((start, jobs) -> pendingSince.merge(start, jobs, Long::sum));
+        folded.forEach(this::addPending);
+    }
+
+    private void addPending(long second, long jobs) {
+        if (jobs != 0 && pendingSince.merge(second, jobs, Long::sum) == 0) {
+            pendingSince.remove(second);
+        }
     }
 
     /** Nothing in any window and no job pending: its flow cannot change until a change comes. */
     boolean isStill() {
         return seconds.isEmpty() && minutes.isEmpty() && pendingSince.isEmpty();
+    }
+
+    /** The first second with more jobs arriving than leaving (a leaving may wait for its arrival). */
+    private Long oldestPendingSecond() {
+        for (Map.Entry<Long, Long> entry : pendingSince.entrySet()) {
+            if (entry.getValue() > 0) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     /** The line for {@code sluice.stats} as of {@code nowMillis}. */
@@ -108,9 +134,8 @@ final class ScopeTally {
         if (current != null) {
             minuteLatency.add(current.latency);
         }
-        Long oldestPendingMs = counts.pending() > 0 && !pendingSince.isEmpty()
-                ? Math.max(0, nowMillis - pendingSince.firstKey() * 1000)
-                : null;
+        Long oldestPendingSecond = counts.pending() > 0 ? oldestPendingSecond() : null;
+        Long oldestPendingMs = oldestPendingSecond != null ? Math.max(0, nowMillis - oldestPendingSecond * 1000) : null;
         ScopeFlow flow = new ScopeFlow(Instant.ofEpochMilli(nowMillis),
                 rates(lastSecond, minute, hour, f -> f.delivered),
                 rates(lastSecond, minute, hour, f -> f.failed),

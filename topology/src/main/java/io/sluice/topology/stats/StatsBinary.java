@@ -1,24 +1,20 @@
 package io.sluice.topology.stats;
 
-import io.sluice.core.job.JobState;
 import io.sluice.core.stats.StateCounts;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The binary forms of the topology's own records (state stores and the repartition topic). A
- * job's standing is read and written on every change it sees, so these are compact and cheap
- * where JSON cost the topology a third of its time. Each starts with a format byte, so a later
+ * scope's sums are read and written for every change set, so these are compact and cheap where
+ * JSON cost the topology a third of its time. Each starts with a format byte, so a later
  * form can be told apart. They are written into a buffer of their exact size (a
  * DataOutputStream over a growing array was a sixth of the stats thread's time, a scope's
  * sums being written at every change) and read with a DataInputStream: one layout.
@@ -33,38 +29,12 @@ final class StatsBinary {
     private StatsBinary() {
     }
 
-    static Serde<JobStanding> standings() {
-        return serde(StatsBinary::writeStanding, StatsBinary::readStanding);
-    }
-
     static Serde<ScopeDelta> deltas() {
         return serde(StatsBinary::writeDelta, StatsBinary::readDelta);
     }
 
     static Serde<ScopeTally> tallies() {
         return serde(StatsBinary::writeTally, StatsBinary::readTally);
-    }
-
-    private static byte[] writeStanding(JobStanding standing) {
-        byte[] queue = modifiedUtf8(standing.queueName());
-        // version, organization id, queue, state, at
-        ByteBuffer out = start(8 + 16 + queue.length + 1 + INSTANT);
-        out.putLong(standing.version());
-        out.putLong(standing.organizationId().getMostSignificantBits());
-        out.putLong(standing.organizationId().getLeastSignificantBits());
-        out.put(queue);
-        out.put((byte) (standing.state() == null ? -1 : standing.state().ordinal()));
-        writeInstant(standing.at(), out);
-        return finish(out);
-    }
-
-    private static JobStanding readStanding(DataInputStream in) throws IOException {
-        long version = in.readLong();
-        UUID organization = new UUID(in.readLong(), in.readLong());
-        String queue = in.readUTF();
-        byte state = in.readByte();
-        return new JobStanding(version, organization, queue, state < 0 ? null : JobState.values()[state],
-                readInstant(in));
     }
 
     private static byte[] writeDelta(ScopeDelta delta) {
@@ -204,17 +174,6 @@ final class StatsBinary {
             throw new IllegalStateException("a stats record left " + out.remaining() + " of its bytes unwritten");
         }
         return out.array();
-    }
-
-    /** A string as {@link DataInputStream#readUTF} reads it: a two-byte length, then modified UTF-8. */
-    private static byte[] modifiedUtf8(String text) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + text.length());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     private interface Writer<T> {

@@ -66,7 +66,7 @@ public class StatsStreamsConfiguration {
     /** The topology itself, added to the builder before the factory starts it. */
     @Bean
     KStream<String, ScopeStats> statsLines(StreamsBuilder statsStreams, Topics topics, TopologyProperties properties) {
-        return StatsTopology.addTo(statsStreams, topics, properties.commitInterval(), properties.forgetGoneAfter());
+        return StatsTopology.addTo(statsStreams, topics, properties.commitInterval(), properties.rememberSetsFor());
     }
 
     private static String stateDir(TopologyProperties properties, Environment environment) {

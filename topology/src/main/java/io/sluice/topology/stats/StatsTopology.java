@@ -18,14 +18,14 @@ import org.apache.kafka.streams.state.Stores;
  * The live stats: {@code sluice.events} ({@code job.state}) in, one line per queue and per
  * organization on the compacted {@code sluice.stats} out: the counts of that scope's jobs by
  * state, and its flows (outcome rates, enqueue-to-completion latency, oldest pending job). Two
- * steps: {@link JobStandings} (per job, partitioned by job id) turns changes into moves between
- * scopes' counts, dropping repeats, and sums them per scope; the sums are repartitioned by scope
- * and added up by {@link ScopeTallies}. A scope's line is written at most once per commit
+ * steps: {@link JobMoves} turns the change sets into moves between scopes' counts, dropping
+ * repeated sets, and sums them per scope; the sums are repartitioned by scope and added up by
+ * {@link ScopeTallies}. A scope's line is written at most once per commit
  * interval as its counts change, and once a second while its flows move on.
  */
 public final class StatsTopology {
 
-    static final String STANDINGS = "job-standings";
+    static final String SEEN = "change-sets-seen";
     static final String PENDING = "scope-pending";
     static final String TALLIES = "scope-tallies";
 
@@ -34,11 +34,11 @@ public final class StatsTopology {
 
     /**
      * @param flushInterval   how often each task passes on the sums of its moves (the commit interval)
-     * @param forgetGoneAfter how long a gone job's standing is kept against straggling changes
+     * @param rememberSetsFor how long the version of a change set seen is kept against its repeats
      */
-    public static Topology build(Topics topics, Duration flushInterval, Duration forgetGoneAfter) {
+    public static Topology build(Topics topics, Duration flushInterval, Duration rememberSetsFor) {
         StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, topics, flushInterval, forgetGoneAfter);
+        addTo(builder, topics, flushInterval, rememberSetsFor);
         return builder.build();
     }
 
@@ -48,21 +48,19 @@ public final class StatsTopology {
      * @return the stream of lines written to {@code sluice.stats}
      */
     public static KStream<String, ScopeStats> addTo(StreamsBuilder builder, Topics topics, Duration flushInterval,
-                                                    Duration forgetGoneAfter) {
+                                                    Duration rememberSetsFor) {
         // The scopes' stores are cached: a scope's sum or tally reaches the store and its changelog
-        // once per commit however often it changes in between. The standings are not: a job
-        // rarely changes twice within a commit, and as every job is a new key, cached standings
-        // would fill the thread's cache, whose evictions then flush the scopes' sums on nearly
-        // every change instead of once per commit.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STANDINGS),
-                Serdes.String(), StatsBinary.standings()));
+        // once per commit however often it changes in between. The sets seen are not: each is a
+        // new key, written once.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN),
+                Serdes.Long(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING),
                 Serdes.String(), StatsBinary.deltas()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TALLIES),
                 Serdes.String(), StatsBinary.tallies()).withCachingEnabled());
         KStream<String, ScopeStats> lines = builder.stream(topics.events(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new JobStandings(STANDINGS, PENDING, flushInterval, forgetGoneAfter), STANDINGS, PENDING)
+                .process(() -> new JobMoves(SEEN, PENDING, flushInterval, rememberSetsFor), SEEN, PENDING)
                 .repartition(Repartitioned.with(Serdes.String(), StatsBinary.deltas()).withName("scope-moves"))
                 .process(() -> new ScopeTallies(TALLIES), TALLIES);
         lines.to(topics.stats(), Produced.with(Serdes.String(), stats()));

@@ -17,8 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        partition it wrote), so a second, the pace of the dashboard, rather than
  *                        Kafka Streams' 100 ms for exactly-once
  * @param threads         stream threads on this node
- * @param forgetGoneAfter how long the standing of a deleted job is kept, so that a change of it
- *                        relayed late cannot count it again
+ * @param rememberSetsFor how long the version of a job change set counted is kept, so that the
+ *                        set relayed again (a relay stopped between sending it and deleting its
+ *                        row) cannot count again
  */
 @ConfigurationProperties("sluice.topology")
 public record TopologyProperties(
@@ -28,5 +29,5 @@ public record TopologyProperties(
         @DefaultValue("1") int standbyReplicas,
         @DefaultValue("1s") Duration commitInterval,
         @DefaultValue("1") int threads,
-        @DefaultValue("10m") Duration forgetGoneAfter) {
+        @DefaultValue("10m") Duration rememberSetsFor) {
 }

@@ -124,6 +124,6 @@ class LiveMessagesTest {
 
     private static JobStateChanged change(JobState from, JobState to, String error) {
         return new JobStateChanged(7, UUID.randomUUID(), UUID.randomUUID(), "emails", from, to, CREATED, 5, 3, error,
-                CREATED.plusMillis(1500));
+                CREATED.plusMillis(1500), null, from == null ? null : CREATED, CREATED.plusMillis(1500));
     }
 }

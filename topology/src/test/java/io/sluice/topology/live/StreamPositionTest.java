@@ -20,6 +20,22 @@ class StreamPositionTest {
     }
 
     @Test
+    void aPositionInTheMiddleOfARecordCoversTheEventsUpToItOnly() {
+        StreamPosition position = StreamPosition.none(2).after(0, 7).after(1, 12, 2);
+
+        StreamPosition read = StreamPosition.decode(position.encode(), 2).orElseThrow();
+
+        assertThat(read.covers(1, 12, 0)).isTrue();
+        assertThat(read.covers(1, 12, 2)).isTrue();
+        assertThat(read.covers(1, 12, 3)).isFalse();
+        assertThat(read.covers(1, 12)).as("the record seen whole").isFalse();
+        assertThat(read.covers(1, 11)).isTrue();
+        assertThat(read.covers(0, 7, 500)).as("a record seen whole covers all its events").isTrue();
+        assertThat(read.offset(1)).isEqualTo(12);
+        assertThat(read.after(1, 12).covers(1, 12)).isTrue();
+    }
+
+    @Test
     void anOffsetNeverMovesBack() {
         assertThat(StreamPosition.none(1).after(0, 10).after(0, 3).offset(0)).isEqualTo(10);
     }

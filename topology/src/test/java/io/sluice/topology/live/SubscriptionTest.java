@@ -8,6 +8,7 @@ import io.sluice.core.stats.StateCounts;
 import io.sluice.core.stats.StatsScope;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ class SubscriptionTest {
         LiveEvent first = event(0, "emails", LiveMessage.JOB_CREATED, false);
         stream.offer(first);
         stream.offer(event(1, "reports", LiveMessage.JOB_CREATED, false)); // another queue
-        stream.offer(new LiveEvent(1, 0, position, UUID.randomUUID(), "emails", UUID.randomUUID(),
+        stream.offer(new LiveEvent(1, 0, StreamPosition.WHOLE, position, UUID.randomUUID(), "emails", UUID.randomUUID(),
                 List.of(message(LiveMessage.JOB_CREATED)), false)); // another organization
         LiveEvent second = event(1, "emails", LiveMessage.JOB_COMPLETED, false);
         stream.offer(second);
@@ -61,11 +62,31 @@ class SubscriptionTest {
     }
 
     @Test
+    void aStreamResumedInTheMiddleOfARecordGetsTheRestOfItsEvents() {
+        // a record of four job changes (a change set) at offset 3 of partition 1
+        List<LiveEvent> set = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int index = i == 3 ? StreamPosition.WHOLE : i;
+            set.add(new LiveEvent(1, 3, index, position.after(1, 3, index), org, "emails", UUID.randomUUID(),
+                    List.of(message(LiveMessage.JOB_CREATED)), false));
+        }
+        Subscription stream = open(new LiveFilter(org, null, null, null, Set.of(), false), set.get(1).position(), 100);
+
+        set.forEach(stream::offer);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.frames.size() == 2);
+        assertThat(sink.frames).extracting(Frame::id)
+                .containsExactly(set.get(2).position().encode(), set.get(3).position().encode());
+        assertThat(set.get(3).position()).isEqualTo(position.after(1, 3));
+        stream.close();
+    }
+
+    @Test
     void aJobsStreamEndsWithTheEventThatEndsTheJob() {
         UUID job = UUID.randomUUID();
         Subscription stream = open(new LiveFilter(org, null, null, job, Set.of(), true), null, 100);
 
-        stream.offer(new LiveEvent(0, 0, position = position.after(0, 0), org, "emails", job,
+        stream.offer(new LiveEvent(0, 0, StreamPosition.WHOLE, position = position.after(0, 0), org, "emails", job,
                 List.of(message(LiveMessage.JOB_COMPLETED)), true));
 
         await().atMost(Duration.ofSeconds(5)).until(sink.closed::get);
@@ -177,7 +198,8 @@ class SubscriptionTest {
     private LiveEvent event(int partition, String queue, String type, boolean endsJob) {
         long offset = position.offset(partition) + 1;
         position = position.after(partition, offset);
-        return new LiveEvent(partition, offset, position, org, queue, UUID.randomUUID(), List.of(message(type)), endsJob);
+        return new LiveEvent(partition, offset, StreamPosition.WHOLE, position, org, queue, UUID.randomUUID(),
+                List.of(message(type)), endsJob);
     }
 
     private static LiveMessage message(String type) {

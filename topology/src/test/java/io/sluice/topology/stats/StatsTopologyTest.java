@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.event.EventCodec;
 import io.sluice.core.event.JobEvent;
+import io.sluice.core.event.JobChangeSet;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
 import io.sluice.core.kafka.Topics;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,6 +57,9 @@ class StatsTopologyTest {
     private TestInputTopic<String, byte[]> events;
     private TestOutputTopic<String, ScopeStats> stats;
     private long version;
+    /** Each job's queue and the time it entered its state, as of its last change made here. */
+    private final Map<UUID, String> queues = new HashMap<>();
+    private final Map<UUID, Instant> entered = new HashMap<>();
     private final Map<String, ScopeStats> latest = new HashMap<>();
 
     private void start() {
@@ -106,29 +111,51 @@ class StatsTopologyTest {
     }
 
     @Test
-    void aRepeatedOrOlderChangeCountsNothing() {
+    void aSetRelayedAgainCountsNothing() {
         start();
         UUID job = UUID.randomUUID();
-        JobStateChanged created = change(job, "emails", null, JobState.PENDING);
-        JobStateChanged completed = change(job, "emails", JobState.PENDING, JobState.COMPLETED);
+        JobChangeSet created = set(change(job, "emails", null, JobState.PENDING));
+        JobChangeSet completed = set(change(job, "emails", JobState.PENDING, JobState.COMPLETED));
         send(created);
         send(completed);
         assertThat(stats.readKeyValuesToMap().get(StatsScope.queue(org, "emails").key()).counts())
                 .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 0, 0));
 
         send(completed); // relayed twice
-        send(created);   // a straggler, relayed after its successor
+        send(created);   // and again, after its successor
 
         assertThat(stats.isEmpty()).as("no line changed").isTrue();
     }
 
     @Test
-    void aGoneJobLeavesTheCountsAndCannotComeBackThroughAStraggler() {
+    void setsAddUpToTheSameCountsInWhateverOrderTheyCome() {
+        start();
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        JobChangeSet created = set(change(a, "emails", null, JobState.PENDING),
+                change(b, "emails", null, JobState.PENDING));
+        JobChangeSet claimed = set(change(a, "emails", JobState.PENDING, JobState.PROCESSING));
+        JobChangeSet done = set(change(a, "emails", JobState.PROCESSING, JobState.COMPLETED),
+                change(b, "emails", JobState.PENDING, JobState.CANCELLED));
+
+        send(done);
+        send(claimed);
+        send(created);
+
+        Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
+        assertThat(lines.get(StatsScope.queue(org, "emails").key()).counts())
+                .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 0, 1));
+        assertThat(lines.get(StatsScope.organization(org).key()).counts())
+                .isEqualTo(new StateCounts(0, 0, 0, 1, 0, 0, 1));
+    }
+
+    @Test
+    void aGoneJobLeavesTheCounts() {
         start();
         UUID kept = UUID.randomUUID();
         UUID purged = UUID.randomUUID();
         send(change(kept, "emails", null, JobState.DEADLETTER));
-        JobStateChanged created = change(purged, "emails", null, JobState.DEADLETTER);
+        JobChangeSet created = set(change(purged, "emails", null, JobState.DEADLETTER));
         send(created);
         send(change(purged, "emails", JobState.DEADLETTER, null));
         send(created);
@@ -136,6 +163,18 @@ class StatsTopologyTest {
         Map<String, ScopeStats> lines = stats.readKeyValuesToMap();
         assertThat(lines.get(StatsScope.queue(org, "emails").key()).counts().deadletter()).isEqualTo(1);
         assertThat(lines.get(StatsScope.organization(org).key()).counts().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aSingleChangeAsEarlierReleasesRelayedItCounts() {
+        start();
+        JobStateChanged change = change(UUID.randomUUID(), "emails", null, JobState.PENDING);
+        events.pipeInput(new TestRecord<>(change.jobId().toString(), EventCodec.encode(change),
+                headers(JobEvent.JOB_STATE), change.at()));
+        driver.advanceWallClockTime(FLUSH);
+
+        assertThat(stats.readKeyValuesToMap().get(StatsScope.queue(org, "emails").key()).counts().pending())
+                .isEqualTo(1);
     }
 
     @Test
@@ -161,6 +200,7 @@ class StatsTopologyTest {
                 headers(JobEvent.ATTEMPT_RECORDED), T0));
         events.pipeInput(new TestRecord<>(job.toString(), "{not json".getBytes(StandardCharsets.UTF_8),
                 headers(JobEvent.JOB_STATE), T0));
+        events.pipeInput(new TestRecord<>(JobChangeSet.KEY, new byte[] {10, 50, 1}, headers(JobChangeSet.TYPE), T0));
         assertThat(stats.isEmpty()).isTrue();
 
         send(change(job, "emails", null, JobState.PENDING));
@@ -282,20 +322,39 @@ class StatsTopologyTest {
         return latest.get(scope.key());
     }
 
+    /**
+     * A change as the database records it: the queue the job was in and the time it entered its
+     * state are those of its previous change.
+     */
     private JobStateChanged change(UUID job, String queue, JobState from, JobState to, Instant createdAt, Instant at) {
         version++;
-        return new JobStateChanged(version, job, org, queue, from, to, createdAt, 0, 0, null, at);
+        String fromQueue = queues.put(job, queue);
+        Instant fromSince = entered.put(job, at);
+        return new JobStateChanged(version, job, org, queue, from, to, createdAt, 0, 0, null, at, fromQueue,
+                fromSince, to == null ? null : at);
     }
 
     private JobStateChanged change(UUID job, String queue, JobState from, JobState to) {
-        version++;
-        return new JobStateChanged(version, job, org, queue, from, to, T0, 0, 0, null, T0.plusMillis(version));
+        return change(job, queue, from, to, T0, T0.plusMillis(version + 1));
     }
 
-    /** Sends the change, and lets the time pass after which the task passes on its sums. */
+    private JobChangeSet set(JobStateChanged... changes) {
+        version++;
+        return new JobChangeSet(version, Stream.of(changes).map(change -> new JobStateChanged(version,
+                change.jobId(), change.organizationId(), change.queueName(), change.from(), change.to(),
+                change.createdAt(), change.priority(), change.attempts(), change.error(), change.at(),
+                change.fromQueueName(), change.fromSince(), change.since())).toList());
+    }
+
+    /** Sends the change in a set of its own. */
     private void send(JobStateChanged change) {
-        events.pipeInput(new TestRecord<>(change.jobId().toString(), EventCodec.encode(change),
-                headers(JobEvent.JOB_STATE), change.at()));
+        send(set(change));
+    }
+
+    /** Sends the set, and lets the time pass after which the task passes on its sums. */
+    private void send(JobChangeSet set) {
+        events.pipeInput(new TestRecord<>(JobChangeSet.KEY, EventCodec.encode(set), headers(JobChangeSet.TYPE),
+                set.changes().getFirst().at()));
         driver.advanceWallClockTime(FLUSH);
     }
 
