@@ -86,7 +86,10 @@ public class JobFactory {
         if (payload == null) {
             throw ApiException.validation("payload is required", Map.of("field", "payload"));
         }
-        if (payload.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
+        // A char is at most 3 bytes of UTF-8 (a surrogate pair, 2 chars, is 4): only a payload of
+        // more than a third of the limit in chars needs its bytes counted.
+        if (payload.length() > properties.maxPayloadBytes() / 3
+                && payload.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
             throw ApiException.payloadTooLarge("payload is larger than " + properties.maxPayloadBytes() + " bytes");
         }
         int priority = within("priority", spec.priority(), 0, -100, 100);

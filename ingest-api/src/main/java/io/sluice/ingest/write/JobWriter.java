@@ -198,7 +198,14 @@ public class JobWriter implements SmartLifecycle {
      * queues keep their labels, later ones are counted under {@code other}.
      */
     private void countPerQueue(List<NewJob> jobs) {
-        for (NewJob job : jobs) {
+        // by runs of one queue: a batch is mostly of one, and its label is looked up once
+        for (int start = 0, end; start < jobs.size(); start = end) {
+            NewJob job = jobs.get(start);
+            end = start + 1;
+            while (end < jobs.size() && jobs.get(end).queueName().equals(job.queueName())
+                    && jobs.get(end).organizationId().equals(job.organizationId())) {
+                end++;
+            }
             String key = queueLabels.label(job.organizationId() + "/" + job.queueName());
             enqueued.computeIfAbsent(key, k -> {
                 boolean other = LabelBudget.OTHER.equals(k);
@@ -206,7 +213,7 @@ public class JobWriter implements SmartLifecycle {
                         .tags("organization", other ? LabelBudget.OTHER : job.organizationId().toString(),
                                 "queue", other ? LabelBudget.OTHER : job.queueName())
                         .register(meters);
-            }).increment();
+            }).increment(end - start);
         }
     }
 

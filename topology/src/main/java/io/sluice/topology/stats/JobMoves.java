@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -107,16 +105,15 @@ final class JobMoves implements Processor<String, byte[], String, ScopeDelta> {
     }
 
     private void addMoves(List<JobStateChanged> changes) {
-        Set<String> touched = new HashSet<>();
+        // The scopes' keys (text) and sums are looked up once per scope and set.
+        Map<StatsScope, ScopeDelta> touched = new HashMap<>();
         for (JobStateChanged change : changes) {
             for (KeyValue<StatsScope, StateMove> move : moves(change)) {
-                String scope = move.key.key();
-                pendingOf(scope).add(move.value, change.createdAt());
-                touched.add(scope);
+                touched.computeIfAbsent(move.key, scope -> pendingOf(scope.key())).add(move.value, change.createdAt());
             }
         }
         // Once per scope and set: the store's cache copies the value on every put.
-        touched.forEach(scope -> pending.put(scope, pendingObjects.get(scope)));
+        touched.forEach((scope, sum) -> pending.put(scope.key(), sum));
     }
 
     /**
