@@ -20,6 +20,8 @@ class JsonStructsTest {
         JsonFormat.parser().merge(json, builder);
 
         assertThat(JsonStructs.parse(json)).contains(builder.build());
+        assertThat(JsonStructs.parse(json).orElseThrow().toByteArray()).as("the same on the wire")
+                .isEqualTo(builder.build().toByteArray());
     }
 
     @ParameterizedTest
