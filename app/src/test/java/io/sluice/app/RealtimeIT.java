@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.sluice.testkit.TestReceiver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,47 @@ class RealtimeIT extends SluiceIntegrationTest {
             }
             assertThat(created).containsExactlyInAnyOrder(second, third);
             assertThat(stream.next(Duration.ofSeconds(1))).as("nothing more, and the first job not again").isNull();
+        }
+    }
+
+    @Test
+    void aStreamCutInTheMiddleOfOneStatementsChangesResumesWithTheNextOfThem() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("live-set"));
+        String queue = unique("set");
+        String path = "/api/v1/events?queue=" + queue + "&events=JobCreated";
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + tenant.apiKey());
+
+        // given: three jobs enqueued in one bulk request (one statement: one change set, one record)
+        List<String> jobs = new ArrayList<>();
+        String lastEventId;
+        try (SseStream stream = SseStream.open(url(path), auth)) {
+            SluiceClient.Answer bulk = client.post(tenant.apiKey(), "/api/v1/jobs/bulk", "{\"queue_name\":\"" + queue
+                    + "\",\"jobs\":[{\"payload\":{}},{\"payload\":{}},{\"payload\":{}}]}");
+            assertThat(bulk.status()).isEqualTo(200);
+            bulk.body().get("succeeded").forEach(job -> jobs.add(job.get("job_id").asString()));
+            List<SseStream.Frame> created = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                created.add(stream.until("JobCreated", WAIT).getLast());
+            }
+            assertThat(created).extracting(frame -> frame.body().get("job_id").asString())
+                    .containsExactlyInAnyOrderElementsOf(jobs);
+            assertThat(created).extracting(SseStream.Frame::id).as("each change at a position of its own")
+                    .doesNotHaveDuplicates();
+            // the client saw only the first of them before its connection dropped
+            lastEventId = created.getFirst().id();
+            jobs.remove(created.getFirst().body().get("job_id").asString());
+        }
+
+        // when: it reconnects with that id
+        Map<String, String> resume = Map.of("Authorization", "Bearer " + tenant.apiKey(), "Last-Event-ID", lastEventId);
+        try (SseStream stream = SseStream.open(url(path), resume)) {
+            // then: the other two changes of the same record, and nothing else
+            Set<String> created = new HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                created.add(stream.until("JobCreated", WAIT).getLast().body().get("job_id").asString());
+            }
+            assertThat(created).containsExactlyInAnyOrderElementsOf(jobs);
+            assertThat(stream.next(Duration.ofSeconds(1))).as("the first job not again").isNull();
         }
     }
 

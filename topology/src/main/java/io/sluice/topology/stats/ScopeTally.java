@@ -22,6 +22,8 @@ final class ScopeTally {
     static final long MINUTE = 60;
     static final long HOUR = 3_600;
     static final long DAY = 86_400;
+    /** When pending entries are folded, and into what: past a day by the hour, past an hour by the minute. */
+    private static final long[][] COARSE_TIERS = {{DAY, HOUR}, {HOUR, MINUTE}};
 
     StateCounts counts = StateCounts.NONE;
     Instant asOf = Instant.EPOCH;
@@ -78,7 +80,7 @@ final class ScopeTally {
 
     /** The entry a job pending since {@code second} is counted in as of {@code nowSecond} (see {@link #coarsen}). */
     private static long entryOf(long second, long nowSecond) {
-        for (long[] tier : new long[][] {{DAY, HOUR}, {HOUR, MINUTE}}) {
+        for (long[] tier : COARSE_TIERS) {
             long olderThan = nowSecond - tier[0];
             if (second < olderThan - Math.floorMod(olderThan, tier[1])) {
                 return second - Math.floorMod(second, tier[1]);
