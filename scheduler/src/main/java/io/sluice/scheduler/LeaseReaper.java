@@ -1,6 +1,7 @@
 package io.sluice.scheduler;
 
 import io.sluice.store.LeaseStore;
+import io.sluice.store.LeaseSweep;
 import io.sluice.store.WorkerStore;
 import java.time.Clock;
 import java.util.UUID;
@@ -42,12 +43,11 @@ public class LeaseReaper extends PeriodicTask {
             log.info("Worker {} went silent: offline, {} of its jobs taken back", worker, released);
             taken += released;
         }
-        for (int n; (n = leases.expireLeases(properties.batchSize())) > 0; ) {
-            taken += n;
-            if (n < properties.batchSize()) {
-                break;
-            }
-        }
+        LeaseSweep sweep;
+        do {
+            sweep = leases.expireLeases(properties.batchSize());
+            taken += sweep.takenBack();
+        } while (sweep.grants() == properties.batchSize());
         return taken;
     }
 }

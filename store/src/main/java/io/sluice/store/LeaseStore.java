@@ -12,10 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -95,6 +99,7 @@ public class LeaseStore {
         }
         Instant now = clock.instant();
         Timestamp at = Rows.timestamp(now);
+        Timestamp until = Rows.timestamp(now.plus(duration));
         String[] idArray = jobIds.stream().map(UUID::toString).toArray(String[]::new);
         List<LeasedJob> leased = tx.execute(status -> {
             if (parkedForPausedQueue(organizationId, queueName, jobIds)) {
@@ -117,7 +122,8 @@ public class LeaseStore {
                     (rs, n) -> new LeasedJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                             rs.getString(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
                             rs.getObject(9, UUID.class), Rows.instant(rs, 10)),
-                    workerId, Rows.timestamp(now.plus(duration)), at, at, idArray, organizationId);
+                    workerId, until, at, at, idArray, organizationId);
+            grant(workerId, until, rows.stream().map(LeasedJob::id).toList());
             List<SystemEvent> events = rows.stream().map(job -> new JobFacts(job.id(), job.organizationId(),
                     job.queueName(), null, null, "processing", 0, null, null)
                     .event(SystemEventType.JOB_STARTED, now, Map.of("worker_id", workerId.toString()))).toList();
@@ -167,7 +173,7 @@ public class LeaseStore {
             List<LeaseOutcome> outcomes = new ArrayList<>(calls.size());
             List<Object[]> completions = new ArrayList<>();
             List<Object[]> attempts = new ArrayList<>();
-            List<Object[]> extensions = new ArrayList<>();
+            Map<UUID, Instant> extensions = new LinkedHashMap<>(); // a later extension of a job wins
             List<SystemEvent> events = new ArrayList<>();
             for (LeaseCall call : calls) {
                 Locked job = locked.get(call.jobId());
@@ -197,7 +203,7 @@ public class LeaseStore {
                     }
                     case LeaseCall.Extend extend -> {
                         Instant until = now.plus(extend.duration());
-                        extensions.add(new Object[] {Rows.timestamp(until), at, job.id()});
+                        extensions.put(job.id(), until);
                         locked.put(job.id(), job.moved(job.state(), until));
                         outcomes.add(new LeaseOutcome.Extended(until));
                     }
@@ -213,7 +219,17 @@ public class LeaseStore {
                         completions.stream().map(c -> (String) c[1]).toArray(String[]::new));
             }
             if (!extensions.isEmpty()) {
-                jdbc.batchUpdate("UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?", extensions);
+                // With a grant per extended lease, so the reaper looks at the job again when it
+                // runs out; the grant takes its time from the row, so the two are the same.
+                jdbc.update("""
+                        WITH extended AS (
+                            UPDATE jobs j SET lease_expires_at = e.until, updated_at = ?
+                            FROM unnest(?::uuid[], ?::timestamptz[]) AS e(id, until) WHERE j.id = e.id
+                            RETURNING j.id, j.assigned_worker_id, j.lease_expires_at)
+                        INSERT INTO lease_grants (worker_id, expires_at, job_ids)
+                        SELECT assigned_worker_id, lease_expires_at, ARRAY[id] FROM extended""",
+                        at, extensions.keySet().stream().map(UUID::toString).toArray(String[]::new),
+                        extensions.values().stream().map(Instant::toString).toArray(String[]::new));
             }
             if (!attempts.isEmpty()) {
                 insertAttempts(attempts);
@@ -236,14 +252,25 @@ public class LeaseStore {
     }
 
     /**
-     * Takes back up to {@code limit} jobs whose lease ran out, down the retry path.
-     *
-     * @return how many were taken back
+     * Settles up to {@code limit} lease grants that ran out: those of their jobs whose lease ran
+     * out too (it was not extended) are taken back down the retry path, and the grants dropped.
      */
-    public int expireLeases(int limit) {
-        return takeBack(" WHERE j.lease_expires_at <= ? AND j.state = 'processing'"
-                        + " ORDER BY j.lease_expires_at LIMIT ? FOR UPDATE OF j SKIP LOCKED",
-                "lease_expired", "the lease expired before the worker finished", Rows.timestamp(clock.instant()), limit);
+    public LeaseSweep expireLeases(int limit) {
+        Instant now = clock.instant();
+        Timestamp at = Rows.timestamp(now);
+        LeaseSweep sweep = tx.execute(status -> {
+            Grants grants = grants("expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED", at, limit);
+            if (grants.ids().length == 0) {
+                return new LeaseSweep(0, 0);
+            }
+            // Waits for a job a worker's call holds rather than skipping it: its grant is dropped here.
+            int taken = takeBackWithin(" WHERE j.id = ANY(?::uuid[]) AND j.state = 'processing'"
+                            + " AND j.lease_expires_at <= ? ORDER BY j.id FOR UPDATE OF j", "lease_expired",
+                    "the lease expired before the worker finished", now, grants.jobIds(), at);
+            grants.drop(jdbc);
+            return new LeaseSweep(grants.ids().length, taken);
+        });
+        return sweep == null ? new LeaseSweep(0, 0) : sweep;
     }
 
     /**
@@ -252,8 +279,36 @@ public class LeaseStore {
      * @return how many were taken back
      */
     public int releaseWorker(UUID workerId, String reason) {
-        return takeBack(" WHERE j.assigned_worker_id = ? AND j.state = 'processing' FOR UPDATE OF j",
-                "worker_lost", reason, workerId);
+        Instant now = clock.instant();
+        Integer taken = tx.execute(status -> {
+            Grants grants = grants("worker_id = ? FOR UPDATE", workerId);
+            int back = takeBackWithin(" WHERE j.id = ANY(?::uuid[]) AND j.assigned_worker_id = ?"
+                    + " AND j.state = 'processing' ORDER BY j.id FOR UPDATE OF j", "worker_lost", reason, now,
+                    grants.jobIds(), workerId);
+            grants.drop(jdbc);
+            return back;
+        });
+        return taken == null ? 0 : taken;
+    }
+
+    /** Lease grants, locked: their ids and the jobs they name. */
+    private record Grants(String[] ids, String[] jobIds) {
+
+        void drop(JdbcTemplate jdbc) {
+            if (ids.length > 0) {
+                jdbc.update("DELETE FROM lease_grants WHERE id = ANY(?::bigint[])", (Object) ids);
+            }
+        }
+    }
+
+    private Grants grants(String condition, Object... args) {
+        List<String> ids = new ArrayList<>();
+        Set<String> jobIds = new TreeSet<>();
+        jdbc.query("SELECT id, job_ids::text[] FROM lease_grants WHERE " + condition, rs -> {
+            ids.add(rs.getString(1));
+            Collections.addAll(jobIds, (String[]) rs.getArray(2).getArray());
+        }, args);
+        return new Grants(ids.toArray(String[]::new), jobIds.toArray(String[]::new));
     }
 
     /**
@@ -273,14 +328,16 @@ public class LeaseStore {
 
     private int takeBack(String where, String errorClass, String reason, Object... args) {
         Instant now = clock.instant();
-        Integer taken = tx.execute(status -> {
-            List<Locked> held = jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + where, LeaseStore::locked, args);
-            for (Locked job : held) {
-                giveBack(job, job.assignedWorker(), errorClass, reason, true, now);
-            }
-            return held.size();
-        });
+        Integer taken = tx.execute(status -> takeBackWithin(where, errorClass, reason, now, args));
         return taken == null ? 0 : taken;
+    }
+
+    private int takeBackWithin(String where, String errorClass, String reason, Instant now, Object... args) {
+        List<Locked> held = jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + where, LeaseStore::locked, args);
+        for (Locked job : held) {
+            giveBack(job, job.assignedWorker(), errorClass, reason, true, now);
+        }
+        return held.size();
     }
 
     private LeaseOutcome giveBack(Locked job, UUID workerId, String errorClass, String error, boolean retryWanted,
@@ -329,9 +386,7 @@ public class LeaseStore {
     private void insertAttempts(List<Object[]> rows) {
         Object[] columns = new Object[8];
         for (int c = 0; c < 8; c++) {
-            int column = c;
-            columns[c] = rows.stream().map(row -> row[column] == null ? null : row[column].toString())
-                    .toArray(String[]::new);
+            columns[c] = column(rows, c);
         }
         jdbc.update("""
                 INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, error_class, error, worker)
@@ -340,6 +395,19 @@ public class LeaseStore {
     }
 
     /** The jobs' rows, locked in id order (so concurrent batches cannot deadlock), by id. */
+    /** One column of the rows as text, for an {@code unnest} of typed arrays. */
+    private static String[] column(List<Object[]> rows, int column) {
+        return rows.stream().map(row -> row[column] == null ? null : row[column].toString()).toArray(String[]::new);
+    }
+
+    /** Records where the reaper finds the leases just given ({@code lease_grants}). */
+    private void grant(UUID workerId, Timestamp until, List<UUID> jobIds) {
+        if (!jobIds.isEmpty()) {
+            jdbc.update("INSERT INTO lease_grants (worker_id, expires_at, job_ids) VALUES (?, ?, ?::uuid[])",
+                    workerId, until, jobIds.stream().map(UUID::toString).toArray(String[]::new));
+        }
+    }
+
     private Map<UUID, Locked> lockAll(List<UUID> jobIds) {
         Map<UUID, Locked> locked = new HashMap<>();
         jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + " WHERE j.id = ANY(?::uuid[]) ORDER BY j.id FOR UPDATE OF j",

@@ -6,7 +6,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.core.event.JobStateChanged;
 import io.sluice.core.job.JobState;
-import io.sluice.testkit.RealServers;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -31,21 +29,12 @@ class JobChangesUpgradeTest {
 
     @Test
     void changesWaitingAtTheUpgradeAreRelayedAsTheyWere() {
-        RealServers.Endpoints servers = RealServers.get();
-        try (HikariDataSource publicSchema = dataSource(servers, "public")) {
-            JdbcTemplate admin = new JdbcTemplate(publicSchema);
-            admin.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            try {
-                upgradeWithChangesWaiting(servers);
-            } finally {
-                admin.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            }
-        }
+        SchemaOfItsOwn.use(SCHEMA, this::upgradeWithChangesWaiting);
     }
 
-    private void upgradeWithChangesWaiting(RealServers.Endpoints servers) {
-        migrate(servers, "29");
-        try (HikariDataSource dataSource = dataSource(servers, SCHEMA)) {
+    private void upgradeWithChangesWaiting(SchemaOfItsOwn schema) {
+        schema.migrateTo("29");
+        try (HikariDataSource dataSource = schema.dataSource()) {
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             UUID org = UUID.randomUUID();
             UUID job = UUID.randomUUID();
@@ -59,7 +48,7 @@ class JobChangesUpgradeTest {
             long third = jdbc.queryForObject(insert, Long.class, job, org, "processing", "deadletter", at, 3,
                     "retries exhausted");
 
-            migrate(servers, "latest");
+            schema.migrateTo("latest");
 
             List<JobStateChanged> relayed = new ArrayList<>();
             JobChangeStore changes = new JobChangeStore(jdbc,
@@ -90,25 +79,5 @@ class JobChangesUpgradeTest {
             assertThat(next).singleElement().extracting(JobStateChanged::version)
                     .asInstanceOf(InstanceOfAssertFactories.LONG).isGreaterThan(third);
         }
-    }
-
-    private static void migrate(RealServers.Endpoints servers, String target) {
-        Flyway.configure()
-                .dataSource(servers.jdbcUrl(), servers.username(), servers.password())
-                .schemas(SCHEMA)
-                .locations("classpath:db/migration")
-                .target(target)
-                .load()
-                .migrate();
-    }
-
-    private static HikariDataSource dataSource(RealServers.Endpoints servers, String schema) {
-        HikariDataSource dataSource = new HikariDataSource();
-        String url = servers.jdbcUrl();
-        dataSource.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        dataSource.setUsername(servers.username());
-        dataSource.setPassword(servers.password());
-        dataSource.setMaximumPoolSize(2);
-        return dataSource;
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Leases of external workers' jobs: never two at once, fenced, and given back down the retry path. */
@@ -163,10 +165,11 @@ class LeaseStoreTest {
                 .isEqualTo(new LeaseOutcome.Extended(clock.instant().plusSeconds(60)));
 
         clock.advance(Duration.ofSeconds(59));
-        assertThat(leases.expireLeases(100)).isZero();
+        assertThat(leases.expireLeases(100).takenBack()).as("the claim's grant ran out, the extended lease not").isZero();
         clock.advance(Duration.ofSeconds(2));
         assertThat(leases.complete(org, id, worker, leased.leaseId(), null)).isEqualTo(new LeaseOutcome.LeaseExpired());
-        assertThat(leases.expireLeases(100)).isEqualTo(1);
+        assertThat(leases.expireLeases(100).takenBack()).isEqualTo(1);
+        assertThat(grantsNaming(id)).as("settled grants are dropped").isZero();
 
         JobRecord back = jobs.get(org, id).orElseThrow();
         assertThat(back.state()).isEqualTo("pending");
@@ -178,6 +181,27 @@ class LeaseStoreTest {
     }
 
     @Test
+    void aCompletedJobsGrantRunsOutWithoutTakingItBack() {
+        UUID done = insert();
+        UUID open = insert();
+        Map<UUID, LeasedJob> leased = leases.lease(org, "reports", List.of(done, open), worker, LEASE).stream()
+                .collect(Collectors.toMap(LeasedJob::id, job -> job));
+        assertThat(grantsNaming(done)).as("one grant names both jobs of the claim").isEqualTo(1);
+        assertThat(grantsNaming(open)).isEqualTo(1);
+        assertThat(leases.complete(org, done, worker, leased.get(done).leaseId(), null))
+                .isEqualTo(new LeaseOutcome.Completed());
+
+        clock.advance(LEASE.plusSeconds(1));
+        while (leases.expireLeases(100).grants() == 100) {
+            // grants other tests left behind run out too
+        }
+
+        assertThat(jobs.get(org, done).orElseThrow().state()).isEqualTo("completed");
+        assertThat(jobs.get(org, open).orElseThrow().state()).isEqualTo("pending");
+        assertThat(grantsNaming(done)).isZero();
+    }
+
+    @Test
     void aWorkerThatLeftHasEveryJobItHeldTakenBack() {
         UUID first = insert();
         UUID second = insert();
@@ -186,6 +210,8 @@ class LeaseStoreTest {
         leases.lease(org, "reports", List.of(others), UUID.randomUUID(), LEASE);
 
         assertThat(leases.releaseWorker(worker, "the worker deregistered")).isEqualTo(2);
+        assertThat(grantsNaming(first)).as("the worker's grants are dropped").isZero();
+        assertThat(grantsNaming(others)).isEqualTo(1);
 
         assertThat(jobs.get(org, first).orElseThrow().state()).isEqualTo("pending");
         assertThat(jobs.get(org, second).orElseThrow().lastError()).isEqualTo("the worker deregistered");
@@ -201,6 +227,10 @@ class LeaseStoreTest {
 
         assertThat(leases.lease(org, "reports", List.of(id), worker, LEASE)).isEmpty();
         assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("cancelled");
+    }
+
+    private long grantsNaming(UUID jobId) {
+        return db.count("SELECT count(*) FROM lease_grants WHERE ? = ANY(job_ids)", jobId);
     }
 
     private UUID insert() {
