@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -169,43 +173,46 @@ public class LeaseStore {
         Instant now = clock.instant();
         Timestamp at = Rows.timestamp(now);
         return ConflictRetry.inTransaction(tx, status -> {
-            Map<UUID, Locked> locked = lockAll(calls.stream().map(LeaseCall::jobId).distinct().sorted().toList());
-            List<LeaseOutcome> outcomes = new ArrayList<>(calls.size());
-            List<Object[]> completions = new ArrayList<>();
+            LeaseOutcome[] outcomes = new LeaseOutcome[calls.size()];
             List<Object[]> attempts = new ArrayList<>();
-            Map<UUID, Instant> extensions = new LinkedHashMap<>(); // a later extension of a job wins
             List<SystemEvent> events = new ArrayList<>();
-            for (LeaseCall call : calls) {
+            completeHeld(calls, outcomes, attempts, events, now);
+            List<Integer> rest = IntStream.range(0, calls.size()).filter(i -> outcomes[i] == null).boxed().toList();
+            Map<UUID, Locked> locked = lockAll(rest.stream().map(i -> calls.get(i).jobId()).distinct().sorted().toList());
+            List<Object[]> completions = new ArrayList<>();
+            Map<UUID, Instant> extensions = new LinkedHashMap<>(); // a later extension of a job wins
+            for (int i : rest) {
+                LeaseCall call = calls.get(i);
                 Locked job = locked.get(call.jobId());
                 if (job == null || !job.organizationId().equals(call.organizationId())) {
-                    outcomes.add(new LeaseOutcome.NotFound());
+                    outcomes[i] = new LeaseOutcome.NotFound();
                     continue;
                 }
                 LeaseOutcome refused = refusal(LeaseCheck.check(job.lease(), call.workerId(), call.leaseId(), now));
                 if (refused != null) {
-                    outcomes.add(refused);
+                    outcomes[i] = refused;
                     continue;
                 }
                 switch (call) {
                     case LeaseCall.Complete complete -> {
                         completions.add(new Object[] {job.id(), complete.result()});
-                        attempts.add(attemptRow(job, call.workerId(), now, null, null));
-                        events.add(job.facts("completed", null).event(SystemEventType.JOB_COMPLETED, now,
-                                complete.result() == null ? Map.of() : Map.of("result", SystemEvent.json(complete.result()))));
+                        attempts.add(attemptRow(job.id(), job.organizationId(), job.startedAt(), call.workerId(), now,
+                                null, null));
+                        events.add(completedEvent(job.facts("completed", null), complete, now));
                         locked.put(job.id(), job.moved(JobState.COMPLETED, null));
-                        outcomes.add(new LeaseOutcome.Completed());
+                        outcomes[i] = new LeaseOutcome.Completed();
                     }
                     case LeaseCall.Fail fail -> {
                         LeaseOutcome outcome = giveBack(job, call.workerId(), "worker_error", fail.error(), fail.retry(), now);
                         locked.put(job.id(), job.moved(outcome instanceof LeaseOutcome.WillRetry
                                 ? JobState.PENDING : JobState.DEADLETTER, null));
-                        outcomes.add(outcome);
+                        outcomes[i] = outcome;
                     }
                     case LeaseCall.Extend extend -> {
                         Instant until = now.plus(extend.duration());
                         extensions.put(job.id(), until);
                         locked.put(job.id(), job.moved(job.state(), until));
-                        outcomes.add(new LeaseOutcome.Extended(until));
+                        outcomes[i] = new LeaseOutcome.Extended(until);
                     }
                 }
             }
@@ -235,8 +242,61 @@ public class LeaseStore {
                 insertAttempts(attempts);
             }
             publishEvents(events, now);
-            return outcomes;
+            return Arrays.asList(outcomes);
         });
+    }
+
+    /**
+     * Completes, in one statement and without locking the rows first, the jobs of those calls
+     * that complete a job no other call of the batch names, where the caller holds the lease: the
+     * statement's condition is {@link LeaseCheck}'s {@code Held}. The other calls are left (their
+     * outcome {@code null}) to be decided on the locked rows.
+     */
+    private void completeHeld(List<LeaseCall> calls, LeaseOutcome[] outcomes, List<Object[]> attempts,
+                              List<SystemEvent> events, Instant now) {
+        Map<UUID, Long> named = calls.stream().collect(Collectors.groupingBy(LeaseCall::jobId, Collectors.counting()));
+        Map<UUID, Integer> candidates = new HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i) instanceof LeaseCall.Complete && named.get(calls.get(i).jobId()) == 1) {
+                candidates.put(calls.get(i).jobId(), i);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<LeaseCall.Complete> completes = candidates.values().stream().sorted()
+                .map(i -> (LeaseCall.Complete) calls.get(i)).toList();
+        Timestamp at = Rows.timestamp(now);
+        jdbc.query("""
+                UPDATE jobs j SET state = 'completed', completed_at = ?, result = c.result::json,
+                    lease_expires_at = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = ?
+                FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[])
+                    AS c(id, organization_id, worker_id, lease_id, result)
+                WHERE j.id = c.id AND j.organization_id = c.organization_id AND j.state = 'processing'
+                    AND j.assigned_worker_id = c.worker_id AND j.lease_id IS NOT NULL
+                    AND (c.lease_id IS NULL OR j.lease_id = c.lease_id) AND j.lease_expires_at > ?
+                RETURNING j.id, j.organization_id, j.queue_name, j.attempts, j.started_at""", rs -> {
+                    UUID id = rs.getObject(1, UUID.class);
+                    int index = candidates.get(id);
+                    LeaseCall.Complete complete = (LeaseCall.Complete) calls.get(index);
+                    UUID organizationId = rs.getObject(2, UUID.class);
+                    attempts.add(attemptRow(id, organizationId, Rows.instant(rs, 5), complete.workerId(), now, null,
+                            null));
+                    events.add(completedEvent(new JobFacts(id, organizationId, rs.getString(3), null, null,
+                            "completed", rs.getInt(4), null, null), complete, now));
+                    outcomes[index] = new LeaseOutcome.Completed();
+                }, at, at, uuids(completes, LeaseCall::jobId), uuids(completes, LeaseCall::organizationId),
+                uuids(completes, LeaseCall::workerId), uuids(completes, LeaseCall::leaseId),
+                completes.stream().map(LeaseCall.Complete::result).toArray(String[]::new), at);
+    }
+
+    private static String[] uuids(List<LeaseCall.Complete> calls, Function<LeaseCall, UUID> field) {
+        return calls.stream().map(field).map(id -> id == null ? null : id.toString()).toArray(String[]::new);
+    }
+
+    private static SystemEvent completedEvent(JobFacts job, LeaseCall.Complete complete, Instant now) {
+        return job.event(SystemEventType.JOB_COMPLETED, now,
+                complete.result() == null ? Map.of() : Map.of("result", SystemEvent.json(complete.result())));
     }
 
     public LeaseOutcome complete(UUID organizationId, UUID jobId, UUID workerId, UUID leaseId, String result) {
@@ -372,12 +432,14 @@ public class LeaseStore {
     }
 
     private void recordAttempt(Locked job, UUID workerId, Instant now, String errorClass, String error) {
-        insertAttempts(List.<Object[]>of(attemptRow(job, workerId, now, errorClass, error)));
+        insertAttempts(List.<Object[]>of(attemptRow(job.id(), job.organizationId(), job.startedAt(), workerId, now,
+                errorClass, error)));
     }
 
-    private Object[] attemptRow(Locked job, UUID workerId, Instant now, String errorClass, String error) {
-        Instant started = job.startedAt() == null ? now : job.startedAt();
-        return new Object[] {ids.next(), job.id(), job.organizationId(), started,
+    private Object[] attemptRow(UUID jobId, UUID organizationId, Instant startedAt, UUID workerId, Instant now,
+                                String errorClass, String error) {
+        Instant started = startedAt == null ? now : startedAt;
+        return new Object[] {ids.next(), jobId, organizationId, started,
                 Math.max(0, Duration.between(started, now).toMillis()), errorClass, error,
                 workerId == null ? null : workerId.toString()};
     }
@@ -410,6 +472,9 @@ public class LeaseStore {
 
     private Map<UUID, Locked> lockAll(List<UUID> jobIds) {
         Map<UUID, Locked> locked = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return locked;
+        }
         jdbc.query("SELECT " + LOCKED_COLUMNS + LOCKED_FROM + " WHERE j.id = ANY(?::uuid[]) ORDER BY j.id FOR UPDATE OF j",
                 rs -> {
                     Locked row = locked(rs, 0);

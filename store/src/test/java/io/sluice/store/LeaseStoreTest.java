@@ -124,6 +124,37 @@ class LeaseStoreTest {
     }
 
     @Test
+    void eachCompletionOfABatchIsFencedOnItsOwn() {
+        List<UUID> ids = List.of(insert(), insert(), insert(), insert(), insert(), insert());
+        Map<UUID, LeasedJob> leased = leases.lease(org, "reports", ids.subList(0, 5), worker, LEASE).stream()
+                .collect(Collectors.toMap(LeasedJob::id, job -> job));
+        UUID expired = ids.get(4);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(leases.extend(org, ids.get(0), worker, leased.get(ids.get(0)).leaseId(), LEASE))
+                .isInstanceOf(LeaseOutcome.Extended.class);
+        assertThat(leases.extend(org, ids.get(1), worker, null, LEASE)).isInstanceOf(LeaseOutcome.Extended.class);
+        clock.advance(LEASE.minusSeconds(5)); // the first two were extended, the others run out
+
+        List<LeaseOutcome> outcomes = leases.apply(List.of(
+                new LeaseCall.Complete(org, ids.get(0), worker, leased.get(ids.get(0)).leaseId(), null),
+                new LeaseCall.Complete(org, ids.get(1), worker, null, "{\"n\":2}"),
+                new LeaseCall.Complete(org, ids.get(2), worker, UUID.randomUUID(), null),
+                new LeaseCall.Complete(org, ids.get(3), UUID.randomUUID(), null, null),
+                new LeaseCall.Complete(org, expired, worker, leased.get(expired).leaseId(), null),
+                new LeaseCall.Complete(org, ids.get(5), worker, null, null),
+                new LeaseCall.Complete(db.newOrganization(clock), ids.get(2), worker, null, null)));
+
+        assertThat(outcomes).containsExactly(new LeaseOutcome.Completed(), new LeaseOutcome.Completed(),
+                new LeaseOutcome.LeaseExpired(), new LeaseOutcome.NotOwned(), new LeaseOutcome.LeaseExpired(),
+                new LeaseOutcome.NotOwned(), new LeaseOutcome.NotFound());
+        assertThat(jobs.get(org, ids.get(1)).orElseThrow().result()).isEqualTo("{\"n\":2}");
+        assertThat(ids.stream().map(id -> jobs.get(org, id).orElseThrow().state()))
+                .containsExactly("completed", "completed", "processing", "processing", "processing", "pending");
+        assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ANY(?::uuid[]) AND worker = ?",
+                ids.stream().map(UUID::toString).toArray(String[]::new), worker.toString())).isEqualTo(2);
+    }
+
+    @Test
     void aFailedAttemptIsRetriedAfterTheScheduleThenDeadLettered() {
         UUID id = insert(); // max_retries 3
         int[] delays = new int[3];
