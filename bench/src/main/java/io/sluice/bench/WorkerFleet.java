@@ -68,7 +68,10 @@ final class WorkerFleet {
         List<StreamObserver<ProcessRequest>> streams = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+                // Answers are handled on the transport's thread: a worker's reaction to a pushed job
+                // is to send its completion, cheaper there than handed to an executor thread.
+                ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor()
+                        .build();
                 channels.add(channel);
                 String workerId = WorkerServiceGrpc.newBlockingStub(channel)
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))

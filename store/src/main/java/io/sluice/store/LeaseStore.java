@@ -109,7 +109,19 @@ public class LeaseStore {
             if (parkedForPausedQueue(organizationId, queueName, jobIds)) {
                 return List.of();
             }
-            List<SystemEvent> expired = jdbc.query("""
+            List<LeasedJob> rows = jdbc.query("""
+                    UPDATE jobs SET state = 'processing', assigned_worker_id = ?, lease_id = gen_random_uuid(),
+                        lease_expires_at = ?, started_at = ?, attempts = attempts + 1, next_attempt_at = NULL, updated_at = ?
+                    WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND endpoint_id IS NULL
+                        AND (expires_at IS NULL OR expires_at > ?)
+                    RETURNING id, organization_id, queue_name, payload::text, retry_count, max_retries, timeout_seconds,
+                        priority, lease_id, lease_expires_at, attempts""",
+                    (rs, n) -> new LeasedJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getString(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
+                            rs.getObject(9, UUID.class), Rows.instant(rs, 10)),
+                    workerId, until, at, at, idArray, organizationId, at);
+            // Only when some were not leased: the others may have expired while they waited.
+            List<SystemEvent> expired = rows.size() == jobIds.size() ? List.of() : jdbc.query("""
                     UPDATE jobs SET state = 'cancelled', last_error = 'expired before a worker took it', updated_at = ?
                     WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND expires_at <= ?
                     RETURNING id, queue_name, attempts, last_error""",
@@ -117,16 +129,6 @@ public class LeaseStore {
                             "cancelled", rs.getInt(3), null, rs.getString(4))
                             .event(SystemEventType.JOB_CANCELLED, now, Map.of()),
                     at, idArray, organizationId, at);
-            List<LeasedJob> rows = jdbc.query("""
-                    UPDATE jobs SET state = 'processing', assigned_worker_id = ?, lease_id = gen_random_uuid(),
-                        lease_expires_at = ?, started_at = ?, attempts = attempts + 1, next_attempt_at = NULL, updated_at = ?
-                    WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND endpoint_id IS NULL
-                    RETURNING id, organization_id, queue_name, payload::text, retry_count, max_retries, timeout_seconds,
-                        priority, lease_id, lease_expires_at, attempts""",
-                    (rs, n) -> new LeasedJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
-                            rs.getObject(9, UUID.class), Rows.instant(rs, 10)),
-                    workerId, until, at, at, idArray, organizationId);
             grant(workerId, until, rows.stream().map(LeasedJob::id).toList());
             List<SystemEvent> events = rows.stream().map(job -> new JobFacts(job.id(), job.organizationId(),
                     job.queueName(), null, null, "processing", 0, null, null)

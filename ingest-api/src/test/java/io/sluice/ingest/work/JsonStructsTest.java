@@ -15,7 +15,8 @@ class JsonStructsTest {
         String json = """
                 {"to": "ada@example.com", "n": 3, "ratio": -0.25, "big": 12345678901, "ok": true, "no": false,
                  "nothing": null, "tags": ["a", 1, {"deep": [[]]}, null], "nested": {"empty": {}, "list": []},
-                 "unicode": "\\u00e9t\\u00e9 \\ud83d\\ude00", "escaped": "line\\nbreak \\"quoted\\""}""";
+                 "unicode": "\\u00e9t\\u00e9 \\ud83d\\ude00", "escaped": "line\\nbreak \\"quoted\\"",
+                 "raw": "été 😀 ß", "ascii": "plain text, byte for byte", "": ""}""";
         Struct.Builder builder = Struct.newBuilder();
         JsonFormat.parser().merge(json, builder);
 
