@@ -502,15 +502,30 @@ public class JobStore {
                 String.class, jobId).stream().findFirst();
     }
 
-    /** Attempts of one job, numbered in the order they started. */
+    /**
+     * Attempts of one job, numbered in the order they started. An external worker's successful
+     * attempt is not written apart (LeaseStore): the completed job's row is its record, read here
+     * as the last attempt, identified by its lease. Jobs completed before that wrote it apart:
+     * their row is not read twice.
+     */
     public List<AttemptRecord> attempts(UUID jobId) {
         return jdbc.query("""
                 SELECT id, row_number() OVER (ORDER BY started_at, id), endpoint_id, started_at, duration_ms,
                        status_code, response_excerpt, error_class, error, worker
-                FROM attempts WHERE job_id = ? ORDER BY started_at, id""",
+                FROM (SELECT id, endpoint_id, started_at, duration_ms, status_code, response_excerpt, error_class,
+                             error, worker
+                      FROM attempts WHERE job_id = ?
+                      UNION ALL
+                      SELECT j.lease_id, NULL, j.started_at,
+                             floor(extract(epoch FROM j.completed_at - j.started_at) * 1000)::bigint,
+                             NULL, NULL, NULL, NULL, j.assigned_worker_id::text
+                      FROM jobs j
+                      WHERE j.id = ? AND j.state = 'completed' AND j.endpoint_id IS NULL AND j.lease_id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job_id = j.id AND a.error_class IS NULL)) a
+                ORDER BY started_at, id""",
                 (rs, n) -> new AttemptRecord(rs.getObject(1, UUID.class), rs.getInt(2), rs.getObject(3, UUID.class),
                         Rows.instant(rs, 4), rs.getLong(5), Rows.integer(rs, 6), rs.getString(7), rs.getString(8),
                         rs.getString(9), rs.getString(10)),
-                jobId);
+                jobId, jobId);
     }
 }

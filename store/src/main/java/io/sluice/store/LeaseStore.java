@@ -36,7 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a job is never leased twice, whichever node hands it out); completing, failing or
  * extending is fenced by the lease ({@link LeaseCheck}); a failure, an expired lease or a
  * worker that left sends the job down the retry path ({@link WorkerRetry}): back to its queue
- * through the outbox after its delay, or to the dead-letter queue. Every attempt is recorded.
+ * through the outbox after its delay, or to the dead-letter queue. Every attempt is recorded:
+ * a failed one in {@code attempts}, a successful one by the completed job's own row.
  */
 @Repository
 public class LeaseStore {
@@ -176,9 +177,8 @@ public class LeaseStore {
         Timestamp at = Rows.timestamp(now);
         return ConflictRetry.inTransaction(tx, status -> {
             LeaseOutcome[] outcomes = new LeaseOutcome[calls.size()];
-            List<Object[]> attempts = new ArrayList<>();
             List<SystemEvent> events = new ArrayList<>();
-            completeHeld(calls, outcomes, attempts, events, now);
+            completeHeld(calls, outcomes, events, now);
             List<Integer> rest = IntStream.range(0, calls.size()).filter(i -> outcomes[i] == null).boxed().toList();
             Map<UUID, Locked> locked = lockAll(rest.stream().map(i -> calls.get(i).jobId()).distinct().sorted().toList());
             List<Object[]> completions = new ArrayList<>();
@@ -198,8 +198,6 @@ public class LeaseStore {
                 switch (call) {
                     case LeaseCall.Complete complete -> {
                         completions.add(new Object[] {job.id(), complete.result()});
-                        attempts.add(attemptRow(job.id(), job.organizationId(), job.startedAt(), call.workerId(), now,
-                                null, null));
                         events.add(completedEvent(job.facts("completed", null), complete, now));
                         locked.put(job.id(), job.moved(JobState.COMPLETED, null));
                         outcomes[i] = new LeaseOutcome.Completed();
@@ -240,9 +238,6 @@ public class LeaseStore {
                         at, extensions.keySet().stream().map(UUID::toString).toArray(String[]::new),
                         extensions.values().stream().map(Instant::toString).toArray(String[]::new));
             }
-            if (!attempts.isEmpty()) {
-                insertAttempts(attempts);
-            }
             publishEvents(events, now);
             return Arrays.asList(outcomes);
         });
@@ -254,8 +249,8 @@ public class LeaseStore {
      * statement's condition is {@link LeaseCheck}'s {@code Held}. The other calls are left (their
      * outcome {@code null}) to be decided on the locked rows.
      */
-    private void completeHeld(List<LeaseCall> calls, LeaseOutcome[] outcomes, List<Object[]> attempts,
-                              List<SystemEvent> events, Instant now) {
+    private void completeHeld(List<LeaseCall> calls, LeaseOutcome[] outcomes, List<SystemEvent> events,
+                              Instant now) {
         Map<UUID, Long> named = calls.stream().collect(Collectors.groupingBy(LeaseCall::jobId, Collectors.counting()));
         Map<UUID, Integer> candidates = new HashMap<>();
         for (int i = 0; i < calls.size(); i++) {
@@ -277,13 +272,11 @@ public class LeaseStore {
                 WHERE j.id = c.id AND j.organization_id = c.organization_id AND j.state = 'processing'
                     AND j.assigned_worker_id = c.worker_id AND j.lease_id IS NOT NULL
                     AND (c.lease_id IS NULL OR j.lease_id = c.lease_id) AND j.lease_expires_at > ?
-                RETURNING j.id, j.organization_id, j.queue_name, j.attempts, j.started_at""", rs -> {
+                RETURNING j.id, j.organization_id, j.queue_name, j.attempts""", rs -> {
                     UUID id = rs.getObject(1, UUID.class);
                     int index = candidates.get(id);
                     LeaseCall.Complete complete = (LeaseCall.Complete) calls.get(index);
                     UUID organizationId = rs.getObject(2, UUID.class);
-                    attempts.add(attemptRow(id, organizationId, Rows.instant(rs, 5), complete.workerId(), now, null,
-                            null));
                     events.add(completedEvent(new JobFacts(id, organizationId, rs.getString(3), null, null,
                             "completed", rs.getInt(4), null, null), complete, now));
                     outcomes[index] = new LeaseOutcome.Completed();
@@ -433,35 +426,17 @@ public class LeaseStore {
         };
     }
 
+    /**
+     * A failed attempt, which the job's row moves on from. A successful one is not written: the
+     * completed job's row is its record (its lease, worker and times; see {@link JobStore#attempts}).
+     */
     private void recordAttempt(Locked job, UUID workerId, Instant now, String errorClass, String error) {
-        insertAttempts(List.<Object[]>of(attemptRow(job.id(), job.organizationId(), job.startedAt(), workerId, now,
-                errorClass, error)));
-    }
-
-    private Object[] attemptRow(UUID jobId, UUID organizationId, Instant startedAt, UUID workerId, Instant now,
-                                String errorClass, String error) {
-        Instant started = startedAt == null ? now : startedAt;
-        return new Object[] {ids.next(), jobId, organizationId, started,
-                Math.max(0, Duration.between(started, now).toMillis()), errorClass, error,
-                workerId == null ? null : workerId.toString()};
-    }
-
-    /** Attempt rows ({@link #attemptRow}) in one statement. */
-    private void insertAttempts(List<Object[]> rows) {
-        Object[] columns = new Object[8];
-        for (int c = 0; c < 8; c++) {
-            columns[c] = column(rows, c);
-        }
+        Instant started = job.startedAt() == null ? now : job.startedAt();
         jdbc.update("""
                 INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, error_class, error, worker)
-                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::bigint[], ?::text[],
-                                     ?::text[], ?::text[])""", columns);
-    }
-
-    /** The jobs' rows, locked in id order (so concurrent batches cannot deadlock), by id. */
-    /** One column of the rows as text, for an {@code unnest} of typed arrays. */
-    private static String[] column(List<Object[]> rows, int column) {
-        return rows.stream().map(row -> row[column] == null ? null : row[column].toString()).toArray(String[]::new);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", ids.next(), job.id(), job.organizationId(), Rows.timestamp(started),
+                Math.max(0, Duration.between(started, now).toMillis()), errorClass, error,
+                workerId == null ? null : workerId.toString());
     }
 
     /** Records where the reaper finds the leases just given ({@code lease_grants}). */
@@ -472,6 +447,7 @@ public class LeaseStore {
         }
     }
 
+    /** The jobs' rows, locked in id order (so concurrent batches cannot deadlock), by id. */
     private Map<UUID, Locked> lockAll(List<UUID> jobIds) {
         Map<UUID, Locked> locked = new HashMap<>();
         if (jobIds.isEmpty()) {

@@ -2,6 +2,7 @@ package io.sluice.store;
 
 import static io.sluice.store.StoreTestSupport.job;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.job.Uuid7;
@@ -94,8 +95,13 @@ class LeaseStoreTest {
         assertThat(done.state()).isEqualTo("completed");
         assertThat(done.result()).isEqualTo("{\"ok\":true}");
         assertThat(done.completedAt()).isEqualTo(clock.instant());
-        assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ? AND error IS NULL AND worker = ?", id,
-                worker.toString())).isEqualTo(1);
+        assertThat(jobs.attempts(id)).singleElement().satisfies(attempt -> {
+            assertThat(attempt.id()).as("the attempt is the lease's").isEqualTo(leased.leaseId());
+            assertThat(attempt.number()).isEqualTo(1);
+            assertThat(attempt.worker()).isEqualTo(worker.toString());
+            assertThat(attempt.startedAt()).isEqualTo(leased.leaseExpiresAt().minus(LEASE));
+            assertThat(attempt.errorClass()).isNull();
+        });
     }
 
     @Test
@@ -150,8 +156,7 @@ class LeaseStoreTest {
         assertThat(jobs.get(org, ids.get(1)).orElseThrow().result()).isEqualTo("{\"n\":2}");
         assertThat(ids.stream().map(id -> jobs.get(org, id).orElseThrow().state()))
                 .containsExactly("completed", "completed", "processing", "processing", "processing", "pending");
-        assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ANY(?::uuid[]) AND worker = ?",
-                ids.stream().map(UUID::toString).toArray(String[]::new), worker.toString())).isEqualTo(2);
+        assertThat(ids.stream().map(id -> jobs.attempts(id).size())).containsExactly(1, 1, 0, 0, 0, 0);
     }
 
     @Test
@@ -177,6 +182,36 @@ class LeaseStoreTest {
         assertThat(jobs.get(org, id).orElseThrow().state()).isEqualTo("deadletter");
         assertThat(db.count("SELECT count(*) FROM dead_letters WHERE job_id = ?", id)).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM attempts WHERE job_id = ?", id)).isEqualTo(4);
+    }
+
+    @Test
+    void aJobThatFailedThenCompletedShowsEachAttemptInOrder() {
+        UUID id = insert();
+        leases.lease(org, "reports", List.of(id), worker, LEASE);
+        clock.advance(Duration.ofMillis(200));
+        assertThat(leases.fail(org, id, worker, null, "boom", true)).isInstanceOf(LeaseOutcome.WillRetry.class);
+        clock.advance(Duration.ofSeconds(5));
+        LeasedJob again = leases.lease(org, "reports", List.of(id), worker, LEASE).getFirst();
+        clock.advance(Duration.ofMillis(1500));
+
+        assertThat(leases.complete(org, id, worker, again.leaseId(), null)).isEqualTo(new LeaseOutcome.Completed());
+
+        assertThat(jobs.attempts(id))
+                .extracting(AttemptRecord::number, AttemptRecord::errorClass, AttemptRecord::error,
+                        AttemptRecord::durationMs)
+                .containsExactly(tuple(1, "worker_error", "boom", 200L), tuple(2, null, null, 1500L));
+    }
+
+    @Test
+    void aSuccessAnEarlierReleaseWroteApartIsReadOnce() {
+        UUID id = insert();
+        LeasedJob leased = leases.lease(org, "reports", List.of(id), worker, LEASE).getFirst();
+        leases.complete(org, id, worker, leased.leaseId(), null);
+        UUID written = ids.next();
+        db.jdbc.update("INSERT INTO attempts (id, job_id, organization_id, started_at, duration_ms, worker)"
+                + " VALUES (?, ?, ?, now(), 0, ?)", written, id, org, worker.toString());
+
+        assertThat(jobs.attempts(id)).extracting(AttemptRecord::id).containsExactly(written);
     }
 
     @Test
