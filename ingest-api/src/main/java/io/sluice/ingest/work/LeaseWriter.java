@@ -25,7 +25,11 @@ import org.springframework.stereotype.Component;
 public class LeaseWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseWriter.class);
-    private static final int WRITERS = 2;
+    /**
+     * Each writer keeps a PostgreSQL backend busy; one per two cores. On two cores one writer's
+     * larger batches cost PostgreSQL about a sixth less per call than two writers' (workers bench).
+     */
+    private static final int WRITERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private static final int MAX_BATCH = 1_000;
     private static final int CAPACITY = 20_000;
     private static final long ANSWER_TIMEOUT_SECONDS = 30;
