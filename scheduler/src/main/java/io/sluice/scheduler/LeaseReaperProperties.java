@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled     run the reaper in this process (every node may: rows are taken with SKIP LOCKED)
  * @param interval    how often expired leases and silent workers are looked for
  * @param silentAfter a worker not heard from this long is offline and its jobs are taken back
- * @param batchSize   lease grants (the jobs of one claim each) settled per transaction
+ * @param batchSize   lease grants (the jobs of one claim each) settled per transaction, and silent
+ *                    workers marked offline per pass
  */
 @ConfigurationProperties("sluice.work.reaper")
 public record LeaseReaperProperties(
