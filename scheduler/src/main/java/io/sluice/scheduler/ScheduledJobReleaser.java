@@ -3,6 +3,7 @@ package io.sluice.scheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.store.DueRange;
 import io.sluice.store.JobStore;
 import io.sluice.store.ReleasedJobs;
 import java.time.Clock;
@@ -41,36 +42,50 @@ public class ScheduledJobReleaser extends PeriodicTask {
     }
 
     /**
-     * @return jobs released; a full batch is followed by more at once, {@code threads}
-     *         transactions at a time, until a batch comes back short
+     * @return jobs released: a backlog (more than a batch due) in ranges, {@code threads}
+     *         transactions at a time, until fewer than a batch are left
      */
     @Override
     public int runOnce() {
-        int first = releaseBatch();
-        if (first < properties.batchSize()) {
-            return first;
-        }
         if (properties.threads() < 2) {
-            return first + drain();
+            return drain();
+        }
+        List<DueRange> ranges = jobs.splitDue(properties.batchSize(), properties.threads() * 4);
+        if (ranges.size() == 1) {
+            return releaseBatch(DueRange.ALL);
         }
         // A backlog (thousands due in the same second): each transaction is bound by one
-        // PostgreSQL backend's CPU, so several at once (SKIP LOCKED keeps them apart) use more cores.
-        List<Future<Integer>> drains = new ArrayList<>();
+        // PostgreSQL backend's CPU, so several at once use more cores. Each takes a range of its
+        // own, so none walks past the rows the others hold; four ranges a thread, as a pass waits
+        // for its slowest range before the next split.
+        int released = 0;
         try (ExecutorService pool = Executors.newFixedThreadPool(properties.threads(),
                 Thread.ofPlatform().name("sluice-scheduled-jobs-drain-", 0).daemon().factory())) {
-            for (int i = 0; i < properties.threads(); i++) {
-                drains.add(pool.submit(this::drain));
-            }
+            int pass;
+            do {
+                pass = releaseSideBySide(pool, ranges);
+                released += pass;
+                ranges = jobs.splitDue(properties.batchSize(), properties.threads() * 4);
+            } while (ranges.size() > 1 && pass > 0); // else fewer than a batch are left, or another node holds them
         }
-        int released = first;
-        for (Future<Integer> drain : drains) {
+        return released + releaseBatch(DueRange.ALL);
+    }
+
+    /** Releases the ranges on the pool, a transaction each; returns how many jobs were released. */
+    private int releaseSideBySide(ExecutorService pool, List<DueRange> ranges) {
+        List<Future<Integer>> batches = new ArrayList<>();
+        for (DueRange range : ranges) {
+            batches.add(pool.submit(() -> releaseBatch(range)));
+        }
+        int released = 0;
+        for (Future<Integer> batch : batches) {
             try {
-                released += drain.get();
+                released += batch.get();
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return 0;
             }
         }
         return released;
@@ -85,7 +100,7 @@ public class ScheduledJobReleaser extends PeriodicTask {
     /** Releases batch after batch until one comes back short. */
     private int drain() {
         int released = 0;
-        for (int n; (n = releaseBatch()) > 0; ) {
+        for (int n; (n = releaseBatch(DueRange.ALL)) > 0; ) {
             released += n;
             if (n < properties.batchSize()) {
                 break;
@@ -94,8 +109,8 @@ public class ScheduledJobReleaser extends PeriodicTask {
         return released;
     }
 
-    private int releaseBatch() {
-        ReleasedJobs released = jobs.releaseDue(properties.batchSize());
+    private int releaseBatch(DueRange range) {
+        ReleasedJobs released = jobs.releaseDue(range, properties.batchSize());
         releasedJobs.increment(released.count());
         released.lateness().forEach(lateness::record);
         return released.count();

@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize jobs released per transaction (a transaction of 5,000 takes ~0.1 s, with their rows
  *                  locked; 1,000 cost more round trips for the same work)
  * @param threads   transactions releasing at once while a backlog lasts, each on its own pooled
- *                  connection: each is bound by one PostgreSQL backend's CPU, and on a busy machine
- *                  more of them take a larger share of it while the relays work on what is released
+ *                  connection and range of the due jobs ({@code JobStore.splitDue}); each is bound
+ *                  by one PostgreSQL backend's CPU, and on a busy machine more of them take a
+ *                  larger share of it while the relays work on what is released
  */
 @ConfigurationProperties("sluice.scheduled-jobs")
 public record ScheduledJobsProperties(

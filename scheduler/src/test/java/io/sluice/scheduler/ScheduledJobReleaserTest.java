@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.store.DueRange;
 import io.sluice.store.JobStore;
 import io.sluice.store.ReleasedJobs;
+import io.sluice.store.ScheduledKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +30,7 @@ class ScheduledJobReleaserTest {
     /** A run ends at 08:59:59.500 (the jobs' second is half a second away). */
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T08:59:59.500Z"), ZoneOffset.UTC);
 
-    /** Due jobs handed out batch by batch; the two drains' first batches must be under way at once. */
+    /** Due jobs handed out batch by batch; the first two ranges of a backlog must be under way at once. */
     private static final class DueJobs extends JobStore {
 
         /** All were due at the same second, and every batch is released 300 ms after it. */
@@ -34,6 +39,7 @@ class ScheduledJobReleaserTest {
 
         private final AtomicInteger due;
         private final AtomicInteger calls = new AtomicInteger();
+        private final AtomicInteger splits = new AtomicInteger();
         private final CyclicBarrier bothDraining = new CyclicBarrier(2);
         /** The earliest job still scheduled, if any. */
         Instant next;
@@ -43,10 +49,26 @@ class ScheduledJobReleaserTest {
             this.due = new AtomicInteger(due);
         }
 
+        /** Ranges of this many at most, as the store splits them; the last holds the rest. */
         @Override
-        public ReleasedJobs releaseDue(int limit) {
+        public List<DueRange> splitDue(int rangeSize, int maxRanges) {
+            List<DueRange> ranges = new ArrayList<>();
+            int bounded = Math.min(due.get() / rangeSize, maxRanges - 1);
+            ScheduledKey after = null;
+            for (int i = 1; i <= bounded; i++) {
+                ScheduledKey upTo = new ScheduledKey(DUE, new UUID(0, i));
+                ranges.add(new DueRange(after, upTo));
+                after = upTo;
+            }
+            ranges.add(new DueRange(after, null));
+            splits.incrementAndGet();
+            return ranges;
+        }
+
+        @Override
+        public ReleasedJobs releaseDue(DueRange range, int limit) {
             int call = calls.incrementAndGet();
-            if (call == 2 || call == 3) {
+            if (!range.equals(DueRange.ALL) && (call == 1 || call == 2)) {
                 try {
                     bothDraining.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
@@ -69,7 +91,7 @@ class ScheduledJobReleaserTest {
     }
 
     @Test
-    void aBacklogIsReleasedByTwoTransactionsAtOnceUntilABatchComesBackShort() {
+    void aBacklogIsReleasedInRangesTwoTransactionsAtOnceUntilNoneIsLeft() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DueJobs store = new DueJobs(23);
         ScheduledJobReleaser releaser = new ScheduledJobReleaser(store,
@@ -79,6 +101,8 @@ class ScheduledJobReleaserTest {
 
         assertThat(released).isEqualTo(23);
         assertThat(meters.counter("sluice.scheduled.jobs.released").count()).isEqualTo(23);
+        // 5, 5, 5, 5 and 3 in five ranges, then a look that finds fewer than a batch left
+        assertThat(store.splits).hasValue(2);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -327,14 +327,7 @@ public class JobStore {
         try (PreparedStatement insert = connection.prepareStatement("""
                 WITH x AS (
                     SELECT * FROM unnest(?::uuid[], ?::uuid[]) WITH ORDINALITY AS x(j, e, n)),
-                laned AS (
-                    INSERT INTO fifo_queue (job_id, endpoint_id)
-                    SELECT x.j, x.e FROM x JOIN endpoints en ON en.id = x.e AND en.ordering = 'fifo'
-                    ORDER BY x.n
-                    RETURNING job_id),
-                queued AS (
-                    INSERT INTO outbox (job_id)
-                    SELECT x.j FROM x WHERE NOT EXISTS (SELECT 1 FROM laned l WHERE l.job_id = x.j) ORDER BY x.n)
+                """ + OUTBOX_INSERTS + """
                 SELECT count(*) FROM laned""")) {
             insert.setArray(1, connection.createArrayOf("uuid", delivered.stream().map(NewJob::id).toArray(UUID[]::new)));
             insert.setArray(2, connection.createArrayOf("uuid",
@@ -346,6 +339,22 @@ public class JobStore {
         }
     }
 
+    /**
+     * The outbox and lane inserts of {@link #insertOutbox}, as common table expressions that
+     * follow one named {@code x} of the jobs ({@code j}), their endpoints ({@code e}) and their
+     * order ({@code n}); {@code laned} returns the jobs that went to a lane.
+     */
+    private static final String OUTBOX_INSERTS = """
+            laned AS (
+                INSERT INTO fifo_queue (job_id, endpoint_id)
+                SELECT x.j, x.e FROM x JOIN endpoints en ON en.id = x.e AND en.ordering = 'fifo'
+                ORDER BY x.n
+                RETURNING job_id),
+            queued AS (
+                INSERT INTO outbox (job_id)
+                SELECT x.j FROM x WHERE NOT EXISTS (SELECT 1 FROM laned l WHERE l.job_id = x.j) ORDER BY x.n)
+            """;
+
     /** When the earliest scheduled job waiting for its time is due; empty when none waits. */
     public Optional<Instant> nextScheduledAt() {
         return Optional.ofNullable(jdbc.queryForObject("SELECT min(scheduled_at) FROM scheduled_jobs",
@@ -353,57 +362,96 @@ public class JobStore {
     }
 
     /**
-     * Releases scheduled jobs whose time has come: they become {@code pending} and go to the
-     * outbox (or their FIFO endpoint's lane), earliest first, in one transaction. Rows are taken
-     * with {@code SKIP LOCKED}, so schedulers on several nodes share the work; one whose job was
-     * cancelled meanwhile is dropped.
+     * Splits the jobs due now into ranges of their {@code (scheduled_at, job_id)} order, for
+     * transactions that release them side by side without meeting: each takes its own rows, where
+     * transactions taking "the earliest, SKIP LOCKED" each walked past the rows of all the others.
      *
+     * @param rangeSize jobs per range
+     * @param maxRanges ranges at most; the last is open-ended, and holds what the others leave
+     * @return one range of everything due when fewer than {@code rangeSize} are
+     */
+    public List<DueRange> splitDue(int rangeSize, int maxRanges) {
+        List<ScheduledKey> bounds = jdbc.query("""
+                SELECT scheduled_at, job_id FROM (
+                    SELECT scheduled_at, job_id, row_number() OVER (ORDER BY scheduled_at, job_id) AS n
+                    FROM scheduled_jobs WHERE scheduled_at <= ? ORDER BY scheduled_at, job_id LIMIT ?) due
+                WHERE n % ? = 0 ORDER BY n""",
+                (rs, row) -> new ScheduledKey(Rows.instant(rs, 1), rs.getObject(2, UUID.class)),
+                Timestamp.from(clock.instant()), (long) rangeSize * (maxRanges - 1), rangeSize);
+        List<DueRange> ranges = new ArrayList<>(bounds.size() + 1);
+        ScheduledKey after = null;
+        for (ScheduledKey bound : bounds) {
+            ranges.add(new DueRange(after, bound));
+            after = bound;
+        }
+        ranges.add(new DueRange(after, null));
+        return ranges;
+    }
+
+    /** Releases jobs due now, up to {@code limit}: {@link #releaseDue(DueRange, int)} of them all. */
+    public ReleasedJobs releaseDue(int limit) {
+        return releaseDue(DueRange.ALL, limit);
+    }
+
+    /**
+     * Releases scheduled jobs of the range whose time has come: they become {@code pending} and go
+     * to the outbox (or their FIFO endpoint's lane), earliest first, in one transaction. Rows are
+     * taken with {@code SKIP LOCKED}, so schedulers on several nodes share the work; one whose job
+     * was cancelled meanwhile is dropped.
+     *
+     * @param limit jobs at most, the earliest of the range
      * @return the jobs released (none when none was due)
      */
-    public ReleasedJobs releaseDue(int limit) {
+    public ReleasedJobs releaseDue(DueRange range, int limit) {
         Instant now = clock.instant();
-        List<NewJob> released = tx.execute(status -> jdbc.execute((ConnectionCallback<List<NewJob>>) connection -> {
-            List<NewJob> due = new ArrayList<>();
+        List<Instant> released = tx.execute(status -> jdbc.execute((ConnectionCallback<List<Instant>>) connection -> {
+            List<Instant> dueTimes = new ArrayList<>();
             try (Statement memory = connection.createStatement()) {
                 // The state change's trigger (V24) joins the batch's old and new rows, whole rows
                 // with their payloads: with the default 4 MB they spilled to temporary files, and
                 // a batch of 5,000 took ~0.7 s instead of ~0.1 s.
                 memory.execute("SET LOCAL work_mem = '" + TRIGGER_WORK_MEM + "'");
             }
+            // One statement takes the rows, moves the jobs and writes their outbox rows: the jobs
+            // do not travel to this process and back, only how many were due at each time.
             try (PreparedStatement release = connection.prepareStatement("""
                     WITH due AS (
                         -- the rows taken, by their place: matched by key instead, every batch
                         -- hashed the whole table (at the start of a backlog of 100,000, a quarter of its time)
                         DELETE FROM scheduled_jobs WHERE ctid = ANY(ARRAY(
                             SELECT ctid FROM scheduled_jobs WHERE scheduled_at <= ?
+                              AND (scheduled_at, job_id) > (coalesce(?, '-infinity'::timestamptz), coalesce(?, '00000000-0000-0000-0000-000000000000'::uuid))
+                              AND (scheduled_at, job_id) <= (coalesce(?, 'infinity'::timestamptz), coalesce(?, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
                             ORDER BY scheduled_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED))
-                        RETURNING job_id)
-                    UPDATE jobs j SET state = 'pending', updated_at = ?
-                    -- the ids as an array: each day's partition is probed by its key, where a join
-                    -- hashed every scheduled job of the table for each batch
-                    WHERE j.id = ANY(ARRAY(SELECT job_id FROM due)) AND j.state = 'scheduled'
-                      -- one still waiting for dependencies goes when they are met (DependencyDecisions)
-                      AND NOT EXISTS (SELECT 1 FROM dependent_jobs d WHERE d.job_id = j.id AND d.dependencies = 'waiting')
-                    RETURNING j.id, j.organization_id, j.queue_name, j.endpoint_id, j.scheduled_at""")) {
+                        RETURNING job_id),
+                    released AS (
+                        UPDATE jobs j SET state = 'pending', updated_at = ?
+                        -- the ids as an array: each day's partition is probed by its key, where a join
+                        -- hashed every scheduled job of the table for each batch
+                        WHERE j.id = ANY(ARRAY(SELECT job_id FROM due)) AND j.state = 'scheduled'
+                          -- one still waiting for dependencies goes when they are met (DependencyDecisions)
+                          AND NOT EXISTS (SELECT 1 FROM dependent_jobs d WHERE d.job_id = j.id AND d.dependencies = 'waiting')
+                        RETURNING j.id, j.endpoint_id, j.scheduled_at),
+                    -- earliest first
+                    x AS (SELECT id AS j, endpoint_id AS e, row_number() OVER (ORDER BY scheduled_at, id) AS n FROM released),
+                    """ + OUTBOX_INSERTS + """
+                    SELECT scheduled_at, count(*) FROM released GROUP BY scheduled_at ORDER BY scheduled_at""")) {
                 // The job's row is locked by the UPDATE: a cancel waits for this transaction, or won before it.
                 release.setTimestamp(1, Timestamp.from(now));
-                release.setInt(2, limit);
-                release.setTimestamp(3, Timestamp.from(now));
+                ScheduledKey.bind(release, 2, range.after());
+                ScheduledKey.bind(release, 4, range.upTo());
+                release.setInt(6, limit);
+                release.setTimestamp(7, Timestamp.from(now));
                 try (ResultSet rs = release.executeQuery()) {
                     while (rs.next()) {
-                        due.add(new NewJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                                null, rs.getObject(4, UUID.class), 0, null, null, null, null, null, null,
-                                rs.getTimestamp(5).toInstant()));
+                        dueTimes.addAll(Collections.nCopies(rs.getInt(2), rs.getTimestamp(1).toInstant()));
                     }
                 }
             }
-            due.sort(Comparator.comparing(NewJob::scheduledAt).thenComparing(NewJob::id));
-            insertOutbox(connection, due);
-            return due;
+            return dueTimes;
         }));
         // released once committed: that, not the statement's start, is how late they are
-        return new ReleasedJobs(clock.instant(),
-                released == null ? List.of() : released.stream().map(NewJob::scheduledAt).toList());
+        return new ReleasedJobs(clock.instant(), released == null ? List.of() : released);
     }
 
     /**

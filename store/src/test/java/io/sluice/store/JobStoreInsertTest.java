@@ -3,12 +3,17 @@ package io.sluice.store;
 import static io.sluice.store.StoreTestSupport.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.delivery.EndpointLimits;
 import io.sluice.core.job.Uuid7;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** JobStore.insertBatch: job rows, outbox rows and idempotency keys. */
@@ -44,6 +49,72 @@ class JobStoreInsertTest {
         assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("pending");
         assertThat(db.count("SELECT count(*) FROM outbox WHERE job_id = ?", later.id())).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM scheduled_jobs WHERE job_id = ?", later.id())).isZero();
+    }
+
+    @Test
+    void releasedJobsGoToTheOutboxEarliestFirstAndThoseOfAFifoEndpointToItsLane() {
+        // given: three jobs due at two times, enqueued latest first, one of them for a FIFO endpoint
+        UUID org = db.newOrganization(clock);
+        Endpoint lane = Endpoint.created(UUID.randomUUID(), org, "https://receiver.test/fifo", null,
+                "whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0", 5_000, EndpointLimits.NONE, List.of(), Subscription.ALL,
+                Map.of(), Endpoint.Ordering.FIFO, clock.instant());
+        new EndpointStore(db.jdbc).create(lane);
+        Instant inAMinute = clock.instant().plus(Duration.ofMinutes(1));
+        Instant inTwoMinutes = inAMinute.plus(Duration.ofMinutes(1));
+        NewJob last = new NewJob(ids.next(), org, "reports", "{}", null, 0, 3, null, null, null, null, null, inTwoMinutes);
+        NewJob laned = new NewJob(ids.next(), org, "emails", "{}", lane.id(), 0, 3, null, null, null, null, null, inAMinute);
+        NewJob first = new NewJob(ids.next(), org, "reports", "{}", null, 0, 3, null, null, null, null, null, inAMinute);
+        jobs.insertBatch(List.of(last, laned, first), TTL);
+
+        // when
+        clock.advance(Duration.ofMinutes(3));
+        ReleasedJobs released = jobs.releaseDue(1000);
+
+        // then
+        assertThat(released.dueTimes()).contains(inAMinute, inAMinute, inTwoMinutes).isSorted();
+        assertThat(db.jdbc.queryForList("SELECT job_id FROM outbox WHERE job_id = ANY(?::uuid[]) ORDER BY id",
+                UUID.class, (Object) new UUID[] {last.id(), laned.id(), first.id()}))
+                .as("earliest first").containsExactly(first.id(), last.id());
+        assertThat(db.count("SELECT count(*) FROM fifo_queue WHERE job_id = ? AND endpoint_id = ?", laned.id(), lane.id()))
+                .isEqualTo(1);
+        assertThat(List.of(last, laned, first)).allSatisfy(job ->
+                assertThat(jobs.get(org, job.id()).orElseThrow().state()).isEqualTo("pending"));
+    }
+
+    @Test
+    void aBacklogSplitsIntoRangesThatEachReleaseTheirOwnJobsInOrder() {
+        // given: 12 jobs due at three times, and one not yet due
+        db.jdbc.update("DELETE FROM scheduled_jobs"); // other tests' jobs would be due too
+        UUID org = db.newOrganization(clock);
+        Instant start = clock.instant();
+        List<NewJob> due = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Instant at = start.plusSeconds(10 + i / 4);
+            due.add(new NewJob(ids.next(), org, "reports", "{}", null, 0, 3, null, null, null, null, null, at));
+        }
+        NewJob later = new NewJob(ids.next(), org, "reports", "{}", null, 0, 3, null, null, null, null, null,
+                start.plusSeconds(60));
+        jobs.insertBatch(Stream.concat(due.reversed().stream(), Stream.of(later)).toList(), TTL);
+        clock.advance(Duration.ofSeconds(30));
+
+        // when: ranges of 5, at most 3
+        List<DueRange> ranges = jobs.splitDue(5, 3);
+
+        // then: 5, 5, and the open-ended rest; released last first, each takes exactly its own
+        assertThat(ranges).hasSize(3);
+        assertThat(ranges.get(0).after()).isNull();
+        assertThat(ranges.get(2).upTo()).isNull();
+        List<UUID> byTime = due.stream()
+                .sorted(Comparator.comparing(NewJob::scheduledAt).thenComparing(NewJob::id)).map(NewJob::id).toList();
+        assertThat(jobs.releaseDue(ranges.get(2), 5).count()).as("the rest, up to the limit").isEqualTo(2);
+        assertThat(jobs.releaseDue(ranges.get(1), 5).count()).isEqualTo(5);
+        assertThat(jobs.releaseDue(ranges.get(0), 100).count()).as("no more than its own").isEqualTo(5);
+        assertThat(db.jdbc.queryForList("SELECT job_id FROM outbox WHERE job_id = ANY(?::uuid[]) ORDER BY id", UUID.class,
+                (Object) byTime.toArray(UUID[]::new)))
+                .containsExactlyElementsOf(Stream.of(byTime.subList(10, 12), byTime.subList(5, 10), byTime.subList(0, 5))
+                        .flatMap(List::stream).toList());
+        assertThat(jobs.get(org, later.id()).orElseThrow().state()).isEqualTo("scheduled");
+        assertThat(jobs.splitDue(5, 3)).as("nothing due: one range of everything").containsExactly(DueRange.ALL);
     }
 
     @Test
