@@ -1,7 +1,11 @@
 package io.sluice.scheduler;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +51,30 @@ abstract class PeriodicTask implements SmartLifecycle {
      */
     Duration untilDue() {
         return null;
+    }
+
+    /**
+     * A pool for transactions run side by side while a backlog lasts: each is bound by one
+     * PostgreSQL backend's CPU, so several at once use more cores.
+     */
+    static ExecutorService sideBySide(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, Thread.ofPlatform().name(name + "-", 0).daemon().factory());
+    }
+
+    /** Waits for each part and adds up what they did; a part's failure is thrown as it was. */
+    static int total(List<Future<Integer>> parts) {
+        int total = 0;
+        for (Future<Integer> part : parts) {
+            try {
+                total += part.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return total;
     }
 
     /** The wait before the next run: the interval, or less when work is due sooner. */

@@ -10,8 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,17 +50,45 @@ public class ScheduleFirer extends PeriodicTask {
         return parsed.computeIfAbsent(text, CronExpression::parse);
     }
 
-    /** @return jobs created; a full batch of schedules is followed by another at once */
+    /**
+     * @return jobs created; a full batch of schedules is followed by more at once, {@code threads}
+     *         transactions at a time, until a batch comes back short
+     */
     @Override
     public int runOnce() {
+        ScheduleStore.Fired first = fireBatch();
+        if (first.schedules() < properties.batchSize()) {
+            return first.jobs();
+        }
+        if (properties.threads() < 2) {
+            return first.jobs() + drain();
+        }
+        // Thousands due at the same second: transactions side by side (SKIP LOCKED keeps them
+        // apart) fire them sooner than one after another.
+        List<Future<Integer>> drains = new ArrayList<>();
+        try (ExecutorService pool = sideBySide("sluice-schedules-drain", properties.threads())) {
+            for (int i = 0; i < properties.threads(); i++) {
+                drains.add(pool.submit(this::drain));
+            }
+        }
+        return first.jobs() + total(drains);
+    }
+
+    /** Fires batch after batch until one comes back short; returns the jobs created. */
+    private int drain() {
         int created = 0;
         ScheduleStore.Fired fired;
         do {
-            fired = schedules.fireDue(properties.batchSize(), this::plan);
+            fired = fireBatch();
             created += fired.jobs();
-            firedJobs.increment(fired.jobs());
         } while (fired.schedules() == properties.batchSize());
         return created;
+    }
+
+    private ScheduleStore.Fired fireBatch() {
+        ScheduleStore.Fired fired = schedules.fireDue(properties.batchSize(), this::plan);
+        firedJobs.increment(fired.jobs());
+        return fired;
     }
 
     /** The next occurrence's time: a schedule fires as its second begins, not up to an interval later. */

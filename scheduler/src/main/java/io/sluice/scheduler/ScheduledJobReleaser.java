@@ -10,9 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 
@@ -54,19 +52,18 @@ public class ScheduledJobReleaser extends PeriodicTask {
         if (ranges.size() == 1) {
             return releaseBatch(DueRange.ALL);
         }
-        // A backlog (thousands due in the same second): each transaction is bound by one
-        // PostgreSQL backend's CPU, so several at once use more cores. Each takes a range of its
-        // own, so none walks past the rows the others hold; four ranges a thread, as a pass waits
-        // for its slowest range before the next split.
+        // A backlog (thousands due in the same second): transactions side by side, each on a
+        // range of its own, so none walks past the rows the others hold; four ranges a thread,
+        // as a pass waits for its slowest range before the next split.
         int released = 0;
-        try (ExecutorService pool = Executors.newFixedThreadPool(properties.threads(),
-                Thread.ofPlatform().name("sluice-scheduled-jobs-drain-", 0).daemon().factory())) {
+        try (ExecutorService pool = sideBySide("sluice-scheduled-jobs-drain", properties.threads())) {
             int pass;
             do {
                 pass = releaseSideBySide(pool, ranges);
                 released += pass;
                 ranges = jobs.splitDue(properties.batchSize(), properties.threads() * 4);
-            } while (ranges.size() > 1 && pass > 0); // else fewer than a batch are left, or another node holds them
+            } while (ranges.size() > 1 && pass > 0 && !Thread.currentThread().isInterrupted());
+            // else fewer than a batch are left, or another node holds them
         }
         return released + releaseBatch(DueRange.ALL);
     }
@@ -77,18 +74,7 @@ public class ScheduledJobReleaser extends PeriodicTask {
         for (DueRange range : ranges) {
             batches.add(pool.submit(() -> releaseBatch(range)));
         }
-        int released = 0;
-        for (Future<Integer> batch : batches) {
-            try {
-                released += batch.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            }
-        }
-        return released;
+        return total(batches);
     }
 
     /** The next job's time: jobs due in the same second are released as it begins, not up to an interval later. */

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,17 +180,32 @@ public class ScheduleStore {
                 scheduleIds[i] = schedule.id();
                 nextRuns[i] = plan.nextRunAt().map(Instant::toString).orElse(null);
             }
+            Map<UUID, List<UUID>> jobsBySchedule = write(connection, fires, now);
             if (!due.isEmpty()) {
+                // The next occurrence and the run figures in one update: each is a new row
+                // version of the schedule (next_run_at is indexed, so never a HOT one).
+                int[] runs = new int[due.size()];
+                UUID[] lastJobs = new UUID[due.size()];
+                for (int i = 0; i < due.size(); i++) {
+                    List<UUID> created = jobsBySchedule.getOrDefault(scheduleIds[i], List.of());
+                    runs[i] = created.size();
+                    lastJobs[i] = created.isEmpty() ? null : created.getLast();
+                }
                 try (PreparedStatement next = connection.prepareStatement("""
-                        UPDATE schedules s SET next_run_at = x.n::timestamptz
-                        FROM unnest(?::uuid[], ?::text[]) AS x(i, n) WHERE s.id = x.i""")) {
-                    next.setArray(1, connection.createArrayOf("uuid", scheduleIds));
+                        UPDATE schedules s SET next_run_at = x.n::timestamptz,
+                            last_run_at = CASE WHEN x.c > 0 THEN ? ELSE s.last_run_at END,
+                            run_count = s.run_count + x.c, last_job_id = coalesce(x.j, s.last_job_id)
+                        FROM unnest(?::uuid[], ?::text[], ?::int[], ?::uuid[]) AS x(i, n, c, j) WHERE s.id = x.i""")) {
+                    next.setTimestamp(1, Rows.timestamp(now));
+                    next.setArray(2, connection.createArrayOf("uuid", scheduleIds));
                     // As ISO text with its offset: a timestamp array is read in the session's time zone.
-                    next.setArray(2, connection.createArrayOf("text", nextRuns));
+                    next.setArray(3, connection.createArrayOf("text", nextRuns));
+                    next.setArray(4, connection.createArrayOf("int4", Arrays.stream(runs).boxed().toArray()));
+                    next.setArray(5, connection.createArrayOf("uuid", lastJobs));
                     next.executeUpdate();
                 }
             }
-            return new Fired(due.size(), write(connection, fires, now));
+            return new Fired(due.size(), jobsBySchedule.values().stream().mapToInt(List::size).sum());
         }));
     }
 
@@ -216,7 +232,15 @@ public class ScheduleStore {
                 fireTime = fireTime.plusMillis(1);
             }
             Fire fire = new Fire(schedule, fireTime, ids.next());
-            write(connection, List.of(fire), now);
+            if (!write(connection, List.of(fire), now).isEmpty()) {
+                try (PreparedStatement figures = connection.prepareStatement("""
+                        UPDATE schedules SET last_run_at = ?, run_count = run_count + 1, last_job_id = ? WHERE id = ?""")) {
+                    figures.setTimestamp(1, Rows.timestamp(now));
+                    figures.setObject(2, fire.jobId());
+                    figures.setObject(3, schedule.id());
+                    figures.executeUpdate();
+                }
+            }
             return Optional.of(new Triggered(fire.jobId(), now));
         }));
     }
@@ -238,13 +262,13 @@ public class ScheduleStore {
 
     /**
      * The runs, then the jobs of the runs that were new (an occurrence already recorded is not
-     * fired again), their system events, and each schedule's run figures.
+     * fired again) and their system events; the callers update the schedules' run figures.
      *
-     * @return the jobs created
+     * @return the jobs created, by schedule, oldest first
      */
-    private int write(Connection connection, List<Fire> fires, Instant now) throws SQLException {
+    private Map<UUID, List<UUID>> write(Connection connection, List<Fire> fires, Instant now) throws SQLException {
         if (fires.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         Set<String> recorded = recordRuns(connection, fires, now);
         List<NewJob> created = new ArrayList<>();
@@ -268,20 +292,7 @@ public class ScheduleStore {
         jobs.insertWithin(connection, created, now);
         systemEvents.publishCreatedWithin(connection, created, now);
         systemEvents.publishWithin(connection, events, now);
-        if (!jobsBySchedule.isEmpty()) {
-            try (PreparedStatement figures = connection.prepareStatement("""
-                    UPDATE schedules s SET last_run_at = ?, run_count = run_count + x.c, last_job_id = x.j
-                    FROM unnest(?::uuid[], ?::int[], ?::uuid[]) AS x(i, c, j) WHERE s.id = x.i""")) {
-                figures.setTimestamp(1, Rows.timestamp(now));
-                figures.setArray(2, connection.createArrayOf("uuid", jobsBySchedule.keySet().toArray()));
-                figures.setArray(3, connection.createArrayOf("int4",
-                        jobsBySchedule.values().stream().map(List::size).toArray()));
-                figures.setArray(4, connection.createArrayOf("uuid",
-                        jobsBySchedule.values().stream().map(List::getLast).toArray()));
-                figures.executeUpdate();
-            }
-        }
-        return created.size();
+        return jobsBySchedule;
     }
 
     /**

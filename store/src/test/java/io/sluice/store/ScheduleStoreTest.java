@@ -46,9 +46,13 @@ class ScheduleStoreTest {
                 : new FirePlan(List.of(), 0, Optional.ofNullable(s.nextRunAt())));
 
         // then
-        assertThat(schedules.get(org, schedule.id()).orElseThrow().nextRunAt()).isEqualTo(next);
+        Schedule fired = schedules.get(org, schedule.id()).orElseThrow();
+        assertThat(fired.nextRunAt()).isEqualTo(next);
         List<ScheduleRun> runs = schedules.history(org, schedule.id(), 10);
         assertThat(runs).extracting(ScheduleRun::fireTime).containsExactly(due);
+        assertThat(fired.runCount()).isEqualTo(1);
+        assertThat(fired.lastRunAt()).isEqualTo(now);
+        assertThat(fired.lastJobId()).isNotNull().isEqualTo(runs.getFirst().jobId());
     }
 
     @Test

@@ -10,7 +10,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cron expression: five fields (minute, hour, day of month, month, day of week) or six with
@@ -31,8 +33,20 @@ public final class CronExpression {
     /** A loop guard: more skipped candidates in a row than any zone's transitions can make. */
     private static final int MAX_SKIPPED = 100;
 
+    /** Bounds {@link #recent}: cleared when it grows past this. */
+    private static final int MAX_RECENT = 64;
+
     private final String text;
     private final ExecutionTime times;
+    /**
+     * Occurrences recently computed, by the time after which and the zone. Thousands of
+     * schedules of one expression fire at the same time and ask for the same next one; the
+     * library takes tens of microseconds to find it each time.
+     */
+    private final Map<Occurrence, Optional<Instant>> recent = new ConcurrentHashMap<>();
+
+    private record Occurrence(Instant after, ZoneId zone) {
+    }
 
     private CronExpression(String text, ExecutionTime times) {
         this.text = text;
@@ -78,6 +92,20 @@ public final class CronExpression {
      * time forward).
      */
     public Optional<Instant> nextAfter(Instant after, ZoneId zone) {
+        Occurrence asked = new Occurrence(after, zone);
+        Optional<Instant> known = recent.get(asked);
+        if (known != null) {
+            return known;
+        }
+        if (recent.size() >= MAX_RECENT) {
+            recent.clear();
+        }
+        Optional<Instant> next = computeNextAfter(after, zone);
+        recent.put(asked, next);
+        return next;
+    }
+
+    private Optional<Instant> computeNextAfter(Instant after, ZoneId zone) {
         // The library keeps the fraction of a second it starts from; occurrences are whole seconds.
         ZonedDateTime from = after.atZone(zone).truncatedTo(ChronoUnit.SECONDS);
         LocalDateTime previous = from.toLocalDateTime();

@@ -79,6 +79,24 @@ class CronExpressionTest {
     }
 
     @Test
+    void oneExpressionAskedInTurnForManyZonesAndTimesAnswersEachAsIfAskedAlone() {
+        // one instance, as thousands of schedules share it: each answer is its own zone's and time's
+        CronExpression shared = CronExpression.parse("0 9 * * *");
+        Instant tuesdayNoon = Instant.parse("2026-11-24T12:00:00Z");
+        for (int round = 0; round < 3; round++) {
+            for (int hour = 0; hour < 100; hour++) {
+                Instant after = tuesdayNoon.plusSeconds(3600L * hour);
+                for (ZoneId zone : List.of(BERLIN, NEW_YORK)) {
+                    assertThat(shared.nextAfter(after, zone))
+                            .isEqualTo(CronExpression.parse("0 9 * * *").nextAfter(after, zone));
+                }
+            }
+        }
+        assertThat(shared.nextAfter(tuesdayNoon, BERLIN)).contains(Instant.parse("2026-11-25T08:00:00Z"));
+        assertThat(shared.nextAfter(tuesdayNoon, NEW_YORK)).contains(Instant.parse("2026-11-24T14:00:00Z"));
+    }
+
+    @Test
     void theNextOccurrenceIsAWholeSecondStrictlyAfterTheGivenInstant() {
         assertThat(CronExpression.parse("0 * * * *").nextAfter(Instant.parse("2026-11-29T10:00:00.500Z"), ZoneId.of("UTC")))
                 .contains(Instant.parse("2026-11-29T11:00:00Z"));
