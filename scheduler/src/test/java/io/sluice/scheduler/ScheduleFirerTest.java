@@ -8,11 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** How the firer works through thousands of schedules due at once (the fires themselves: SchedulesIT). */
@@ -23,31 +18,16 @@ class ScheduleFirerTest {
     /** Due schedules handed out batch by batch, a job each; the second and third batches must be under way at once. */
     private static final class DueSchedules extends ScheduleStore {
 
-        private final AtomicInteger due;
-        private final AtomicInteger calls = new AtomicInteger();
-        private final CyclicBarrier twoAtOnce = new CyclicBarrier(2);
+        private final Backlog due;
 
         DueSchedules(int due) {
             super(null, null, null, null, null, CLOCK);
-            this.due = new AtomicInteger(due);
+            this.due = new Backlog(due, 2);
         }
 
         @Override
         public Fired fireDue(int limit, Planner planner) {
-            int call = calls.incrementAndGet();
-            if (call == 2 || call == 3) {
-                try {
-                    twoAtOnce.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                    throw new IllegalStateException("the two drains did not fire at once", e);
-                }
-            }
-            int left;
-            int taken;
-            do {
-                left = due.get();
-                taken = Math.min(limit, left);
-            } while (!due.compareAndSet(left, left - taken));
+            int taken = due.take(limit, true);
             return new Fired(taken, taken);
         }
     }
@@ -71,6 +51,6 @@ class ScheduleFirerTest {
                 new SimpleMeterRegistry());
 
         assertThat(firer.runOnce()).isEqualTo(3);
-        assertThat(store.calls).hasValue(1);
+        assertThat(store.due.takes()).isEqualTo(1);
     }
 }

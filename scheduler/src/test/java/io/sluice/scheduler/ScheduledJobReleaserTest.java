@@ -17,10 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -37,23 +34,21 @@ class ScheduledJobReleaserTest {
         static final Instant DUE = Instant.parse("2026-11-30T09:00:00Z");
         static final Instant RELEASED_AT = DUE.plusMillis(300);
 
-        private final AtomicInteger due;
-        private final AtomicInteger calls = new AtomicInteger();
+        private final Backlog due;
         private final AtomicInteger splits = new AtomicInteger();
-        private final CyclicBarrier bothDraining = new CyclicBarrier(2);
         /** The earliest job still scheduled, if any. */
         Instant next;
 
         DueJobs(int due) {
             super(null, null, null, null);
-            this.due = new AtomicInteger(due);
+            this.due = new Backlog(due, 1);
         }
 
         /** Ranges of this many at most, as the store splits them; the last holds the rest. */
         @Override
         public List<DueRange> splitDue(int rangeSize, int maxRanges) {
             List<DueRange> ranges = new ArrayList<>();
-            int bounded = Math.min(due.get() / rangeSize, maxRanges - 1);
+            int bounded = Math.min(due.left() / rangeSize, maxRanges - 1);
             ScheduledKey after = null;
             for (int i = 1; i <= bounded; i++) {
                 ScheduledKey upTo = new ScheduledKey(DUE, new UUID(0, i));
@@ -67,20 +62,7 @@ class ScheduledJobReleaserTest {
 
         @Override
         public ReleasedJobs releaseDue(DueRange range, int limit) {
-            int call = calls.incrementAndGet();
-            if (!range.equals(DueRange.ALL) && (call == 1 || call == 2)) {
-                try {
-                    bothDraining.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                    throw new IllegalStateException("the two drains did not run at once", e);
-                }
-            }
-            int left;
-            int taken;
-            do {
-                left = due.get();
-                taken = Math.min(limit, left);
-            } while (!due.compareAndSet(left, left - taken));
+            int taken = due.take(limit, !range.equals(DueRange.ALL));
             return new ReleasedJobs(RELEASED_AT, Collections.nCopies(taken, DUE));
         }
 
@@ -126,7 +108,7 @@ class ScheduledJobReleaserTest {
                 new ScheduledJobsProperties(true, Duration.ofMillis(500), 5, 2), CLOCK, new SimpleMeterRegistry());
 
         assertThat(releaser.runOnce()).isEqualTo(3);
-        assertThat(store.calls).hasValue(1);
+        assertThat(store.due.takes()).isEqualTo(1);
     }
 
     @Test
