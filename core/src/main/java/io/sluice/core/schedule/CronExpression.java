@@ -41,7 +41,7 @@ public final class CronExpression {
     /**
      * Occurrences recently computed, by the time after which and the zone. Thousands of
      * schedules of one expression fire at the same time and ask for the same next one; the
-     * library takes tens of microseconds to find it each time.
+     * library took about 0.1 ms to find it each time (10,000 schedules: a second of CPU).
      */
     private final Map<Occurrence, Optional<Instant>> recent = new ConcurrentHashMap<>();
 
