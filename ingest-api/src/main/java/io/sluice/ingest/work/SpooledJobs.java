@@ -1,8 +1,10 @@
 package io.sluice.ingest.work;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.util.JsonFormat;
 import io.sluice.proto.spooled.v1.Job;
 import io.sluice.proto.spooled.v1.JobStatus;
@@ -33,8 +35,6 @@ final class SpooledJobs {
                 .setRetryCount(job.retryCount())
                 .setMaxRetries(job.maxRetries())
                 .setPriority(job.priority());
-        JsonStructs.parse(job.payload()).ifPresent(out::setPayload);
-        JsonStructs.parse(job.result()).ifPresent(out::setResult);
         if (job.lastError() != null) {
             out.setLastError(job.lastError());
         }
@@ -55,7 +55,7 @@ final class SpooledJobs {
         if (job.leaseId() != null) {
             out.setLeaseId(job.leaseId().toString());
         }
-        return out.build();
+        return withStructs(out, job.payload(), job.result());
     }
 
     static Job of(LeasedJob job, UUID workerId) {
@@ -70,11 +70,28 @@ final class SpooledJobs {
                 .setAssignedWorkerId(workerId.toString())
                 .setLeaseId(job.leaseId().toString())
                 .setLeaseExpiresAt(timestamp(job.leaseExpiresAt()));
-        JsonStructs.parse(job.payload()).ifPresent(out::setPayload);
         if (job.timeoutSeconds() != null) {
             out.setTimeoutSeconds(job.timeoutSeconds());
         }
-        return out.build();
+        return withStructs(out, job.payload(), null);
+    }
+
+    /**
+     * The job with its payload and result, JSON objects, as {@code Struct}s written straight from
+     * their JSON ({@link JsonStructs}). Protobuf holds them as fields it has not parsed and writes
+     * them as they are; on the wire they are the job's {@code payload} and {@code result}, and
+     * that is where every client reads them. So a job built here is for sending only: its
+     * {@code getPayload()} on this side is empty.
+     */
+    private static Job withStructs(Job.Builder out, String payload, String result) {
+        UnknownFieldSet.Builder structs = UnknownFieldSet.newBuilder();
+        JsonStructs.wire(payload).ifPresent(wire -> structs.addField(Job.PAYLOAD_FIELD_NUMBER, field(wire)));
+        JsonStructs.wire(result).ifPresent(wire -> structs.addField(Job.RESULT_FIELD_NUMBER, field(wire)));
+        return out.setUnknownFields(structs.build()).build();
+    }
+
+    private static UnknownFieldSet.Field field(ByteString message) {
+        return UnknownFieldSet.Field.newBuilder().addLengthDelimited(message).build();
     }
 
     static JobStatus status(String state) {
