@@ -118,7 +118,7 @@ public class LeaseStore {
                     RETURNING id, organization_id, queue_name, payload::text, retry_count, max_retries, timeout_seconds,
                         priority, lease_id, lease_expires_at, attempts""",
                     (rs, n) -> new LeasedJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
+                            rs.getBytes(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
                             rs.getObject(9, UUID.class), Rows.instant(rs, 10)),
                     workerId, until, at, at, idArray, organizationId, at);
             // Only when some were not leased: the others may have expired while they waited.

@@ -72,7 +72,7 @@ class LeaseStoreTest {
         List<LeasedJob> leased = leases.lease(org, "reports", List.of(low, high), worker, LEASE);
 
         assertThat(leased).extracting(LeasedJob::id).containsExactly(high, low);
-        assertThat(leased.getFirst().payload()).isEqualTo("{\"n\":2}");
+        assertThat(leased.getFirst().payloadText()).isEqualTo("{\"n\":2}");
         assertThat(leased.getFirst().leaseExpiresAt()).isEqualTo(clock.instant().plus(LEASE));
         JobRecord stored = jobs.get(org, high).orElseThrow();
         assertThat(stored.state()).isEqualTo("processing");

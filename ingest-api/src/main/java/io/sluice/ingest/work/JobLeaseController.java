@@ -44,7 +44,7 @@ public class JobLeaseController {
                              Integer timeoutSeconds, int priority, Instant leaseExpiresAt, UUID leaseId) {
 
         static ClaimedJob of(LeasedJob job) {
-            return new ClaimedJob(job.id(), job.queueName(), job.payload(), job.retryCount(), job.maxRetries(),
+            return new ClaimedJob(job.id(), job.queueName(), job.payloadText(), job.retryCount(), job.maxRetries(),
                     job.timeoutSeconds(), job.priority(), job.leaseExpiresAt(), job.leaseId());
         }
     }

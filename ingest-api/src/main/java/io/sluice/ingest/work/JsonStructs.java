@@ -41,10 +41,11 @@ final class JsonStructs {
     }
 
     /**
+     * @param json a JSON text as UTF-8, as stored
      * @return the object as the wire form of a Struct; empty for null, for JSON that is not one
      * object, and for text that is not JSON
      */
-    static Optional<ByteString> wire(String json) {
+    static Optional<ByteString> wire(byte[] json) {
         if (json == null) {
             return Optional.empty();
         }
@@ -52,8 +53,8 @@ final class JsonStructs {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
-            Wire out = new Wire(json.length() + 64);
-            fields(parser, out);
+            Wire out = new Wire(json.length + 64);
+            fields(parser, json, out);
             return parser.nextToken() == null ? Optional.of(out.bytes()) : Optional.empty();
         } catch (JacksonException | IllegalStateException e) {
             return Optional.empty();
@@ -61,44 +62,62 @@ final class JsonStructs {
     }
 
     /** The object the parser is at the start of, up to and with its end, as a Struct's map entries. */
-    private static void fields(JsonParser parser, Wire out) {
+    private static void fields(JsonParser parser, byte[] json, Wire out) {
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             int entry = out.open(STRUCT_FIELD);
             out.string(ENTRY_KEY, parser.currentName());
             parser.nextToken();
             int value = out.open(ENTRY_VALUE);
-            value(parser, out);
+            value(parser, json, out);
             out.close(value);
             out.close(entry);
         }
     }
 
     /** The value the parser is at, as the fields of a {@code Value}. */
-    private static void value(JsonParser parser, Wire out) {
+    private static void value(JsonParser parser, byte[] json, Wire out) {
         JsonToken token = parser.currentToken();
         switch (token) {
             case START_OBJECT -> {
                 int struct = out.open(OBJECT);
-                fields(parser, out);
+                fields(parser, json, out);
                 out.close(struct);
             }
             case START_ARRAY -> {
                 int list = out.open(ARRAY);
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
                     int item = out.open(LIST_VALUE);
-                    value(parser, out);
+                    value(parser, json, out);
                     out.close(item);
                 }
                 out.close(list);
             }
-            case VALUE_STRING -> out.string(STRING, parser.getStringCharacters(), parser.getStringOffset(),
-                    parser.getStringLength());
+            case VALUE_STRING -> string(parser, json, out);
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.number(NUMBER, parser.getDoubleValue());
             case VALUE_TRUE -> out.varint(BOOL, 1);
             case VALUE_FALSE -> out.varint(BOOL, 0);
             case VALUE_NULL -> out.varint(NULL, 0);
             default -> throw new IllegalStateException("unexpected JSON token " + token);
         }
+    }
+
+    /**
+     * A string value as UTF-8. One without escapes (most payload text) is its JSON bytes between
+     * the quotes, copied as they are: the parser has not decoded it, and will only skip it.
+     */
+    private static void string(JsonParser parser, byte[] json, Wire out) {
+        int start = (int) parser.currentTokenLocation().getByteOffset() + 1; // after the opening quote
+        for (int end = start; end < json.length; end++) {
+            byte b = json[end];
+            if (b == '"') {
+                out.bytes(STRING, json, start, end - start);
+                return;
+            }
+            if (b == '\\') {
+                break;
+            }
+        }
+        out.string(STRING, parser.getString());
     }
 
     private static int tag(int field, int wireType) {
@@ -152,29 +171,16 @@ final class JsonStructs {
         }
 
         void string(int tag, String text) {
-            rawVarint(tag);
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-            rawVarint(utf8.length);
-            room(utf8.length);
-            System.arraycopy(utf8, 0, buffer, size, utf8.length);
-            size += utf8.length;
+            bytes(tag, utf8, 0, utf8.length);
         }
 
-        /** An ASCII string (most payload text) byte for byte, without making a String of it to encode. */
-        void string(int tag, char[] chars, int offset, int length) {
-            int mark = size;
+        void bytes(int tag, byte[] bytes, int offset, int length) {
             rawVarint(tag);
             rawVarint(length);
             room(length);
-            for (int i = 0; i < length; i++) {
-                char c = chars[offset + i];
-                if (c >= 0x80) {
-                    size = mark;
-                    string(tag, new String(chars, offset, length));
-                    return;
-                }
-                buffer[size++] = (byte) c;
-            }
+            System.arraycopy(bytes, offset, buffer, size, length);
+            size += length;
         }
 
         ByteString bytes() {

@@ -10,6 +10,7 @@ import io.sluice.proto.spooled.v1.Job;
 import io.sluice.proto.spooled.v1.JobStatus;
 import io.sluice.store.JobRecord;
 import io.sluice.store.LeasedJob;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -55,7 +56,7 @@ final class SpooledJobs {
         if (job.leaseId() != null) {
             out.setLeaseId(job.leaseId().toString());
         }
-        return withStructs(out, job.payload(), job.result());
+        return withStructs(out, utf8(job.payload()), utf8(job.result()));
     }
 
     static Job of(LeasedJob job, UUID workerId) {
@@ -83,11 +84,15 @@ final class SpooledJobs {
      * that is where every client reads them. So a job built here is for sending only: its
      * {@code getPayload()} on this side is empty.
      */
-    private static Job withStructs(Job.Builder out, String payload, String result) {
+    private static Job withStructs(Job.Builder out, byte[] payload, byte[] result) {
         UnknownFieldSet.Builder structs = UnknownFieldSet.newBuilder();
         JsonStructs.wire(payload).ifPresent(wire -> structs.addField(Job.PAYLOAD_FIELD_NUMBER, field(wire)));
         JsonStructs.wire(result).ifPresent(wire -> structs.addField(Job.RESULT_FIELD_NUMBER, field(wire)));
         return out.setUnknownFields(structs.build()).build();
+    }
+
+    private static byte[] utf8(String json) {
+        return json == null ? null : json.getBytes(StandardCharsets.UTF_8);
     }
 
     private static UnknownFieldSet.Field field(ByteString message) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +22,7 @@ class JsonStructsTest {
         Struct.Builder expected = Struct.newBuilder();
         JsonFormat.parser().merge(json, expected);
 
-        ByteString wire = JsonStructs.wire(json).orElseThrow();
+        ByteString wire = JsonStructs.wire(utf8(json)).orElseThrow();
 
         assertThat(Struct.parseFrom(wire)).isEqualTo(expected.build());
         assertThat(wire.toByteArray()).as("byte for byte").isEqualTo(expected.build().toByteArray());
@@ -34,17 +35,34 @@ class JsonStructsTest {
         Struct.Builder expected = Struct.newBuilder();
         JsonFormat.parser().merge(json, expected);
 
-        assertThat(Struct.parseFrom(JsonStructs.wire(json).orElseThrow())).isEqualTo(expected.build());
+        assertThat(Struct.parseFrom(JsonStructs.wire(utf8(json)).orElseThrow())).isEqualTo(expected.build());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[1, 2]", "\"text\"", "42", "null", "{\"a\": 1", "{} {}", "not json", ""})
     void whatIsNotOneObjectHasNoStruct(String json) {
-        assertThat(JsonStructs.wire(json)).isEmpty();
+        assertThat(JsonStructs.wire(utf8(json))).isEmpty();
+    }
+
+    @Test
+    void stringsAreCopiedAsTheyAreOnlyWhenTheyHaveNoEscapes() throws Exception {
+        String json = "{\"a\": \"tab\\there\", \"b\": \"naïve ☃\", \"c\": \"\\\"\", \"d\": \"\", \"e\": [\"x\\u0041\", \"y\"]}";
+        Struct.Builder expected = Struct.newBuilder();
+        JsonFormat.parser().merge(json, expected);
+
+        Struct written = Struct.parseFrom(JsonStructs.wire(utf8(json)).orElseThrow());
+
+        assertThat(written).isEqualTo(expected.build());
+        assertThat(written.getFieldsOrThrow("a").getStringValue()).isEqualTo("tab\there");
+        assertThat(written.getFieldsOrThrow("e").getListValue().getValues(0).getStringValue()).isEqualTo("xA");
     }
 
     @Test
     void noJsonHasNoStruct() {
         assertThat(JsonStructs.wire(null)).isEmpty();
+    }
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 }

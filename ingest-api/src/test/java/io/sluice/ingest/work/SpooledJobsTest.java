@@ -7,6 +7,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.sluice.proto.spooled.v1.Job;
 import io.sluice.proto.spooled.v1.JobStatus;
 import io.sluice.store.LeasedJob;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class SpooledJobsTest {
     @Test
     void aLeasedJobReachesTheWorkerWithItsPayloadAsAStruct() throws Exception {
         UUID workerId = UUID.randomUUID();
-        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images", PAYLOAD, 1, 3, 30, 5,
+        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images", PAYLOAD.getBytes(StandardCharsets.UTF_8), 1, 3, 30, 5,
                 UUID.randomUUID(), Instant.parse("2026-11-30T12:00:00Z"));
 
         Job received = Job.parseFrom(SpooledJobs.of(leased, workerId).toByteArray());
@@ -37,7 +38,7 @@ class SpooledJobsTest {
 
     @Test
     void aPayloadThatIsNotAnObjectIsLeftOut() throws Exception {
-        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images", "[1, 2]", 0, 3, null, 0,
+        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images", "[1, 2]".getBytes(StandardCharsets.UTF_8), 0, 3, null, 0,
                 UUID.randomUUID(), Instant.parse("2026-11-30T12:00:00Z"));
 
         Job received = Job.parseFrom(SpooledJobs.of(leased, UUID.randomUUID()).toByteArray());
