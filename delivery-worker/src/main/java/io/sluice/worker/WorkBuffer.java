@@ -23,9 +23,15 @@ final class WorkBuffer {
     private record Queue(UUID organizationId, String name) {
     }
 
-    private static final Comparator<HeldWork> CLAIM_ORDER = Comparator
-            .comparingInt((HeldWork h) -> -h.item().priority())
-            .thenComparing(h -> h.item().jobId());
+    /**
+     * Highest priority first, then the oldest (job ids are UUIDv7). Written out rather than
+     * composed from {@code Comparator.comparing}: a claim of 100 jobs makes over a thousand of
+     * these comparisons, and the composed form's nested lambdas were 3% of a ProcessJobs profile.
+     */
+    private static final Comparator<HeldWork> CLAIM_ORDER = (a, b) -> {
+        int byPriority = Integer.compare(b.item().priority(), a.item().priority());
+        return byPriority != 0 ? byPriority : a.item().jobId().compareTo(b.item().jobId());
+    };
     private static final Comparator<HeldWork> DUE_ORDER = Comparator.comparing((HeldWork h) -> h.item().notBefore());
 
     private final Map<Queue, PriorityQueue<HeldWork>> due = new HashMap<>();

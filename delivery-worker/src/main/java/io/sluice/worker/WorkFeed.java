@@ -114,8 +114,9 @@ public class WorkFeed extends GroupConsumerLoop implements WorkSource {
 
     @Override
     public void settled(Collection<HeldWork> items) {
+        String topic = topics.work();
         for (HeldWork held : items) {
-            offsets.finished(new TopicPartition(topics.work(), held.partition()), held.offset());
+            offsets.finished(new TopicPartition(topic, held.partition()), held.offset());
         }
     }
 

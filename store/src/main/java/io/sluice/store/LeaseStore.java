@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -131,10 +130,15 @@ public class LeaseStore {
                             .event(SystemEventType.JOB_CANCELLED, now, Map.of()),
                     at, idArray, organizationId, at);
             grant(workerId, until, rows.stream().map(LeasedJob::id).toList());
-            List<SystemEvent> events = rows.stream().map(job -> new JobFacts(job.id(), job.organizationId(),
-                    job.queueName(), null, null, "processing", 0, null, null)
-                    .event(SystemEventType.JOB_STARTED, now, Map.of("worker_id", workerId.toString()))).toList();
-            publishEvents(Stream.concat(expired.stream(), events.stream()).toList(), now);
+            publishEvents(expired, now);
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                systemEvents.publishNoticesWithin(connection, Set.of(organizationId), () -> rows.stream()
+                        .map(job -> new JobFacts(job.id(), job.organizationId(), job.queueName(), null, null,
+                                "processing", 0, null, null)
+                                .event(SystemEventType.JOB_STARTED, now, Map.of("worker_id", workerId.toString())))
+                        .toList(), now);
+                return null;
+            });
             return rows;
         });
         List<LeasedJob> ordered = new ArrayList<>(leased);

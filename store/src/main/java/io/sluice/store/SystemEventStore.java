@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -110,12 +111,27 @@ public class SystemEventStore {
         }
         Set<UUID> organizations = new HashSet<>();
         created.forEach(job -> organizations.add(job.organizationId()));
+        publishNoticesWithin(connection, organizations, () -> created.stream()
+                .map(job -> JobFacts.created(job, held.contains(job.id()) || job.isScheduledAfter(now)
+                        ? JobState.SCHEDULED.wireName() : JobState.PENDING.wireName())
+                        .event(SystemEventType.JOB_CREATED, now, Map.of())).toList(), now);
+    }
+
+    /**
+     * Events that end no job, such as {@code job.created} and {@code job.started}: they call no one
+     * back and release no dependents, so they are only for outgoing webhooks, and are built only
+     * when one of the organizations has one. That keeps the paths that create and hand out jobs free
+     * of them otherwise.
+     */
+    void publishNoticesWithin(Connection connection, Set<UUID> organizations, Supplier<List<SystemEvent>> notices,
+                              Instant now) throws SQLException {
         List<Receiver> receivers = receiversOf(connection, organizations);
         if (!receivers.isEmpty()) {
-            publish(connection, receivers, created.stream()
-                    .map(job -> JobFacts.created(job, held.contains(job.id()) || job.isScheduledAfter(now)
-                            ? JobState.SCHEDULED.wireName() : JobState.PENDING.wireName())
-                            .event(SystemEventType.JOB_CREATED, now, Map.of())).toList(), now);
+            List<SystemEvent> events = notices.get();
+            if (events.stream().anyMatch(event -> event.type().isJobOutcome())) {
+                throw new IllegalArgumentException("a job's outcome is no notice: publish it with publishWithin");
+            }
+            publish(connection, receivers, events, now);
         }
     }
 

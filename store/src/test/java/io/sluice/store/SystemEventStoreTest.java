@@ -2,6 +2,7 @@ package io.sluice.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
@@ -23,6 +24,8 @@ class SystemEventStoreTest {
             db.systemEvents(clock), clock);
     private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final EndpointStore endpoints = new EndpointStore(db.jdbc);
+    private final LeaseStore leases = new LeaseStore(db.jdbc, db.tx, clock, ids, db.systemEvents(clock),
+            RetrySchedule.parse("1s", "1s"));
     private final UUID org = db.newOrganization(clock);
 
     @Test
@@ -88,9 +91,33 @@ class SystemEventStoreTest {
     }
 
     @Test
+    void aJobHandedToAWorkerRaisesJobStartedWithTheWorker() {
+        // given
+        Endpoint subscribed = outgoingWebhook(List.of("job.started"));
+        Endpoint otherType = outgoingWebhook(List.of("job.completed"));
+        UUID job = ids.next();
+        jobs.insertBatch(List.of(StoreTestSupport.job(job, org, "reports", null, null)), Duration.ofHours(1));
+        UUID worker = UUID.randomUUID();
+
+        // when
+        leases.lease(org, "reports", List.of(job), worker, Duration.ofMinutes(1));
+
+        // then
+        assertThat(eventDeliveries("job.started")).containsExactly(subscribed.id());
+        UUID delivery = db.jdbc.queryForObject("SELECT id FROM jobs WHERE endpoint_id = ? AND organization_id = ?",
+                UUID.class, subscribed.id(), org);
+        assertThat(jobs.get(org, delivery).orElseThrow().payload()).contains("\"event\":\"job.started\"",
+                "\"job_id\":\"" + job + "\"", "\"state\":\"processing\"", "\"worker_id\":\"" + worker + "\"");
+        assertThat(eventDeliveries("job.started")).doesNotContain(otherType.id());
+    }
+
+    @Test
     void anOrganizationWithoutOutgoingWebhooksGetsNoSystemEventRows() {
         // when
         write(db.newEndpoint(org, clock));
+        UUID job = ids.next();
+        jobs.insertBatch(List.of(StoreTestSupport.job(job, org, "reports", null, null)), Duration.ofHours(1));
+        leases.lease(org, "reports", List.of(job), UUID.randomUUID(), Duration.ofMinutes(1));
 
         // then
         assertThat(db.count("SELECT count(*) FROM messages WHERE organization_id = ?", org)).isZero();
