@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
  * Repairs jobs whose record was lost between two stages (a Kafka record gone before it was
  * consumed, an event that never reached the projector): a job that sits pending well past the
  * time it should have moved is sent on again through the outbox, so a lost message delays a job
- * but never loses it. Every repair is logged and counted ({@code sluice.reconciler.repairs}).
+ * but never loses it. A job whose worker's lease ran out long ago and that nothing took back is
+ * named to the lease reaper again. Every repair is logged and counted ({@code sluice.reconciler.repairs}).
  */
 @Component
 public class Reconciler extends PeriodicTask {
@@ -52,8 +53,8 @@ public class Reconciler extends PeriodicTask {
 
     private int report(ReconcilerStore.Pass pass) {
         for (ReconcilerStore.Repair repair : pass.repairs()) {
-            log.warn("Reconciler re-published job {} (organization {}, queue {}) at attempt {}: {}", repair.jobId(),
-                    repair.organizationId(), repair.queueName(), repair.attempt(), repair.reason());
+            log.warn("Reconciler repaired job {} (organization {}, queue {}): {}, as {}", repair.jobId(),
+                    repair.organizationId(), repair.queueName(), repair.done(), repair.reason());
         }
         repairs.increment(pass.repairs().size());
         return pass.examined();

@@ -29,15 +29,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * moved on (a cursor over job ids, which follow creation time), and the few still on their way
  * then are watched until they end. A job that should have moved long ago and has not (its record
  * was lost between two stages) gets a new outbox row at the attempt that was lost; the relay
- * sends it on as it sends every job. Decisions are {@link Reconciliation}'s.
+ * sends it on as it sends every job. A job leased to a worker whose lease ran out long ago is named
+ * to the lease reaper again with a lease grant. Decisions are {@link Reconciliation}'s.
  */
 @Repository
 public class ReconcilerStore {
 
     private static final UUID START = new UUID(0, 0);
 
-    /** A job sent on again. */
-    public record Repair(UUID jobId, UUID organizationId, String queueName, int attempt, String reason) {
+    /**
+     * A repair.
+     *
+     * @param done   what was done: the job sent on again at an attempt, or its lease named to the reaper
+     * @param reason why
+     */
+    public record Repair(UUID jobId, UUID organizationId, String queueName, String done, String reason) {
     }
 
     /** What one pass did. */
@@ -75,7 +81,7 @@ public class ReconcilerStore {
             }
             List<Seen> seen = jdbc.query("""
                     SELECT id, organization_id, queue_name, state, next_attempt_at, updated_at, scheduled_at,
-                           retry_count, 0
+                           retry_count, 0, lease_expires_at
                     FROM jobs WHERE id > ? AND id < ? ORDER BY id LIMIT ?""", ReconcilerStore::seen,
                     cursor.getFirst(), Uuid7.lowerBound(now.minus(stuckAfter)), limit);
             if (seen.isEmpty()) {
@@ -110,23 +116,27 @@ public class ReconcilerStore {
     }
 
     /**
-     * Applies the verdicts: forgets the ended, watches the moving, and re-publishes the lost. A
-     * job about to be re-published is read again, locked, and decided again: it may have moved
-     * since it was first read, or be held in PostgreSQL.
+     * Applies the verdicts: forgets the ended, watches the moving, re-publishes the lost and names
+     * long-expired leases to the reaper. A job about to be re-published is read again, locked, and
+     * decided again: it may have moved since it was first read, or be held in PostgreSQL. A lease
+     * is named only if it still ran out when the grant is written.
      */
     private List<Repair> act(Connection connection, List<Seen> seen, Duration stuckAfter, Instant now)
             throws SQLException {
         List<UUID> settled = new ArrayList<>();
         Map<UUID, Instant> lookAgain = new LinkedHashMap<>();
         List<UUID> suspects = new ArrayList<>();
+        Map<Seen, Reconciliation.Regrant> regrants = new LinkedHashMap<>();
         for (Seen job : seen) {
             switch (Reconciliation.of(job.sighting(), false, now, stuckAfter)) {
                 case Reconciliation.Settled s -> settled.add(job.id());
                 case Reconciliation.LookAgain(Instant at) -> lookAgain.put(job.id(), at);
                 case Reconciliation.Republish r -> suspects.add(job.id());
+                case Reconciliation.Regrant regrant -> regrants.put(job, regrant);
             }
         }
         List<Repair> repairs = new ArrayList<>();
+        Map<UUID, Integer> attempts = new LinkedHashMap<>();
         Map<UUID, Instant> repaired = new LinkedHashMap<>();
         if (!suspects.isEmpty()) {
             UUID[] ids = suspects.toArray(UUID[]::new);
@@ -136,24 +146,56 @@ public class ReconcilerStore {
                     case Reconciliation.Settled s -> settled.add(job.id());
                     case Reconciliation.LookAgain(Instant at) -> lookAgain.put(job.id(), at);
                     case Reconciliation.Republish(int attempt, String reason, Instant at) -> {
-                        repairs.add(new Repair(job.id(), job.organizationId(), job.queueName(), attempt, reason));
+                        repairs.add(new Repair(job.id(), job.organizationId(), job.queueName(),
+                                "sent on again at attempt " + attempt, reason));
+                        attempts.put(job.id(), attempt);
                         repaired.put(job.id(), at);
                     }
+                    case Reconciliation.Regrant regrant -> regrants.put(job, regrant);
                 }
             }
         }
+        Set<UUID> regranted = regrant(regrants.keySet(), now);
+        regrants.forEach((job, regrant) -> {
+            if (regranted.contains(job.id())) {
+                repairs.add(new Repair(job.id(), job.organizationId(), job.queueName(),
+                        "its lease named to the lease reaper again", regrant.reason()));
+                repaired.put(job.id(), regrant.lookAgainAt());
+            } else {
+                lookAgain.put(job.id(), regrant.lookAgainAt()); // it moved since it was read
+            }
+        });
         forget(settled.toArray(UUID[]::new));
         watch(connection, lookAgain, false);
         watch(connection, repaired, true);
-        republish(connection, repairs);
+        republish(connection, attempts);
         return repairs;
+    }
+
+    /**
+     * A lease grant for each of the jobs still leased with a lease that ran out, so the lease
+     * reaper takes them back (it checks the lease again, so a grant too many does no harm).
+     *
+     * @return the jobs named
+     */
+    private Set<UUID> regrant(Set<Seen> jobs, Instant now) {
+        if (jobs.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("""
+                INSERT INTO lease_grants (worker_id, expires_at, job_ids)
+                SELECT assigned_worker_id, lease_expires_at, ARRAY[id] FROM jobs
+                WHERE id = ANY(?::uuid[]) AND state = 'processing' AND assigned_worker_id IS NOT NULL
+                    AND lease_expires_at <= ?
+                RETURNING job_ids[1]""", UUID.class,
+                jobs.stream().map(Seen::id).toArray(UUID[]::new), Timestamp.from(now)));
     }
 
     /** The jobs, with their repairs so far; {@code lock}: their rows locked, so they cannot move meanwhile. */
     private List<Seen> read(UUID[] ids, boolean lock) {
         return jdbc.query("""
                 SELECT j.id, j.organization_id, j.queue_name, j.state, j.next_attempt_at, j.updated_at, j.scheduled_at,
-                       j.retry_count, coalesce(w.repairs, 0)
+                       j.retry_count, coalesce(w.repairs, 0), j.lease_expires_at
                 FROM jobs j LEFT JOIN reconciler_watch w ON w.job_id = j.id
                 WHERE j.id = ANY(?::uuid[]) ORDER BY j.id""" + (lock ? " FOR UPDATE OF j" : ""),
                 ReconcilerStore::seen, (Object) ids);
@@ -183,14 +225,15 @@ public class ReconcilerStore {
         }
     }
 
-    private static void republish(Connection connection, List<Repair> repairs) throws SQLException {
-        if (repairs.isEmpty()) {
+    /** @param attempts the jobs to send on again, each at the attempt that was lost */
+    private static void republish(Connection connection, Map<UUID, Integer> attempts) throws SQLException {
+        if (attempts.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO outbox (job_id, attempt) SELECT * FROM unnest(?::uuid[], ?::int4[])")) {
-            insert.setArray(1, connection.createArrayOf("uuid", repairs.stream().map(Repair::jobId).toArray()));
-            insert.setArray(2, connection.createArrayOf("int4", repairs.stream().map(Repair::attempt).toArray()));
+            insert.setArray(1, connection.createArrayOf("uuid", attempts.keySet().toArray()));
+            insert.setArray(2, connection.createArrayOf("int4", attempts.values().toArray()));
             insert.executeUpdate();
         }
     }
@@ -198,6 +241,6 @@ public class ReconcilerStore {
     private static Seen seen(ResultSet rs, int row) throws SQLException {
         return new Seen(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 new JobSighting(JobState.fromWireName(rs.getString(4)), Rows.instant(rs, 5), Rows.instant(rs, 6),
-                        Rows.instant(rs, 7), rs.getInt(8), rs.getInt(9)));
+                        Rows.instant(rs, 7), rs.getInt(8), rs.getInt(9), Rows.instant(rs, 10)));
     }
 }

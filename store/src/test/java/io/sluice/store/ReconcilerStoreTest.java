@@ -2,6 +2,7 @@ package io.sluice.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.delivery.RetrySchedule;
 import io.sluice.core.event.AttemptRecorded;
 import io.sluice.core.job.JobState;
 import io.sluice.core.job.Uuid7;
@@ -30,6 +31,8 @@ class ReconcilerStoreTest {
     private final JobStore jobs = new JobStore(db.jdbc, db.tx, clock, new JobDefaults(3));
     private final ProjectionStore projection = new ProjectionStore(db.jdbc, db.tx, clock, db.systemEvents(clock));
     private final ReconcilerStore reconciler = new ReconcilerStore(db.jdbc, db.tx, clock);
+    private final LeaseStore leases = new LeaseStore(db.jdbc, db.tx, clock, ids, db.systemEvents(clock),
+            RetrySchedule.parse("1s", "1s"));
     private final UUID org = db.newOrganization(clock);
     private final UUID endpoint = UUID.randomUUID();
 
@@ -69,8 +72,8 @@ class ReconcilerStoreTest {
         clock.advance(Duration.ofMinutes(2));
         ReconcilerStore.Pass pass = reconciler.examineNew(STUCK_AFTER, 100);
         assertThat(pass.examined()).isEqualTo(1);
-        assertThat(pass.repairs()).extracting(ReconcilerStore.Repair::jobId, ReconcilerStore.Repair::attempt)
-                .containsExactly(Tuple.tuple(job, 1));
+        assertThat(pass.repairs()).extracting(ReconcilerStore.Repair::jobId, ReconcilerStore.Repair::done)
+                .containsExactly(Tuple.tuple(job, "sent on again at attempt 1"));
         assertThat(outboxAttempts(job)).containsExactly(1);
 
         // the relay takes it again, and again nothing comes of it: the next repair waits twice as long
@@ -93,7 +96,7 @@ class ReconcilerStoreTest {
         List<ReconcilerStore.Repair> repairs = reconciler.examineNew(STUCK_AFTER, 100).repairs();
 
         // then
-        assertThat(repairs).extracting(ReconcilerStore.Repair::attempt).containsExactly(2);
+        assertThat(repairs).extracting(ReconcilerStore.Repair::done).containsExactly("sent on again at attempt 2");
         assertThat(repairs.getFirst().reason()).contains("attempt 2 was due");
         assertThat(outboxAttempts(job)).containsExactly(2);
     }
@@ -123,11 +126,55 @@ class ReconcilerStoreTest {
         assertThat(db.count("SELECT count(*) FROM reconciler_watch WHERE job_id = ?", inOutbox)).isZero();
     }
 
+    @Test
+    void aWorkersLeaseThatRanOutWithoutAGrantIsNamedToTheReaperWhichTakesTheJobBack() {
+        // given: leased for a minute by a node that wrote no lease grant (one of an earlier release)
+        UUID job = leasedWithoutAGrant(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(leases.expireLeases(100).takenBack()).as("nothing tells the reaper of it").isZero();
+
+        // when: looked at once its lease is late by the reconciler's patience
+        clock.advance(Duration.ofMinutes(7));
+        List<ReconcilerStore.Repair> repairs = reconciler.examineNew(STUCK_AFTER, 100).repairs();
+
+        // then: named to the reaper, which takes it back down the retry path
+        assertThat(repairs).extracting(ReconcilerStore.Repair::jobId, ReconcilerStore.Repair::done)
+                .containsExactly(Tuple.tuple(job, "its lease named to the lease reaper again"));
+        assertThat(repairs.getFirst().reason()).contains("its lease ran out at");
+        assertThat(outboxAttempts(job)).as("not sent on again: it is a worker's").isEmpty();
+        assertThat(leases.expireLeases(100).takenBack()).isEqualTo(1);
+        assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("pending");
+    }
+
+    @Test
+    void aWorkersLeaseStillRunningIsLeftToItsWorker() {
+        // given: leased for an hour, its grant lost
+        UUID job = leasedWithoutAGrant(Duration.ofHours(1));
+
+        // when
+        clock.advance(Duration.ofMinutes(30));
+
+        // then
+        assertThat(reconciler.examineNew(STUCK_AFTER, 100).repairs()).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM lease_grants WHERE ? = ANY(job_ids)", job)).isZero();
+        assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("processing");
+    }
+
     private UUID newJob() {
         clock.advance(Duration.ofMillis(1));
         NewJob job = StoreTestSupport.job(ids.next(), org, "q", endpoint, null);
         jobs.insertBatch(List.of(job), Duration.ofHours(1));
         return job.id();
+    }
+
+    /** A job of a worker queue, leased as a node of a release before lease grants leased it. */
+    private UUID leasedWithoutAGrant(Duration lease) {
+        UUID job = ids.next();
+        jobs.insertBatch(List.of(StoreTestSupport.job(job, org, "reports", null, null)), Duration.ofHours(1));
+        db.jdbc.update("DELETE FROM outbox WHERE job_id = ?", job);
+        leases.lease(org, "reports", List.of(job), UUID.randomUUID(), lease);
+        db.jdbc.update("DELETE FROM lease_grants WHERE ? = ANY(job_ids)", job);
+        return job;
     }
 
     /** Created, and its outbox row taken by the relay. */

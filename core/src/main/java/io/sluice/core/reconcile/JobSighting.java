@@ -10,8 +10,9 @@ import java.time.Instant;
  * @param updatedAt     its last change of state
  * @param scheduledAt   not to run before then, or null
  * @param retryCount    attempts after the first since it was (re)started
- * @param repairs       how often the reconciler re-published it already
+ * @param repairs       how often the reconciler repaired it already
+ * @param leaseExpiresAt when an external worker's lease on it runs out; null when none holds it
  */
 public record JobSighting(JobState state, Instant nextAttemptAt, Instant updatedAt, Instant scheduledAt,
-                          int retryCount, int repairs) {
+                          int retryCount, int repairs, Instant leaseExpiresAt) {
 }

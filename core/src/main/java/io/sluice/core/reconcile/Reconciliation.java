@@ -5,8 +5,10 @@ import java.time.Instant;
 
 /**
  * What the reconciler does about a job it looks at: nothing more (it ended), look again later
- * (it is on its way, or held in PostgreSQL), or send it on again because it should have moved
- * long ago and has not, which means the record carrying it was lost between two stages.
+ * (it is on its way, or held in PostgreSQL), send it on again because it should have moved
+ * long ago and has not, which means the record carrying it was lost between two stages, or name
+ * a worker's lease that ran out long ago to the lease reaper again, which means nothing told the
+ * reaper of it (a node of an earlier release, which wrote no lease grants, leased it).
  *
  * <p>A job is late once it has waited {@code stuckAfter} beyond the time it should have moved:
  * its last change when no attempt is due, its next attempt's time when one is. Every repair
@@ -31,6 +33,13 @@ public sealed interface Reconciliation {
     }
 
     /**
+     * Name the job's lease, which ran out long ago, to the lease reaper (a lease grant), so that it
+     * takes the job back down the retry path; then look again at {@code lookAgainAt}.
+     */
+    record Regrant(String reason, Instant lookAgainAt) implements Reconciliation {
+    }
+
+    /**
      * @param heldInStore whether the job waits in PostgreSQL (outbox, FIFO lane, parked for a
      *                    paused queue): nothing to repair, it is not lost
      */
@@ -38,10 +47,21 @@ public sealed interface Reconciliation {
         Duration patience = stuckAfter.multipliedBy(1L << Math.min(job.repairs(), 5));
         return switch (job.state()) {
             case COMPLETED, DEADLETTER, CANCELLED, FAILED -> new Settled();
-            // Waiting in PostgreSQL for its time or its dependencies, or leased to an external
-            // worker (whose lease the lease reaper watches): nothing in Kafka to lose yet.
+            // Waiting in PostgreSQL for its time or its dependencies: nothing in Kafka to lose yet.
             case SCHEDULED -> new LookAgain(later(job.scheduledAt(), now).plus(patience));
-            case PROCESSING -> new LookAgain(now.plus(patience));
+            case PROCESSING -> {
+                // Leased to an external worker: the lease reaper takes it back when the lease runs
+                // out, if a grant names it. One that is still leased long after is named again.
+                if (job.leaseExpiresAt() == null) {
+                    yield new LookAgain(now.plus(patience));
+                }
+                Instant late = job.leaseExpiresAt().plus(patience);
+                if (late.isAfter(now)) {
+                    yield new LookAgain(late);
+                }
+                yield new Regrant("its lease ran out at " + job.leaseExpiresAt() + " and nothing took it back",
+                        now.plus(patience.multipliedBy(2)));
+            }
             case PENDING -> {
                 if (heldInStore) {
                     yield new LookAgain(now.plus(patience));
