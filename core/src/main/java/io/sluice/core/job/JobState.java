@@ -1,8 +1,11 @@
 package io.sluice.core.job;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The states of a job and the transitions allowed between them. Every state change in the
@@ -35,7 +38,11 @@ public enum JobState {
      */
     CANCELLED;
 
-    private static final java.util.Map<JobState, Set<JobState>> NEXT = new java.util.EnumMap<>(JobState.class);
+    private static final Map<JobState, Set<JobState>> NEXT = new java.util.EnumMap<>(JobState.class);
+    private static final String[] WIRE_NAMES = Arrays.stream(values())
+            .map(state -> state.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    private static final Map<String, JobState> BY_WIRE_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(JobState::wireName, state -> state));
 
     static {
         NEXT.put(SCHEDULED, EnumSet.of(PENDING, CANCELLED));
@@ -101,10 +108,15 @@ public enum JobState {
 
     /** The wire and column form: lower case, as in the Spooled API. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WIRE_NAMES[ordinal()];
     }
 
+    /** @throws IllegalArgumentException for a name that is no state's, in any case */
     public static JobState fromWireName(String name) {
-        return valueOf(name.toUpperCase(Locale.ROOT));
+        // Looked up as written first: the relays read a state per change, and upper-casing it
+        // each time was a third of their row mapping.
+        JobState state = BY_WIRE_NAME.get(name);
+        return state != null ? state : valueOf(name.toUpperCase(Locale.ROOT));
     }
+
 }

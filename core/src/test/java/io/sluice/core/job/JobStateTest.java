@@ -1,6 +1,7 @@
 package io.sluice.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,8 @@ class JobStateTest {
         for (JobState state : JobState.values()) {
             assertThat(state.wireName()).isEqualTo(state.name().toLowerCase());
             assertThat(JobState.fromWireName(state.wireName())).isEqualTo(state);
+            assertThat(JobState.fromWireName(state.name())).as("any case").isEqualTo(state);
         }
+        assertThatThrownBy(() -> JobState.fromWireName("finished")).isInstanceOf(IllegalArgumentException.class);
     }
 }
