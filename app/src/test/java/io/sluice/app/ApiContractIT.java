@@ -280,4 +280,14 @@ class ApiContractIT extends SluiceIntegrationTest {
         assertThat(health.body().get("kafka").asBoolean()).isTrue();
         assertThat(client.get(null, "/health/ready").status()).isEqualTo(200);
     }
+
+    @Test
+    void metricsAtTheRootAreThePrometheusScrape() {
+        SluiceClient.Answer metrics = client.get(null, "/metrics");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+        assertThat(metrics.raw()).containsPattern("(?m)^jvm_memory_used_bytes\\{")
+                .containsPattern("(?m)^# TYPE sluice_ingest_jobs_total counter");
+    }
 }

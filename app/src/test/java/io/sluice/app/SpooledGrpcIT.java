@@ -95,6 +95,10 @@ class SpooledGrpcIT extends SluiceIntegrationTest {
         assertThat(job.getPriority()).isEqualTo(3);
         assertThat(job.getLeaseId()).isNotEmpty();
         assertThat(job.getAssignedWorkerId()).isEqualTo(worker);
+        assertThat(job.getIdempotencyKey()).isEqualTo("img-a");
+        assertThat(job.hasCreatedAt()).isTrue();
+        assertThat(job.getStartedAt().getSeconds()).isGreaterThanOrEqualTo(job.getCreatedAt().getSeconds());
+        assertThat(job.getLeaseExpiresAt().getSeconds()).isGreaterThan(job.getStartedAt().getSeconds());
 
         // an empty lease_id is fenced by the worker
         assertThat(queues.complete(CompleteRequest.newBuilder().setJobId(job.getId()).setWorkerId(worker)

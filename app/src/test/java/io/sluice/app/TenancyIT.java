@@ -2,6 +2,7 @@ package io.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -187,6 +188,10 @@ class TenancyIT extends SluiceIntegrationTest {
         JsonNode valid = client.post(null, "/api/v1/auth/validate", "{\"token\":\"" + newer + "\"}").body();
         assertThat(valid.get("valid").asBoolean()).isTrue();
         assertThat(valid.get("claims").get("organization_id").asString()).isEqualTo(tenant.organizationId());
+        assertThat(valid.get("claims").get("exp").asLong() - valid.get("claims").get("iat").asLong())
+                .as("JWT's seconds, as Spooled's SDKs read them").isEqualTo(3600);
+        assertThat(Instant.parse(valid.get("claims").get("expires_at").asString()).getEpochSecond())
+                .isEqualTo(valid.get("claims").get("exp").asLong());
 
         // when: logged out with the previous token
         assertThat(client.post(access, "/api/v1/auth/logout", "").status()).isEqualTo(204);

@@ -115,10 +115,11 @@ public class LeaseStore {
                     WHERE id = ANY(?::uuid[]) AND organization_id = ? AND state = 'pending' AND endpoint_id IS NULL
                         AND (expires_at IS NULL OR expires_at > ?)
                     RETURNING id, organization_id, queue_name, payload::text, retry_count, max_retries, timeout_seconds,
-                        priority, lease_id, lease_expires_at, attempts""",
+                        priority, lease_id, lease_expires_at, idempotency_key, last_error, created_at, scheduled_at""",
                     (rs, n) -> new LeasedJob(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                             rs.getBytes(4), rs.getInt(5), rs.getInt(6), Rows.integer(rs, 7), rs.getInt(8),
-                            rs.getObject(9, UUID.class), Rows.instant(rs, 10)),
+                            rs.getObject(9, UUID.class), Rows.instant(rs, 10), rs.getString(11), rs.getString(12),
+                            Rows.instant(rs, 13), Rows.instant(rs, 14), now),
                     workerId, until, at, at, idArray, organizationId, at);
             // Only when some were not leased: the others may have expired while they waited.
             List<SystemEvent> expired = rows.size() == jobIds.size() ? List.of() : jdbc.query("""

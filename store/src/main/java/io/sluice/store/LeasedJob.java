@@ -9,9 +9,13 @@ import java.util.UUID;
  *
  * @param payload the stored JSON as UTF-8 bytes, which is how it leaves again (the payload is most
  *                of what a claim moves, and decoding it into a String was a pass over it for nothing)
+ * @param lastError the error of its previous attempt, if one failed
+ * @param startedAt when this lease began
  */
 public record LeasedJob(UUID id, UUID organizationId, String queueName, byte[] payload, int retryCount, int maxRetries,
-                        Integer timeoutSeconds, int priority, UUID leaseId, Instant leaseExpiresAt) {
+                        Integer timeoutSeconds, int priority, UUID leaseId, Instant leaseExpiresAt,
+                        String idempotencyKey, String lastError, Instant createdAt, Instant scheduledAt,
+                        Instant startedAt) {
 
     /** The payload as JSON text. */
     public String payloadText() {

@@ -67,14 +67,17 @@ class LeaseStoreTest {
     void aLeasedJobIsProcessingWithItsLeaseAndComesHighestPriorityFirst() {
         UUID low = insert();
         UUID high = ids.next();
-        jobs.insertBatch(List.of(new NewJob(high, org, "reports", "{\"n\":2}", null, 5, 3, null, null, null, null, null)), Duration.ofHours(1));
+        jobs.insertBatch(List.of(new NewJob(high, org, "reports", "{\"n\":2}", null, 5, 3, null, "report-2", null, null, null)), Duration.ofHours(1));
 
         List<LeasedJob> leased = leases.lease(org, "reports", List.of(low, high), worker, LEASE);
 
         assertThat(leased).extracting(LeasedJob::id).containsExactly(high, low);
         assertThat(leased.getFirst().payloadText()).isEqualTo("{\"n\":2}");
         assertThat(leased.getFirst().leaseExpiresAt()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(leased.getFirst().startedAt()).isEqualTo(clock.instant());
+        assertThat(leased.getFirst().idempotencyKey()).isEqualTo("report-2");
         JobRecord stored = jobs.get(org, high).orElseThrow();
+        assertThat(leased.getFirst().createdAt()).isEqualTo(stored.createdAt());
         assertThat(stored.state()).isEqualTo("processing");
         assertThat(stored.assignedWorkerId()).isEqualTo(worker);
         assertThat(stored.leaseId()).isEqualTo(leased.getFirst().leaseId());

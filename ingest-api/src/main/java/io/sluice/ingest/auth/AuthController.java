@@ -50,8 +50,20 @@ public class AuthController {
     public record Refreshed(String accessToken, String tokenType, long expiresIn) {
     }
 
-    /** Who the caller is; {@code issued_at} and {@code expires_at} are the access token's (a key's own expiry for a key). */
-    public record Me(UUID organizationId, UUID apiKeyId, List<String> queues, Instant issuedAt, Instant expiresAt) {
+    /**
+     * Who the caller is; {@code issued_at} and {@code expires_at} are the access token's (null for
+     * a key), and {@code iat} and {@code exp} the same times as JWT's seconds, which Spooled's SDKs read.
+     */
+    public record Me(UUID organizationId, UUID apiKeyId, List<String> queues, Instant issuedAt, Instant expiresAt,
+                     Long iat, Long exp) {
+
+        Me(UUID organizationId, UUID apiKeyId, List<String> queues, Instant issuedAt, Instant expiresAt) {
+            this(organizationId, apiKeyId, queues, issuedAt, expiresAt, seconds(issuedAt), seconds(expiresAt));
+        }
+
+        private static Long seconds(Instant instant) {
+            return instant == null ? null : instant.getEpochSecond();
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -74,6 +74,15 @@ final class SpooledJobs {
         if (job.timeoutSeconds() != null) {
             out.setTimeoutSeconds(job.timeoutSeconds());
         }
+        if (job.idempotencyKey() != null) {
+            out.setIdempotencyKey(job.idempotencyKey());
+        }
+        if (job.lastError() != null) {
+            out.setLastError(job.lastError());
+        }
+        set(job.createdAt(), out::setCreatedAt);
+        set(job.scheduledAt(), out::setScheduledAt);
+        set(job.startedAt(), out::setStartedAt);
         return withStructs(out, job.payload(), null);
     }
 

@@ -19,8 +19,10 @@ class SpooledJobsTest {
     @Test
     void aLeasedJobReachesTheWorkerWithItsPayloadAsAStruct() throws Exception {
         UUID workerId = UUID.randomUUID();
-        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images", PAYLOAD.getBytes(StandardCharsets.UTF_8), 1, 3, 30, 5,
-                UUID.randomUUID(), Instant.parse("2026-11-30T12:00:00Z"));
+        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images",
+                PAYLOAD.getBytes(StandardCharsets.UTF_8), 1, 3, 30, 5, UUID.randomUUID(),
+                Instant.parse("2026-11-30T12:00:30Z"), "upload-42", "timed out", Instant.parse("2026-11-30T11:59:00Z"),
+                null, Instant.parse("2026-11-30T12:00:00Z"));
 
         Job received = Job.parseFrom(SpooledJobs.of(leased, workerId).toByteArray());
 
@@ -34,12 +36,19 @@ class SpooledJobsTest {
         assertThat(received.getLeaseExpiresAt().getSeconds()).isEqualTo(leased.leaseExpiresAt().getEpochSecond());
         assertThat(received.getTimeoutSeconds()).isEqualTo(30);
         assertThat(received.getPriority()).isEqualTo(5);
+        assertThat(received.getIdempotencyKey()).isEqualTo("upload-42");
+        assertThat(received.getLastError()).isEqualTo("timed out");
+        assertThat(SpooledJobs.instant(received.getCreatedAt())).isEqualTo(leased.createdAt());
+        assertThat(SpooledJobs.instant(received.getStartedAt())).isEqualTo(leased.startedAt());
+        assertThat(received.hasScheduledAt()).isFalse();
     }
 
     @Test
     void aPayloadThatIsNotAnObjectIsLeftOut() throws Exception {
-        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images", "[1, 2]".getBytes(StandardCharsets.UTF_8), 0, 3, null, 0,
-                UUID.randomUUID(), Instant.parse("2026-11-30T12:00:00Z"));
+        LeasedJob leased = new LeasedJob(UUID.randomUUID(), UUID.randomUUID(), "images",
+                "[1, 2]".getBytes(StandardCharsets.UTF_8), 0, 3, null, 0, UUID.randomUUID(),
+                Instant.parse("2026-11-30T12:00:30Z"), null, null, Instant.parse("2026-11-30T11:59:00Z"), null,
+                Instant.parse("2026-11-30T12:00:00Z"));
 
         Job received = Job.parseFrom(SpooledJobs.of(leased, UUID.randomUUID()).toByteArray());
 
