@@ -68,6 +68,41 @@ class LiveSocketIT extends SluiceIntegrationTest {
     }
 
     @Test
+    void spooledSdksCommandsAreAnsweredByTheirRequestIdAndTheirSubscriptionsWork() throws Exception {
+        SluiceClient.Tenant tenant = client.newOrganization(unique("ws-sdk"));
+        SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/ws-sdk"));
+        String queue = unique("ws-sdk-queue");
+        Messages messages = new Messages();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/ws?token=" + tenant.apiKey()), messages)
+                .get(10, TimeUnit.SECONDS);
+        try {
+            // when subscribed as the SDKs do
+            socket.sendText("{\"type\":\"subscribe\",\"filter\":{\"queueName\":\"" + queue
+                    + "\"},\"requestId\":\"req_1\"}", true).get();
+
+            // then the command is answered, and the queue's jobs arrive
+            JsonNode subscribed = messages.until("subscribed");
+            assertThat(subscribed.get("request_id").asString()).isEqualTo("req_1");
+            String job = enqueue(tenant, endpoint, queue);
+            assertThat(messages.until("JobCompleted").get("data").get("job_id").asString()).isEqualTo(job);
+
+            // a refused one is answered with its reason, by its id
+            socket.sendText("{\"type\":\"subscribe\",\"filter\":{\"jobId\":\"not-a-job\"},"
+                    + "\"requestId\":\"req_2\"}", true).get();
+            JsonNode refused = messages.until("error");
+            assertThat(refused.get("request_id").asString()).isEqualTo("req_2");
+            assertThat(refused.get("error").asString()).isNotBlank();
+
+            socket.sendText("{\"type\":\"unsubscribe\",\"filter\":{\"queueName\":\"" + queue
+                    + "\"},\"requestId\":\"req_3\"}", true).get();
+            assertThat(messages.until("unsubscribed").get("request_id").asString()).isEqualTo("req_3");
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
     void theUpgradeIsRefusedWithoutAValidCredential() {
         assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/ws?token=sk_live_nope"), new Messages())

@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * queue (its job changes and {@code QueueStats}), to a job (ends with it), or with neither to
  * every job change of the organization. The caller was authenticated on the upgrade request
  * ({@link AuthenticationFilter}); a command it may not make is answered with an {@code Error}.
+ * Spooled's SDKs send the same commands in another form, which is answered ({@link SocketCommand}).
  */
 public class LiveSocketHandler extends TextWebSocketHandler {
 
@@ -61,35 +62,47 @@ public class LiveSocketHandler extends TextWebSocketHandler {
     protected void handleTextMessage(WebSocketSession raw, TextMessage message) throws IOException {
         WebSocketSession session = (WebSocketSession) raw.getAttributes().get(SESSION);
         Caller caller = (Caller) raw.getAttributes().get(AuthenticationFilter.CALLER);
-        JsonNode command;
+        JsonNode json;
         try {
-            command = JSON.readTree(message.getPayload());
+            json = JSON.readTree(message.getPayload());
         } catch (JacksonException e) {
             send(session, LiveMessage.error("VALIDATION_ERROR", "A command is JSON: {\"cmd\": \"Subscribe\", ...}"));
             return;
         }
-        String cmd = text(command, "cmd");
-        String queue = text(command, "queue");
-        String jobId = text(command, "job_id");
-        switch (cmd == null ? "" : cmd) {
-            case "Subscribe" -> subscribe(raw, session, caller, queue, jobId);
+        SocketCommand command = SocketCommand.of(json);
+        ApiException refusal = switch (command.name() == null ? "" : command.name()) {
+            case "Subscribe" -> subscribe(raw, session, caller, command.queue(), command.jobId());
             case "Unsubscribe" -> {
-                Subscription subscription = subscriptions(raw).remove(key(queue, jobId));
+                Subscription subscription = subscriptions(raw).remove(key(command.queue(), command.jobId()));
                 if (subscription != null) {
                     subscription.close();
                 }
+                yield null;
             }
-            case "Ping" -> send(session, new LiveMessage(LiveMessage.PING, Map.of()));
-            default -> send(session, LiveMessage.error("VALIDATION_ERROR",
-                    "cmd must be Subscribe, Unsubscribe or Ping"));
+            case "Ping" -> {
+                send(session, new LiveMessage(LiveMessage.PING, Map.of()));
+                yield null;
+            }
+            default -> ApiException.validation("cmd must be Subscribe, Unsubscribe or Ping");
+        };
+        String answer = refusal == null ? command.done() : command.refused(refusal.getMessage());
+        if (answer != null) {
+            session.sendMessage(new TextMessage(answer));
+        } else if (refusal != null) {
+            send(session, LiveMessage.error(refusal.code(), refusal.getMessage()));
         }
     }
 
-    private void subscribe(WebSocketSession raw, WebSocketSession session, Caller caller, String queue, String jobId)
-            throws IOException {
+    /**
+     * Opens the subscription, unless it is open already.
+     *
+     * @return why it was refused, or null
+     */
+    private ApiException subscribe(WebSocketSession raw, WebSocketSession session, Caller caller, String queue,
+                                   String jobId) {
         String key = key(queue, jobId);
         if (subscriptions(raw).containsKey(key)) {
-            return;
+            return null;
         }
         LiveFilter filter;
         try {
@@ -100,8 +113,7 @@ public class LiveSocketHandler extends TextWebSocketHandler {
             filter = new LiveFilter(caller.organizationId(),
                     caller.reachesAllQueues() ? null : Set.copyOf(caller.queues()), queue, job, Set.of(), job != null);
         } catch (ApiException e) {
-            send(session, LiveMessage.error(e.code(), e.getMessage()));
-            return;
+            return e;
         }
         Subscription[] opened = new Subscription[1];
         opened[0] = feed.subscribe(filter, null, new LiveSink() {
@@ -126,6 +138,7 @@ public class LiveSocketHandler extends TextWebSocketHandler {
             }
         });
         subscriptions(raw).put(key, opened[0]);
+        return null;
     }
 
     @Override
@@ -148,10 +161,5 @@ public class LiveSocketHandler extends TextWebSocketHandler {
 
     private static void send(WebSocketSession session, LiveMessage message) throws IOException {
         session.sendMessage(new TextMessage(message.json()));
-    }
-
-    private static String text(JsonNode command, String field) {
-        JsonNode value = command.get(field);
-        return value == null || value.isNull() || value.asString().isBlank() ? null : value.asString();
     }
 }
