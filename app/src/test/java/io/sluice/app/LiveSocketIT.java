@@ -34,9 +34,7 @@ class LiveSocketIT extends SluiceIntegrationTest {
         SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/ws"));
         String queue = unique("ws-queue");
         Messages messages = new Messages();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/ws?token=" + tenant.apiKey()), messages)
-                .get(10, TimeUnit.SECONDS);
+        WebSocket socket = open(tenant, messages);
         try {
             // when subscribed to the queue
             socket.sendText("{\"cmd\":\"Subscribe\",\"queue\":\"" + queue + "\"}", true).get();
@@ -73,9 +71,7 @@ class LiveSocketIT extends SluiceIntegrationTest {
         SluiceClient.Receiver endpoint = client.newEndpoint(tenant, receiver.url("/ws-sdk"));
         String queue = unique("ws-sdk-queue");
         Messages messages = new Messages();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/ws?token=" + tenant.apiKey()), messages)
-                .get(10, TimeUnit.SECONDS);
+        WebSocket socket = open(tenant, messages);
         try {
             // when subscribed as the SDKs do
             socket.sendText("{\"type\":\"subscribe\",\"filter\":{\"queueName\":\"" + queue
@@ -110,6 +106,12 @@ class LiveSocketIT extends SluiceIntegrationTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
                         e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+    }
+
+    private WebSocket open(SluiceClient.Tenant tenant, Messages messages) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/ws?token=" + tenant.apiKey()), messages)
+                .get(10, TimeUnit.SECONDS);
     }
 
     private String enqueue(SluiceClient.Tenant tenant, SluiceClient.Receiver endpoint, String queue) {
