@@ -131,7 +131,8 @@ class ReconcilerStoreTest {
         // given: leased for a minute by a node that wrote no lease grant (one of an earlier release)
         UUID job = leasedWithoutAGrant(Duration.ofMinutes(1));
         clock.advance(Duration.ofMinutes(5));
-        assertThat(leases.expireLeases(100).takenBack()).as("nothing tells the reaper of it").isZero();
+        reapAll();
+        assertThat(jobs.get(org, job).orElseThrow().state()).as("nothing tells the reaper of it").isEqualTo("processing");
 
         // when: looked at once its lease is late by the reconciler's patience
         clock.advance(Duration.ofMinutes(7));
@@ -142,7 +143,7 @@ class ReconcilerStoreTest {
                 .containsExactly(Tuple.tuple(job, "its lease named to the lease reaper again"));
         assertThat(repairs.getFirst().reason()).contains("its lease ran out at");
         assertThat(outboxAttempts(job)).as("not sent on again: it is a worker's").isEmpty();
-        assertThat(leases.expireLeases(100).takenBack()).isEqualTo(1);
+        reapAll();
         assertThat(jobs.get(org, job).orElseThrow().state()).isEqualTo("pending");
     }
 
@@ -165,6 +166,13 @@ class ReconcilerStoreTest {
         NewJob job = StoreTestSupport.job(ids.next(), org, "q", endpoint, null);
         jobs.insertBatch(List.of(job), Duration.ofHours(1));
         return job.id();
+    }
+
+    /** Settles every lease grant that ran out, this test's and any other's (the schema is shared). */
+    private void reapAll() {
+        while (leases.expireLeases(100).grants() == 100) {
+            // more may have run out
+        }
     }
 
     /** A job of a worker queue, leased as a node of a release before lease grants leased it. */
